@@ -1,0 +1,33 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import { TOPICS, type ClientCredentialsSnapshot, type EventOnTopic } from '@app/contracts';
+import { ReadinessRegistry } from '@app/http';
+import { EventStreamSubscriber, KAFKA } from '@app/kafka';
+import type { ClientDirectory } from '@app/oauth';
+
+/**
+ * The clients this instance authenticates, held in memory and rebuilt from the compacted
+ * `tessera.clients.v1` topic (introspection keeps nothing durable: DESIGN §1).
+ */
+@Injectable()
+export class InMemoryClientDirectory
+  extends EventStreamSubscriber<typeof TOPICS.clients.name>
+  implements ClientDirectory
+{
+  private readonly clients = new Map<string, ClientCredentialsSnapshot>();
+
+  constructor(@Inject(KAFKA) kafka: Kafka, readiness: ReadinessRegistry) {
+    super(kafka, { name: 'introspection.clients', topic: TOPICS.clients.name, mode: { kind: 'broadcast' } });
+    readiness.register('clients replayed', () => this.caughtUp);
+  }
+
+  findClient(clientId: string): Promise<ClientCredentialsSnapshot | null> {
+    return Promise.resolve(this.clients.get(clientId) ?? null);
+  }
+
+  protected handle(event: EventOnTopic<typeof TOPICS.clients.name>): Promise<void> {
+    if (event.type === 'client.deleted') this.clients.delete(event.payload.client_id);
+    else this.clients.set(event.payload.client_id, event.payload);
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,14 @@
+import { z } from 'zod';
+import { loadConfig, portEnv, serviceEnv } from '@app/config';
+
+const introspectionEnv = serviceEnv.extend(portEnv(3002).shape).extend({
+  /** Issuance's JWKS on the internal network, for a kid no signing-key event has announced yet. */
+  TESSERA_JWKS_URL: z.url().default('http://127.0.0.1:3001/.well-known/jwks.json'),
+});
+
+export type IntrospectionConfig = z.output<typeof introspectionEnv>;
+export const INTROSPECTION_CONFIG = Symbol('INTROSPECTION_CONFIG');
+
+export function loadIntrospectionConfig(env: NodeJS.ProcessEnv = process.env): IntrospectionConfig {
+  return loadConfig(introspectionEnv, env);
+}

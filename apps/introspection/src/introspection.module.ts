@@ -1,0 +1,44 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { HealthModule } from '@app/http';
+import { TokenVerificationModule } from '@app/jwt';
+import { KafkaModule } from '@app/kafka';
+import { ClientAuthenticator } from '@app/oauth';
+import { InMemoryClientDirectory } from './clients/client-directory';
+import { INTROSPECTION_CONFIG, type IntrospectionConfig } from './config/introspection.config';
+import { IntrospectController } from './introspect/introspect.controller';
+import { IntrospectionService } from './introspect/introspection.service';
+import { RevocationState } from './revocation-state/revocation-state';
+
+/**
+ * Introspection: stateless token validation that scales out on its own (DESIGN §1). Everything it
+ * knows — keys, clients, revocations — it rebuilds in memory from Kafka.
+ */
+@Module({})
+export class IntrospectionModule {
+  static forConfig(config: IntrospectionConfig): DynamicModule {
+    return {
+      module: IntrospectionModule,
+      imports: [
+        HealthModule,
+        KafkaModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: 'tessera-introspection' }),
+        TokenVerificationModule.forRoot({
+          issuer: config.TESSERA_ISSUER,
+          jwksUrl: config.TESSERA_JWKS_URL,
+          consumerName: 'introspection',
+        }),
+      ],
+      controllers: [IntrospectController],
+      providers: [
+        { provide: INTROSPECTION_CONFIG, useValue: config },
+        InMemoryClientDirectory,
+        {
+          provide: ClientAuthenticator,
+          useFactory: (directory: InMemoryClientDirectory) => new ClientAuthenticator(directory),
+          inject: [InMemoryClientDirectory],
+        },
+        RevocationState,
+        IntrospectionService,
+      ],
+    };
+  }
+}

@@ -1,0 +1,34 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { TokenEndpointAuthMethod } from '@app/contracts';
+
+/** An application (Auth0 "client"). Secrets are stored as SHA-256 digests only (DESIGN §8). */
+@Entity({ name: 'clients' })
+export class ClientEntity {
+  @PrimaryColumn({ name: 'client_id', type: 'text' })
+  clientId!: string;
+
+  @Column({ type: 'text' })
+  name!: string;
+
+  @Column({ name: 'app_type', type: 'text' })
+  appType!: string;
+
+  @Column({ name: 'token_endpoint_auth_method', type: 'text' })
+  tokenEndpointAuthMethod!: TokenEndpointAuthMethod;
+
+  /** Digests of the secrets that currently authenticate the client (more than one during a rotation). */
+  @Column({ name: 'secret_digests', type: 'text', array: true })
+  secretDigests!: string[];
+
+  @Column({ name: 'grant_types', type: 'text', array: true })
+  grantTypes!: string[];
+
+  @Column({ name: 'revocation_deletes_grant', type: 'boolean' })
+  revocationDeletesGrant!: boolean;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { databaseEnv, encryptionKeyEnv, loadConfig, portEnv, serviceEnv } from '@app/config';
+
+const issuanceEnv = serviceEnv
+  .extend(databaseEnv.shape)
+  .extend(encryptionKeyEnv.shape)
+  .extend(portEnv(3001).shape)
+  .extend({
+    /** The management client created at start with every management scope (README: Bootstrap client). */
+    TESSERA_BOOTSTRAP_CLIENT_ID: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'expected 8–64 of [A-Za-z0-9_-]'),
+    TESSERA_BOOTSTRAP_CLIENT_SECRET: z.string().min(32, 'expected at least 32 characters'),
+    /** Optional JSON file of clients, APIs and client grants to create at start (idempotent). */
+    TESSERA_SEED_FILE: z.string().min(1).optional(),
+  });
+
+export type IssuanceConfig = z.output<typeof issuanceEnv>;
+export const ISSUANCE_CONFIG = Symbol('ISSUANCE_CONFIG');
+
+export function loadIssuanceConfig(env: NodeJS.ProcessEnv = process.env): IssuanceConfig {
+  return loadConfig(issuanceEnv, env);
+}

@@ -1,0 +1,17 @@
+import { postgresOptions } from '@app/persistence';
+import { ClientGrantEntity } from '../client-grants/client-grant.entity';
+import { ClientEntity } from '../clients/client.entity';
+import { ResourceServerEntity } from '../resource-servers/resource-server.entity';
+import { SigningKeyEntity } from '../signing-keys/signing-key.entity';
+import { Initial1732406400000 } from './migrations/1732406400000-initial';
+
+export const ISSUANCE_SCHEMA = 'issuance';
+
+export function issuanceDatabase(url: string) {
+  return postgresOptions({
+    url,
+    schema: ISSUANCE_SCHEMA,
+    entities: [ClientEntity, ResourceServerEntity, ClientGrantEntity, SigningKeyEntity],
+    migrations: [Initial1732406400000],
+  });
+}

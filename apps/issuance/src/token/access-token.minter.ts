@@ -1,0 +1,67 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { SignJWT } from 'jose';
+import type { SigningAlg } from '@app/contracts';
+import { randomToken } from '@app/secrets';
+import { ISSUANCE_CONFIG, type IssuanceConfig } from '../config/issuance.config';
+import type { TokenDialect } from '../resource-servers/resource-server.entity';
+import { SigningKeysService } from '../signing-keys/signing-keys.service';
+
+export interface AccessTokenRequest {
+  readonly clientId: string;
+  readonly sub: string;
+  readonly audience: readonly string[];
+  readonly scope: string;
+  /** Auth0's `gty` claim, only for client-credentials, password and refresh_token grants. */
+  readonly gty?: 'client-credentials' | 'password' | 'refresh_token';
+  readonly alg: SigningAlg;
+  readonly dialect: TokenDialect;
+  readonly lifetimeSeconds: number;
+}
+
+export interface MintedAccessToken {
+  readonly token: string;
+  readonly jti: string;
+  readonly kid: string;
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+}
+
+/**
+ * Signs JWT access tokens in either dialect (DESIGN §3, reference/auth0-api.md §1.2):
+ * - `access_token` (Auth0 profile): `typ: JWT`, `azp`, `gty`;
+ * - `rfc9068_profile`: `typ: at+jwt`, `client_id`, never `gty`.
+ * Both always carry a `jti`, so any token can be revoked.
+ */
+@Injectable()
+export class AccessTokenMinter {
+  constructor(
+    private readonly signingKeys: SigningKeysService,
+    @Inject(ISSUANCE_CONFIG) private readonly config: IssuanceConfig,
+  ) {}
+
+  async mint(request: AccessTokenRequest): Promise<MintedAccessToken> {
+    const signer = await this.signingKeys.signer(request.alg);
+    const jti = randomToken(16);
+    const issuedAt = Math.floor(Date.now() / 1000);
+    const expiresAt = issuedAt + request.lifetimeSeconds;
+    const aud = request.audience.length === 1 ? request.audience[0]! : [...request.audience];
+    const claims: Record<string, unknown> =
+      request.dialect === 'rfc9068_profile'
+        ? { client_id: request.clientId, scope: request.scope }
+        : { azp: request.clientId, scope: request.scope, ...(request.gty ? { gty: request.gty } : {}) };
+    const token = await new SignJWT(claims)
+      .setProtectedHeader({
+        alg: signer.alg,
+        typ: request.dialect === 'rfc9068_profile' ? 'at+jwt' : 'JWT',
+        kid: signer.kid,
+      })
+      .setIssuer(this.config.TESSERA_ISSUER)
+      .setSubject(request.sub)
+      .setAudience(aud)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(expiresAt)
+      .setJti(jti)
+      .sign(signer.key);
+    return { token, jti, kid: signer.kid, issuedAt, expiresAt };
+  }
+}

@@ -1,0 +1,105 @@
+import { Injectable } from '@nestjs/common';
+import { accessTokenIssued, TOPICS, type EventContext } from '@app/contracts';
+import { AccessDeniedError, UnauthorizedClientError, type OAuthParams } from '@app/oauth';
+import { Outbox } from '@app/outbox';
+import type { ClientEntity } from '../../clients/client.entity';
+import { ConfigurationLookup } from '../../lookup/configuration-lookup';
+import { AccessTokenMinter } from '../access-token.minter';
+import type { TokenResponse } from '../token-response';
+
+/**
+ * `grant_type=client_credentials` (RFC 6749 §4.4) with Auth0's rules: an `audience` is required, the
+ * client needs a client grant for it, and requested scopes must be within the grant.
+ */
+@Injectable()
+export class ClientCredentialsGrant {
+  constructor(
+    private readonly lookup: ConfigurationLookup,
+    private readonly minter: AccessTokenMinter,
+    private readonly outbox: Outbox,
+  ) {}
+
+  async exchange(client: ClientEntity, params: OAuthParams, context: EventContext): Promise<TokenResponse> {
+    if (!client.grantTypes.includes('client_credentials')) {
+      throw new UnauthorizedClientError(`Grant type 'client_credentials' not allowed for the client.`);
+    }
+    const audience = params.get('audience') ?? params.get('resource');
+    if (audience === undefined) {
+      throw new AccessDeniedError(
+        'No audience parameter was provided, and no default audience has been configured',
+      );
+    }
+    const api = await this.lookup.resourceServer(audience);
+    if (!api) throw new AccessDeniedError(`Service not found: ${printable(audience)}`);
+    const grant = await this.lookup.clientGrant(client.clientId, audience);
+    if (!grant) {
+      throw new AccessDeniedError(
+        `Client is not authorized to access "${printable(audience)}". You need to create a "client-grant" associated to this API. See: https://auth0.com/docs/api/v2#!/Client_Grants/post_client_grants`,
+      );
+    }
+    const scope = grantedScope(params.get('scope'), grant.scope);
+
+    const minted = await this.minter.mint({
+      clientId: client.clientId,
+      sub: `${client.clientId}@clients`,
+      audience: [audience],
+      scope,
+      gty: 'client-credentials',
+      alg: api.signingAlg,
+      dialect: api.tokenDialect,
+      lifetimeSeconds: api.tokenLifetime,
+    });
+    // A client-credentials token is its own grant: revoking the grant revokes exactly this token.
+    const grantId = `gr_${minted.jti}`;
+    await this.outbox.emit([
+      {
+        topic: TOPICS.tokensIssued.name,
+        key: grantId,
+        event: accessTokenIssued.create(
+          {
+            jti: minted.jti,
+            grant_id: grantId,
+            client_id: client.clientId,
+            sub: `${client.clientId}@clients`,
+            aud: [audience],
+            scope,
+            grant_type: 'client_credentials',
+            format: 'jwt',
+            dialect: api.tokenDialect,
+            kid: minted.kid,
+            issued_at: minted.issuedAt,
+            expires_at: minted.expiresAt,
+            log_type: 'seccft',
+          },
+          context,
+        ),
+      },
+    ]);
+    return {
+      access_token: minted.token,
+      token_type: 'Bearer',
+      expires_in: minted.expiresAt - minted.issuedAt,
+      ...(scope ? { scope } : {}),
+    };
+  }
+}
+
+/**
+ * Without `scope`, every granted scope; with it, exactly what was asked, which must all be granted
+ * (Auth0: 403 access_denied "Client has not been granted scopes: …").
+ */
+function grantedScope(requested: string | undefined, granted: readonly string[]): string {
+  if (requested === undefined) return granted.join(' ');
+  const asked = [...new Set(requested.split(' ').filter(Boolean))];
+  const missing = asked.filter((scope) => !granted.includes(scope));
+  if (missing.length > 0) {
+    throw new AccessDeniedError(`Client has not been granted scopes: ${missing.map(printable).join(', ')}`);
+  }
+  return asked.join(' ');
+}
+
+/** Caller-supplied text echoed in an error: bounded and stripped of control characters. */
+function printable(value: string): string {
+  const clean = value.replace(/[^\x20-\x7e]/g, '?');
+  return clean.length > 200 ? `${clean.slice(0, 200)}…` : clean;
+}

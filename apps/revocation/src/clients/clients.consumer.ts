@@ -1,0 +1,32 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import { TOPICS, type EventOnTopic } from '@app/contracts';
+import { EventStreamSubscriber, KAFKA } from '@app/kafka';
+import { ClientsRepository } from './clients.repository';
+
+/** Keeps this service's client projection in step with issuance's `client.*` events. */
+@Injectable()
+export class ClientsConsumer extends EventStreamSubscriber<typeof TOPICS.clients.name> {
+  constructor(
+    @Inject(KAFKA) kafka: Kafka,
+    private readonly clients: ClientsRepository,
+  ) {
+    super(kafka, {
+      name: 'revocation.clients',
+      topic: TOPICS.clients.name,
+      mode: { kind: 'shared', groupId: 'tessera-revocation.clients' },
+    });
+  }
+
+  protected handle(event: EventOnTopic<typeof TOPICS.clients.name>): Promise<void> {
+    return this.clients.applyOnce(event.id, async (manager) => {
+      switch (event.type) {
+        case 'client.created':
+        case 'client.updated':
+          return this.clients.upsert(manager, event.payload);
+        case 'client.deleted':
+          return this.clients.delete(manager, event.payload.client_id);
+      }
+    });
+  }
+}

@@ -1,0 +1,36 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { HealthModule } from '@app/http';
+import { TokenVerificationModule } from '@app/jwt';
+import { KafkaModule } from '@app/kafka';
+import { OutboxModule } from '@app/outbox';
+import { RedisModule } from '@app/redis';
+import { REVOCATION_CONFIG, type RevocationConfig } from './config/revocation.config';
+import { REVOCATION_SCHEMA, revocationDatabase } from './database/revocation-database';
+import { RevocationsModule } from './revocations/revocations.module';
+
+/** Revocation: `/oauth/revoke` over a durable revocation list broadcast on Kafka (DESIGN §1). */
+@Module({})
+export class RevocationModule {
+  static forConfig(config: RevocationConfig): DynamicModule {
+    return {
+      module: RevocationModule,
+      global: true,
+      imports: [
+        HealthModule,
+        TypeOrmModule.forRoot(revocationDatabase(config.DATABASE_URL)),
+        KafkaModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: 'tessera-revocation' }),
+        RedisModule.forRoot(config.REDIS_URL),
+        OutboxModule.forSchema(REVOCATION_SCHEMA),
+        TokenVerificationModule.forRoot({
+          issuer: config.TESSERA_ISSUER,
+          jwksUrl: config.TESSERA_JWKS_URL,
+          consumerName: 'revocation',
+        }),
+        RevocationsModule,
+      ],
+      providers: [{ provide: REVOCATION_CONFIG, useValue: config }],
+      exports: [REVOCATION_CONFIG],
+    };
+  }
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+/** Issuer URLs keep their trailing slash: Auth0 SDKs compare `iss` exactly (reference/auth0-api.md §0). */
+export const issuerUrl = z
+  .url({ protocol: /^https?$/ })
+  .refine((value) => value.endsWith('/'), 'must end with a slash, like https://127.0.0.1:8443/');
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+/** Variables every service reads. */
+export const serviceEnv = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  TESSERA_ISSUER: issuerUrl.default('https://127.0.0.1:8443/'),
+  KAFKA_BROKERS: z
+    .string()
+    .default('127.0.0.1:9092')
+    .transform((value) => value.split(',').map((broker) => broker.trim()))
+    .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port[,host:port]')).min(1)),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+});
+
+export const databaseEnv = z.object({
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://postgres@127.0.0.1:5432/tessera'),
+});
+
+/** 32 random bytes, base64: the key that encrypts private keys and secrets at rest. */
+export const encryptionKeyEnv = z.object({
+  TESSERA_ENCRYPTION_KEY: z
+    .string()
+    .refine(
+      (value) => Buffer.from(value, 'base64').length === 32,
+      'expected 32 bytes, base64 (openssl rand -base64 32)',
+    ),
+});
+
+export function portEnv(defaultPort: number) {
+  return z.object({ PORT: port.default(defaultPort) });
+}
+
+export type ServiceEnv = z.output<typeof serviceEnv>;

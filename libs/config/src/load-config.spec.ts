@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ConfigError, loadConfig } from './load-config';
+import { issuerUrl, serviceEnv } from './common-env';
+
+describe('loadConfig', () => {
+  it('parses defaults into a typed object', () => {
+    const config = loadConfig(serviceEnv, {});
+    expect(config.KAFKA_BROKERS).toEqual(['127.0.0.1:9092']);
+    expect(config.TESSERA_ISSUER).toBe('https://127.0.0.1:8443/');
+  });
+
+  it('names the variable and its value when invalid', () => {
+    expect(() => loadConfig(z.object({ PORT: z.coerce.number().int() }), { PORT: 'abc' })).toThrow(
+      /PORT="abc": /,
+    );
+  });
+
+  it('hides the value of secret variables', () => {
+    const schema = z.object({ CLIENT_SECRET: z.string().min(40) });
+    const message = (() => {
+      try {
+        loadConfig(schema, { CLIENT_SECRET: 'short-secret' });
+      } catch (error) {
+        return (error as ConfigError).message;
+      }
+      return '';
+    })();
+    expect(message).toContain('CLIENT_SECRET=(hidden)');
+    expect(message).not.toContain('short-secret');
+  });
+
+  it('requires the issuer to end with a slash', () => {
+    expect(issuerUrl.safeParse('https://127.0.0.1:8443').success).toBe(false);
+    expect(issuerUrl.safeParse('https://127.0.0.1:8443/').success).toBe(true);
+  });
+});

@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { defineEvent, type EventContext } from '../envelope';
+
+/** What a revocation covers. Each kind is a different key on the compacted revocation topic. */
+export const revocationTarget = z.discriminatedUnion('kind', [
+  /** One JWT access token, by its `jti`. */
+  z.object({ kind: z.literal('jti'), jti: z.string().min(1) }),
+  /** A grant: its refresh-token family and every access token issued from it. */
+  z.object({ kind: z.literal('grant'), grant_id: z.string().min(1) }),
+  /** Every token of a user issued before `not_before` (epoch seconds). */
+  z.object({ kind: z.literal('subject'), sub: z.string().min(1), not_before: z.number().int() }),
+  /** Every token of a client issued before `not_before` (epoch seconds). */
+  z.object({ kind: z.literal('client'), client_id: z.string().min(1), not_before: z.number().int() }),
+  /** Every token signed by a signing key. */
+  z.object({ kind: z.literal('signing_key'), kid: z.string().min(1) }),
+]);
+export type RevocationTarget = z.output<typeof revocationTarget>;
+
+export const revocationReason = z.enum([
+  'client_request',
+  'refresh_token_reuse',
+  'identity_linked',
+  'user_deleted',
+  'client_deleted',
+  'signing_key_revoked',
+  'admin',
+]);
+
+export const revokedBy = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('client'), client_id: z.string().min(1) }),
+  z.object({ kind: z.literal('admin'), sub: z.string().min(1) }),
+  z.object({ kind: z.literal('system') }),
+]);
+
+export const revocationPayload = z.object({
+  target: revocationTarget,
+  /** Epoch seconds after which the revocation no longer matters (the token expired); null = forever. */
+  expires_at: z.number().int().nullable(),
+  reason: revocationReason,
+  revoked_by: revokedBy,
+  revoked_at: z.iso.datetime({ offset: true }),
+});
+export type RevocationPayload = z.output<typeof revocationPayload>;
+
+/** One event type per kind of target, named `<entity>.<past-tense verb>` (DESIGN §5). */
+const revocationTypeByKind = {
+  jti: 'access_token.revoked',
+  grant: 'grant.revoked',
+  subject: 'user_tokens.revoked',
+  client: 'client_tokens.revoked',
+  signing_key: 'signing_key.revoked',
+} as const satisfies Record<RevocationTarget['kind'], string>;
+
+export const accessTokenRevoked = defineEvent(revocationTypeByKind.jti, revocationPayload);
+export const grantRevoked = defineEvent(revocationTypeByKind.grant, revocationPayload);
+export const userTokensRevoked = defineEvent(revocationTypeByKind.subject, revocationPayload);
+export const clientTokensRevoked = defineEvent(revocationTypeByKind.client, revocationPayload);
+export const signingKeyTokensRevoked = defineEvent(revocationTypeByKind.signing_key, revocationPayload);
+
+export const tokensRevokedEvents = [
+  accessTokenRevoked,
+  grantRevoked,
+  userTokensRevoked,
+  clientTokensRevoked,
+  signingKeyTokensRevoked,
+] as const;
+
+export type RevocationEvent = ReturnType<(typeof tokensRevokedEvents)[number]['create']>;
+
+/** Builds the revocation event whose type matches the target's kind. */
+export function createRevocationEvent(payload: RevocationPayload, context: EventContext): RevocationEvent {
+  const definition = tokensRevokedEvents.find(
+    (event) => event.type === revocationTypeByKind[payload.target.kind],
+  );
+  if (!definition) throw new Error(`no revocation event for ${payload.target.kind}`);
+  return definition.create(payload, context);
+}
+
+/** True when an event's type agrees with its target (a consumer refuses a contradictory event). */
+export function isConsistentRevocation(event: RevocationEvent): boolean {
+  return event.type === revocationTypeByKind[event.payload.target.kind];
+}
+
+/** The Kafka key of a revocation: one key per target so compaction keeps the latest fact per target. */
+export function revocationKey(target: RevocationTarget): string {
+  switch (target.kind) {
+    case 'jti':
+      return `jti:${target.jti}`;
+    case 'grant':
+      return `grant:${target.grant_id}`;
+    case 'subject':
+      return `sub:${target.sub}`;
+    case 'client':
+      return `client:${target.client_id}`;
+    case 'signing_key':
+      return `kid:${target.kid}`;
+  }
+}

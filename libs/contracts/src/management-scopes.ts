@@ -1,0 +1,41 @@
+/** Management API v2 scopes across the four services (reference/auth0-api.md §1.6). */
+export const MANAGEMENT_SCOPES = [
+  'read:clients',
+  'create:clients',
+  'update:clients',
+  'delete:clients',
+  'read:client_keys',
+  'read:resource_servers',
+  'create:resource_servers',
+  'update:resource_servers',
+  'delete:resource_servers',
+  'read:client_grants',
+  'create:client_grants',
+  'update:client_grants',
+  'delete:client_grants',
+  'read:signing_keys',
+  'create:signing_keys',
+  'update:signing_keys',
+  'read:users',
+  'create:users',
+  'update:users',
+  'delete:users',
+  'read:user_idp_tokens',
+  'read:connections',
+  'create:connections',
+  'update:connections',
+  'delete:connections',
+  'read:device_credentials',
+  'delete:device_credentials',
+  'read:refresh_tokens',
+  'delete:refresh_tokens',
+  'read:sessions',
+  'delete:sessions',
+  'read:grants',
+  'delete:grants',
+] as const;
+
+/** The Management API's audience for an issuer: `https://{host}/api/v2/`, trailing slash included. */
+export function managementAudience(issuer: string): string {
+  return `${issuer}api/v2/`;
+}

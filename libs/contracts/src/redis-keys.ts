@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+/**
+ * The shared opaque-token store in Redis (DESIGN §4): the one piece of state that several services
+ * read and write, so its layout is a contract. Keys hold a SHA-256 hash of the token, never the token.
+ */
+export const redisKeys = {
+  /** Metadata of an opaque token; TTL = the token's remaining lifetime. */
+  opaqueToken: (tokenHashHex: string) => `tessera:opaque:${tokenHashHex}`,
+  /** Fast-lookup marker of a revoked JWT access token; TTL until the token's `exp`. */
+  revokedJti: (jti: string) => `tessera:revoked:jti:${jti}`,
+} as const;
+
+export const opaqueTokenRecord = z.object({
+  jti: z.string(),
+  kind: z.enum(['access_token', 'refresh_token']),
+  client_id: z.string(),
+  sub: z.string(),
+  grant_id: z.string(),
+  scope: z.string(),
+  aud: z.array(z.string()),
+  exp: z.number().int(),
+  iat: z.number().int(),
+});
+export type OpaqueTokenRecord = z.output<typeof opaqueTokenRecord>;

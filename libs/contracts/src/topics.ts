@@ -1,0 +1,55 @@
+/**
+ * Kafka topics: `tessera.<stream>.v<N>` (DESIGN §5). A breaking change is a new topic next to the old.
+ * Partition counts and retention are chosen on purpose; `npm run infra:up` creates the topics with
+ * these settings through the admin client (auto-creation is off on our broker).
+ */
+export interface TopicSpec {
+  readonly name: string;
+  readonly partitions: number;
+  readonly config: Readonly<Record<string, string>>;
+  readonly why: string;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export const TOPICS = {
+  /** Public contract: the audit stream of every token issued (and refused). Keyed by grant id. */
+  tokensIssued: {
+    name: 'tessera.tokens.issued.v1',
+    partitions: 6,
+    config: { 'cleanup.policy': 'delete', 'retention.ms': String(30 * DAY_MS) },
+    why: 'Audit stream: a month of history for auditors to replay; 6 partitions so issuance and its consumers can scale out, all events of one grant on one partition.',
+  },
+  /** Public contract: every revocation. Keyed by the revocation target, so compaction keeps the latest per target. */
+  tokensRevoked: {
+    name: 'tessera.tokens.revoked.v1',
+    partitions: 3,
+    config: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': String(60 * 60 * 1000) },
+    why: 'Compacted, never deleted by age: a new validator rebuilds the complete revocation state from the beginning.',
+  },
+  /** Public keys and their states, keyed by kid. */
+  signingKeys: {
+    name: 'tessera.signing-keys.v1',
+    partitions: 1,
+    config: { 'cleanup.policy': 'compact' },
+    why: 'A handful of keys: one partition keeps every state change in order; compaction keeps the latest state of each key.',
+  },
+  /** Client registrations (credential digests, never secrets), keyed by client id. */
+  clients: {
+    name: 'tessera.clients.v1',
+    partitions: 3,
+    config: { 'cleanup.policy': 'compact' },
+    why: 'Services that authenticate clients (introspection, revocation) rebuild their view of clients from it; compaction keeps the latest snapshot of each client.',
+  },
+  /** Users and linked identities (user.*, identity.*), keyed by user id. */
+  accounts: {
+    name: 'tessera.accounts.v1',
+    partitions: 3,
+    config: { 'cleanup.policy': 'delete', 'retention.ms': String(30 * DAY_MS) },
+    why: 'Account facts in order per user; consumers keep their own projections, so a month of retention is enough to recover from an outage.',
+  },
+} as const satisfies Record<string, TopicSpec>;
+
+export type TopicName = (typeof TOPICS)[keyof typeof TOPICS]['name'];
+
+export const ALL_TOPICS: readonly TopicSpec[] = Object.values(TOPICS);

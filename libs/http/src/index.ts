@@ -1,0 +1,4 @@
+export * from './readiness';
+export * from './health.module';
+export * from './raw-body';
+export * from './service-app';

@@ -1,0 +1,5 @@
+export * from './verification-key-set';
+export * from './jwks-fetcher';
+export * from './access-token-verifier';
+export * from './revocation-list';
+export * from './token-verification.module';

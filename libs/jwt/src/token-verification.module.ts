@@ -1,0 +1,65 @@
+import { Global, Inject, Injectable, Module, type DynamicModule } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import { TOPICS, type EventOnTopic } from '@app/contracts';
+import { ReadinessRegistry } from '@app/http';
+import { EventStreamSubscriber, KAFKA } from '@app/kafka';
+import { AccessTokenVerifier } from './access-token-verifier';
+import { JwksFetcher } from './jwks-fetcher';
+import { VerificationKeySet } from './verification-key-set';
+
+export interface TokenVerificationOptions {
+  readonly issuer: string;
+  /** The issuer's JWKS, fetched only for a kid no event has announced yet. */
+  readonly jwksUrl: string;
+  readonly consumerName: string;
+  readonly maxTokenLength?: number;
+}
+
+/** Reads every signing-key event into this instance's key set, and is ready once it has replayed them. */
+@Injectable()
+class SigningKeyStream extends EventStreamSubscriber<typeof TOPICS.signingKeys.name> {
+  constructor(
+    @Inject(KAFKA) kafka: Kafka,
+    private readonly keys: VerificationKeySet,
+    readiness: ReadinessRegistry,
+    @Inject('TOKEN_VERIFICATION_OPTIONS') options: TokenVerificationOptions,
+  ) {
+    super(kafka, {
+      name: `${options.consumerName}.signing-keys`,
+      topic: TOPICS.signingKeys.name,
+      mode: { kind: 'broadcast' },
+    });
+    readiness.register('signing-keys replayed', () => this.caughtUp);
+  }
+
+  protected handle(event: EventOnTopic<typeof TOPICS.signingKeys.name>): Promise<void> {
+    this.keys.apply(event.payload);
+    return Promise.resolve();
+  }
+}
+
+/** Verification of Tessera JWTs for a service: key set, JWKS fallback and verifier. */
+@Global()
+@Module({})
+export class TokenVerificationModule {
+  static forRoot(options: TokenVerificationOptions): DynamicModule {
+    return {
+      module: TokenVerificationModule,
+      providers: [
+        { provide: 'TOKEN_VERIFICATION_OPTIONS', useValue: options },
+        VerificationKeySet,
+        {
+          provide: AccessTokenVerifier,
+          useFactory: (keys: VerificationKeySet) =>
+            new AccessTokenVerifier(keys, new JwksFetcher(options.jwksUrl), {
+              issuer: options.issuer,
+              maxLength: options.maxTokenLength,
+            }),
+          inject: [VerificationKeySet],
+        },
+        SigningKeyStream,
+      ],
+      exports: [VerificationKeySet, AccessTokenVerifier],
+    };
+  }
+}

@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import type { Consumer, Kafka } from 'kafkajs';
+import { parseEvent, type EventOnTopic, type TopicWithEvents } from '@app/contracts';
+
+export interface EventMeta {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: string | null;
+}
+
+export type EventHandler<T extends TopicWithEvents> = (
+  event: EventOnTopic<T>,
+  meta: EventMeta,
+) => Promise<void>;
+
+/**
+ * How a consumer reads its topic:
+ * - `shared`: one consumer group for all instances of a service; each event is handled once per
+ *   service (durable projections, deduplicated by event id in the same transaction as the change).
+ * - `broadcast`: every instance reads the whole topic from the beginning into its own memory
+ *   (revocation state, keys, clients), and reports when it has caught up with what existed at start.
+ */
+export type ConsumptionMode =
+  { readonly kind: 'shared'; readonly groupId: string } | { readonly kind: 'broadcast' };
+
+export interface EventStreamOptions<T extends TopicWithEvents> {
+  readonly name: string;
+  readonly topic: T;
+  readonly mode: ConsumptionMode;
+  readonly handle: EventHandler<T>;
+}
+
+/**
+ * Consumes one topic, parses every value against the contract before acting (CONVENTIONS: never trust
+ * a payload), skips what does not parse, and hands valid events to the handler in partition order.
+ * A handler that throws makes kafkajs retry the message, so nothing is skipped on a transient failure.
+ */
+export class EventStreamConsumer<T extends TopicWithEvents> {
+  private readonly logger: Logger;
+  private consumer: Consumer | null = null;
+  /** Per partition: the offset (exclusive) that marks "caught up with the topic as it was at start". */
+  private readonly targets = new Map<number, bigint>();
+  private isCaughtUp = false;
+  private caughtUpWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly options: EventStreamOptions<T>,
+  ) {
+    this.logger = new Logger(`Consumer:${options.name}`);
+  }
+
+  get caughtUp(): boolean {
+    return this.isCaughtUp;
+  }
+
+  /** Resolves once the consumer has processed everything that was on the topic when it started. */
+  whenCaughtUp(): Promise<void> {
+    if (this.isCaughtUp) return Promise.resolve();
+    return new Promise((resolve) => this.caughtUpWaiters.push(resolve));
+  }
+
+  async start(): Promise<void> {
+    const { mode, topic } = this.options;
+    const groupId = mode.kind === 'shared' ? mode.groupId : `${this.options.name}-${randomUUID()}`;
+    await this.recordStartOffsets();
+    const consumer = this.kafka.consumer({
+      groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      maxWaitTimeInMs: 100,
+    });
+    this.consumer = consumer;
+    await consumer.connect();
+    // A shared group resumes from its committed offsets; a broadcast reader always starts at the beginning.
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: mode.kind === 'shared',
+      partitionsConsumedConcurrently: 3,
+      eachMessage: async ({ topic: from, partition, message }) => {
+        const meta: EventMeta = {
+          topic: from,
+          partition,
+          offset: message.offset,
+          key: message.key?.toString() ?? null,
+        };
+        const event = this.decode(message.value, meta);
+        if (event) await this.options.handle(event, meta);
+        this.advance(partition, BigInt(message.offset) + 1n);
+      },
+    });
+    this.logger.log(`consuming ${topic} (${mode.kind === 'shared' ? `group ${groupId}` : 'broadcast'})`);
+  }
+
+  async stop(): Promise<void> {
+    const consumer = this.consumer;
+    this.consumer = null;
+    await consumer?.disconnect();
+  }
+
+  private decode(value: Buffer | null, meta: EventMeta): EventOnTopic<T> | null {
+    if (!value) return null; // a compaction tombstone: nothing to apply
+    let json: unknown;
+    try {
+      json = JSON.parse(value.toString('utf8'));
+    } catch {
+      json = undefined;
+    }
+    const event = parseEvent(this.options.topic, json);
+    if (!event)
+      this.logger.warn(`skipping an invalid event at ${meta.topic}/${meta.partition}@${meta.offset}`);
+    return event;
+  }
+
+  private async recordStartOffsets(): Promise<void> {
+    // A shared group resumes from its committed offsets, so "caught up with the start" only applies to broadcast.
+    if (this.options.mode.kind === 'shared') return this.checkCaughtUp();
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      for (const { partition, high, low } of await admin.fetchTopicOffsets(this.options.topic)) {
+        if (BigInt(high) > BigInt(low)) this.targets.set(partition, BigInt(high));
+      }
+    } finally {
+      await admin.disconnect();
+    }
+    this.checkCaughtUp();
+  }
+
+  private advance(partition: number, next: bigint): void {
+    const target = this.targets.get(partition);
+    if (target !== undefined && next >= target) this.targets.delete(partition);
+    this.checkCaughtUp();
+  }
+
+  private checkCaughtUp(): void {
+    if (this.isCaughtUp || this.targets.size > 0) return;
+    this.isCaughtUp = true;
+    this.logger.log(`caught up with ${this.options.topic}`);
+    for (const resolve of this.caughtUpWaiters.splice(0)) resolve();
+  }
+}

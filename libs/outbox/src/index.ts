@@ -1,0 +1,5 @@
+export * from './outbox-tables';
+export * from './outbox-writer';
+export * from './outbox-relay';
+export * from './processed-events';
+export * from './outbox.module';

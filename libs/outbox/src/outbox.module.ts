@@ -1,0 +1,76 @@
+import {
+  Global,
+  Inject,
+  Injectable,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { EventPublisher } from '@app/kafka';
+import { OutboxRelay } from './outbox-relay';
+import { OutboxWriter, type OutboxEvent } from './outbox-writer';
+
+const OUTBOX_SCHEMA = Symbol('OUTBOX_SCHEMA');
+
+/**
+ * What services use to emit events: `transaction` runs the state change and appends its events in one
+ * PostgreSQL transaction, then wakes the relay so the events reach Kafka within milliseconds.
+ */
+@Injectable()
+export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly writer: OutboxWriter;
+  readonly relay: OutboxRelay;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(EventPublisher) publisher: EventPublisher,
+    @Inject(OUTBOX_SCHEMA) schema: string,
+  ) {
+    this.writer = new OutboxWriter(schema);
+    this.relay = new OutboxRelay(dataSource, publisher, { schema });
+  }
+
+  /**
+   * Runs `work` in a transaction; the events it returns are appended to the outbox in the same
+   * transaction. Returns what `work` returned once committed.
+   */
+  async transaction<T>(
+    work: (manager: EntityManager) => Promise<{ result: T; events: OutboxEvent[] }>,
+  ): Promise<T> {
+    const { result, events } = await this.dataSource.transaction(async (manager) => {
+      const outcome = await work(manager);
+      await this.writer.append(manager, outcome.events);
+      return outcome;
+    });
+    if (events.length > 0) this.relay.nudge();
+    return result;
+  }
+
+  /** Appends events that need no other state change (a single statement, so no explicit transaction). */
+  async emit(events: OutboxEvent[]): Promise<void> {
+    await this.writer.append(this.dataSource.manager, events);
+    this.relay.nudge();
+  }
+
+  onApplicationBootstrap(): void {
+    this.relay.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.relay.stop();
+  }
+}
+
+@Global()
+@Module({})
+export class OutboxModule {
+  static forSchema(schema: string): DynamicModule {
+    return {
+      module: OutboxModule,
+      providers: [{ provide: OUTBOX_SCHEMA, useValue: schema }, Outbox],
+      exports: [Outbox],
+    };
+  }
+}

@@ -1,0 +1,70 @@
+import { resolve } from 'node:path';
+import swc from 'unplugin-swc';
+import { defineConfig } from 'vitest/config';
+
+// Vite does not read tsconfig paths; mirror the `@app/*` aliases here.
+const libs = [
+  'config',
+  'contracts',
+  'http',
+  'jwt',
+  'kafka',
+  'oauth',
+  'outbox',
+  'persistence',
+  'redis',
+  'secrets',
+  'testing',
+];
+const alias = Object.fromEntries(
+  libs.map((lib) => [`@app/${lib}`, resolve(import.meta.dirname, `libs/${lib}/src`)]),
+);
+
+// swc keeps decorator metadata, which NestJS dependency injection needs (esbuild drops it).
+const plugins = [swc.vite({ module: { type: 'es6' } })];
+
+/**
+ * Three tiers, named by cost (CONVENTIONS §8):
+ * - unit: `*.spec.ts` beside the code and under test/deploy, no I/O to services;
+ * - integration: `test/integration`, real PostgreSQL, Redis and Kafka on this machine;
+ * - e2e: `test/e2e`, the four services running as processes, driven over HTTP.
+ */
+export default defineConfig({
+  plugins,
+  resolve: { alias },
+  test: {
+    projects: [
+      {
+        plugins,
+        resolve: { alias },
+        test: {
+          name: 'unit',
+          include: ['apps/**/*.spec.ts', 'libs/**/*.spec.ts', 'test/deploy/**/*.spec.ts'],
+        },
+      },
+      {
+        plugins,
+        resolve: { alias },
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.spec.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        plugins,
+        resolve: { alias },
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.spec.ts'],
+          globalSetup: ['test/e2e/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
