@@ -19,6 +19,11 @@ export const serviceEnv = z.object({
     .transform((value) => value.split(',').map((broker) => broker.trim()))
     .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port[,host:port]')).min(1)),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  /** Prefix of durable consumer-group ids, so two stacks (say, dev and tests) can share one broker. */
+  KAFKA_GROUP_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/)
+    .default('tessera'),
 });
 
 export const databaseEnv = z.object({

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { TOPICS, type EventOnTopic } from '@app/contracts';
 import { EventStreamSubscriber, KAFKA } from '@app/kafka';
+import { REVOCATION_CONFIG, type RevocationConfig } from '../config/revocation.config';
 import { ClientsRepository } from './clients.repository';
 
 /** Keeps this service's client projection in step with issuance's `client.*` events. */
@@ -9,12 +10,13 @@ import { ClientsRepository } from './clients.repository';
 export class ClientsConsumer extends EventStreamSubscriber<typeof TOPICS.clients.name> {
   constructor(
     @Inject(KAFKA) kafka: Kafka,
+    @Inject(REVOCATION_CONFIG) config: RevocationConfig,
     private readonly clients: ClientsRepository,
   ) {
     super(kafka, {
       name: 'revocation.clients',
       topic: TOPICS.clients.name,
-      mode: { kind: 'shared', groupId: 'tessera-revocation.clients' },
+      mode: { kind: 'shared', groupId: `${config.KAFKA_GROUP_PREFIX}.revocation.clients` },
     });
   }
 

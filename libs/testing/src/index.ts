@@ -1,0 +1,4 @@
+export * from './service-processes';
+export * from './event-collector';
+export * from './oauth-client';
+export * from './stack';

@@ -1,0 +1,50 @@
+export interface HttpResult {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+  readonly json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/** POSTs a form (or raw body) and returns status, headers and the parsed body; never throws on 4xx/5xx. */
+export async function post(
+  url: string,
+  body: Record<string, string> | string,
+  options: { headers?: Record<string, string>; contentType?: string } = {},
+): Promise<HttpResult> {
+  const isForm = typeof body !== 'string';
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type':
+        options.contentType ?? (isForm ? 'application/x-www-form-urlencoded' : 'application/json'),
+      ...options.headers,
+    },
+    body: isForm ? new URLSearchParams(body).toString() : body,
+  });
+  const text = await response.text();
+  let json: unknown = undefined;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, json };
+}
+
+export function basicAuth(clientId: string, secret: string): string {
+  return `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+}
+
+/** Polls `check` until it returns true or `timeoutMs` passes; returns whether it became true. */
+export async function eventually(
+  check: () => Promise<boolean>,
+  timeoutMs = 5000,
+  intervalMs = 20,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+  return check();
+}

@@ -1,0 +1,173 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startService, type RunningService, type ServiceName } from './service-processes';
+
+export interface StackClient {
+  readonly clientId: string;
+  readonly clientSecret: string;
+}
+
+export interface StackInfo {
+  readonly issuer: string;
+  readonly brokers: string[];
+  readonly databaseUrl: string;
+  readonly urls: {
+    issuance: string;
+    introspection: string;
+    introspection2?: string;
+    revocation: string;
+    accountLinking: string;
+  };
+  /** A client with a client grant for `api` (all its scopes). */
+  readonly client: StackClient;
+  /** A second client with the same grant: the "foreign client" of negative tests. */
+  readonly otherClient: StackClient;
+  readonly api: { identifier: string; scopes: string[] };
+  /** An API whose tokens use the RFC 9068 dialect. */
+  readonly rfc9068Api: { identifier: string; scopes: string[] };
+  readonly bootstrap: StackClient;
+}
+
+export interface StackOptions {
+  readonly repoRoot: string;
+  /** First of the consecutive ports the services listen on (issuance, introspection, revocation, account-linking, introspection #2). */
+  readonly basePort: number;
+  readonly databaseUrl: string;
+  readonly brokers?: string[];
+  readonly secondIntrospection?: boolean;
+  readonly only?: readonly ServiceName[];
+}
+
+export interface Stack {
+  readonly info: StackInfo;
+  readonly services: RunningService[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the services as real processes against the real Kafka, PostgreSQL and Redis, with freshly
+ * generated secrets and a seed of its own (ids are random per run, so runs never see each other's data).
+ */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const run = randomBytes(4).toString('hex');
+  const issuer = 'https://127.0.0.1:8443/';
+  const brokers = options.brokers ?? ['127.0.0.1:9092'];
+  const secret = () => randomBytes(32).toString('base64url');
+  const client = { clientId: `test-client-${run}`, clientSecret: secret() };
+  const otherClient = { clientId: `test-other-${run}`, clientSecret: secret() };
+  const bootstrap = { clientId: `test-bootstrap-${run}`, clientSecret: secret() };
+  const api = { identifier: `https://api-${run}.example.test/`, scopes: ['read:things', 'write:things'] };
+  const rfc9068Api = { identifier: `https://rfc9068-${run}.example.test/`, scopes: ['read:things'] };
+
+  const seedDir = join(options.repoRoot, '.tessera', 'test');
+  mkdirSync(seedDir, { recursive: true });
+  const seedFile = join(seedDir, `seed-${run}.json`);
+  writeFileSync(
+    seedFile,
+    JSON.stringify({
+      resource_servers: [
+        { identifier: api.identifier, name: 'Test API', scopes: api.scopes, signing_alg: 'ES256' },
+        {
+          identifier: rfc9068Api.identifier,
+          name: 'Test RFC 9068 API',
+          scopes: rfc9068Api.scopes,
+          signing_alg: 'RS256',
+          token_dialect: 'rfc9068_profile',
+        },
+      ],
+      clients: [
+        { client_id: client.clientId, client_secret: client.clientSecret, name: 'Test client' },
+        {
+          client_id: otherClient.clientId,
+          client_secret: otherClient.clientSecret,
+          name: 'Other test client',
+        },
+      ],
+      client_grants: [
+        { client_id: client.clientId, audience: api.identifier, scope: api.scopes },
+        { client_id: client.clientId, audience: rfc9068Api.identifier, scope: rfc9068Api.scopes },
+        { client_id: otherClient.clientId, audience: api.identifier, scope: api.scopes },
+      ],
+    }),
+  );
+
+  const port = (offset: number) => options.basePort + offset;
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'log',
+    TESSERA_ISSUER: issuer,
+    KAFKA_BROKERS: brokers.join(','),
+    KAFKA_GROUP_PREFIX: `tessera-test-${run}`,
+    DATABASE_URL: options.databaseUrl,
+    REDIS_URL: 'redis://127.0.0.1:6379',
+    TESSERA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    TESSERA_BOOTSTRAP_CLIENT_ID: bootstrap.clientId,
+    TESSERA_BOOTSTRAP_CLIENT_SECRET: bootstrap.clientSecret,
+    TESSERA_SEED_FILE: seedFile,
+    TESSERA_JWKS_URL: `http://127.0.0.1:${port(0)}/.well-known/jwks.json`,
+  };
+
+  const wanted = (name: ServiceName) => !options.only || options.only.includes(name);
+  const services: RunningService[] = [];
+  const stop = async () => {
+    await Promise.all(services.map((service) => service.stop()));
+  };
+  try {
+    // Issuance first: it creates the signing keys and clients the others replay.
+    if (wanted('issuance'))
+      services.push(
+        await startService({ service: 'issuance', port: port(0), env, repoRoot: options.repoRoot }),
+      );
+    const others: Promise<RunningService>[] = [];
+    if (wanted('introspection'))
+      others.push(startService({ service: 'introspection', port: port(1), env, repoRoot: options.repoRoot }));
+    if (wanted('revocation'))
+      others.push(startService({ service: 'revocation', port: port(2), env, repoRoot: options.repoRoot }));
+    if (wanted('account-linking'))
+      others.push(
+        startService({ service: 'account-linking', port: port(3), env, repoRoot: options.repoRoot }),
+      );
+    if (options.secondIntrospection)
+      others.push(
+        startService({
+          service: 'introspection',
+          instance: 'introspection-2',
+          port: port(4),
+          env,
+          repoRoot: options.repoRoot,
+        }),
+      );
+    const started = await Promise.allSettled(others);
+    for (const result of started) if (result.status === 'fulfilled') services.push(result.value);
+    const failed = started.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  const url = (offset: number) => `http://127.0.0.1:${port(offset)}`;
+  return {
+    services,
+    stop,
+    info: {
+      issuer,
+      brokers,
+      databaseUrl: options.databaseUrl,
+      urls: {
+        issuance: url(0),
+        introspection: url(1),
+        ...(options.secondIntrospection ? { introspection2: url(4) } : {}),
+        revocation: url(2),
+        accountLinking: url(3),
+      },
+      client,
+      otherClient,
+      api,
+      rfc9068Api,
+      bootstrap,
+    },
+  };
+}
