@@ -2,7 +2,7 @@ export interface HttpResult {
   readonly status: number;
   readonly headers: Headers;
   readonly text: string;
-  readonly json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  readonly json: any;
 }
 
 /** POSTs a form (or raw body) and returns status, headers and the parsed body; never throws on 4xx/5xx. */
