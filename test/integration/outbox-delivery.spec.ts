@@ -53,9 +53,7 @@ describe('outbox delivery on the real PostgreSQL and Kafka', () => {
   }
 
   const outboxCount = async () =>
-    Number(
-      ((await dataSource.query(`SELECT count(*) AS n FROM "${SCHEMA}"."outbox"`)) as { n: string }[])[0]!.n,
-    );
+    Number((await dataSource.query<{ n: string }[]>(`SELECT count(*) AS n FROM "${SCHEMA}"."outbox"`))[0]!.n);
 
   it('publishes what a committed transaction wrote, and nothing of a rolled-back one', async () => {
     const committed = clientEvent(`itest-${run}-committed`);
