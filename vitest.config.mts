@@ -27,7 +27,8 @@ const plugins = [swc.vite({ module: { type: 'es6' } })];
  * Three tiers, named by cost (CONVENTIONS §8):
  * - unit: `*.spec.ts` beside the code and under test/deploy, no I/O to services;
  * - integration: `test/integration`, real PostgreSQL, Redis and Kafka on this machine;
- * - e2e: `test/e2e`, the four services running as processes, driven over HTTP.
+ * - e2e: `test/e2e`, the four services running as processes, driven over HTTP;
+ * - reliability: `test/reliability`, restarts infrastructure under the running services.
  */
 export default defineConfig({
   plugins,
@@ -50,6 +51,18 @@ export default defineConfig({
           include: ['test/integration/**/*.spec.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        plugins,
+        resolve: { alias },
+        test: {
+          // Restarts the shared Kafka broker: run on its own, after the other tiers (scripts/test.sh).
+          name: 'reliability',
+          include: ['test/reliability/**/*.spec.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 180_000,
           fileParallelism: false,
         },
       },

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: brings up what the tests need — Kafka (from Maven jars), PostgreSQL, Redis, the test
 # database's schemas and the topics — builds the services, then runs the unit, integration and e2e
-# tiers. Extra arguments go to vitest (e.g. `npm test -- --project unit`).
+# tiers, then the reliability tier (it restarts the Kafka broker under running services, so it runs
+# alone). Arguments replace that plan and go to vitest (e.g. `npm test -- --project unit`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,4 +12,15 @@ bash scripts/infra/up.sh
 echo "build: compiling the services"
 npm run -s build
 DATABASE_URL="$TESSERA_TEST_DATABASE_URL" node dist/scripts/provision.js
-exec npx vitest run "$@"
+if [ "$#" -gt 0 ]; then
+  exec npx vitest run "$@"
+fi
+reports=.tessera/test-results
+rm -rf "$reports" && mkdir -p "$reports"
+status=0
+npx vitest run --project unit --project integration --project e2e \
+  --reporter=default --reporter=json --outputFile.json="$reports/main.json" || status=$?
+npx vitest run --project reliability \
+  --reporter=default --reporter=json --outputFile.json="$reports/reliability.json" || status=$?
+node scripts/test-summary.mjs "$reports"
+exit "$status"

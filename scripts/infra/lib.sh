@@ -237,7 +237,7 @@ kafka_is_our_broker() {
   local -a args=()
   [[ "$pid" =~ ^[0-9]+$ ]] || return 1
   # mapfile splits /proc/<pid>/cmdline on NULs without forking (this runs for every pid in a scan).
-  mapfile -d '' args <"/proc/$pid/cmdline" 2>/dev/null || return 1
+  { mapfile -d '' args <"/proc/$pid/cmdline"; } 2>/dev/null || return 1
   for ((i = 0; i + 1 < ${#args[@]}; i++)); do
     [[ "${args[i]}" == kafka.Kafka && "${args[i + 1]}" == "$KAFKA_CONF" ]] && return 0
   done
