@@ -3,3 +3,4 @@ export * from './outbox-writer';
 export * from './outbox-relay';
 export * from './processed-events';
 export * from './outbox.module';
+export * from './outbox-batcher';

@@ -9,6 +9,7 @@ import {
 } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { EventPublisher } from '@app/kafka';
+import { OutboxBatcher } from './outbox-batcher';
 import { OutboxRelay } from './outbox-relay';
 import { OutboxWriter, type OutboxEvent } from './outbox-writer';
 
@@ -21,6 +22,7 @@ const OUTBOX_SCHEMA = Symbol('OUTBOX_SCHEMA');
 @Injectable()
 export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly writer: OutboxWriter;
+  private readonly batcher: OutboxBatcher;
   readonly relay: OutboxRelay;
 
   constructor(
@@ -30,6 +32,11 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
   ) {
     this.writer = new OutboxWriter(schema);
     this.relay = new OutboxRelay(dataSource, publisher, { schema });
+    this.batcher = new OutboxBatcher(
+      this.writer,
+      () => dataSource.manager,
+      () => this.relay.nudge(),
+    );
   }
 
   /**
@@ -48,10 +55,12 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
     return result;
   }
 
-  /** Appends events that need no other state change (a single statement, so no explicit transaction). */
-  async emit(events: OutboxEvent[]): Promise<void> {
-    await this.writer.append(this.dataSource.manager, events);
-    this.relay.nudge();
+  /**
+   * Appends events that need no other state change. Resolves once they are committed; concurrent
+   * calls share one INSERT (group commit).
+   */
+  emit(events: OutboxEvent[]): Promise<void> {
+    return this.batcher.append(events);
   }
 
   onApplicationBootstrap(): void {
