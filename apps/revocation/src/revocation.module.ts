@@ -7,6 +7,7 @@ import { OutboxModule } from '@app/outbox';
 import { RedisModule } from '@app/redis';
 import { REVOCATION_CONFIG, type RevocationConfig } from './config/revocation.config';
 import { REVOCATION_SCHEMA, revocationDatabase } from './database/revocation-database';
+import { RegistryModule } from './registry/registry.module';
 import { RevocationsModule } from './revocations/revocations.module';
 
 /** Revocation: `/oauth/revoke` over a durable revocation list broadcast on Kafka (DESIGN §1). */
@@ -27,6 +28,7 @@ export class RevocationModule {
           jwksUrl: config.TESSERA_JWKS_URL,
           consumerName: 'revocation',
         }),
+        RegistryModule,
         RevocationsModule,
       ],
       providers: [{ provide: REVOCATION_CONFIG, useValue: config }],

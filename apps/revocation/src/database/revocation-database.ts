@@ -1,7 +1,9 @@
 import { postgresOptions } from '@app/persistence';
 import { ClientProjectionEntity } from '../clients/client-projection.entity';
+import { IssuedTokenEntity } from '../registry/issued-token.entity';
 import { RevocationEntity } from '../revocations/revocation.entity';
 import { Initial1732406400000 } from './migrations/1732406400000-initial';
+import { IssuedTokenRegistry1732492800000 } from './migrations/1732492800000-issued-token-registry';
 
 export const REVOCATION_SCHEMA = 'revocation';
 
@@ -9,7 +11,7 @@ export function revocationDatabase(url: string) {
   return postgresOptions({
     url,
     schema: REVOCATION_SCHEMA,
-    entities: [RevocationEntity, ClientProjectionEntity],
-    migrations: [Initial1732406400000],
+    entities: [RevocationEntity, ClientProjectionEntity, IssuedTokenEntity],
+    migrations: [Initial1732406400000, IssuedTokenRegistry1732492800000],
   });
 }
