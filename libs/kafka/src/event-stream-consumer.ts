@@ -116,6 +116,7 @@ export class EventStreamConsumer<T extends TopicWithEvents> {
   }
 
   private async recordStartOffsets(): Promise<void> {
+    this.targets.clear();
     // A shared group resumes from its committed offsets, so "caught up with the start" only applies to broadcast.
     if (this.options.mode.kind === 'shared') return this.checkCaughtUp();
     const admin = this.kafka.admin();

@@ -1,22 +1,29 @@
-import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import type { EventOnTopic, TopicWithEvents } from '@app/contracts';
 import { EventStreamConsumer, type ConsumptionMode, type EventMeta } from './event-stream-consumer';
 
+const MAX_RETRY_DELAY_MS = 5_000;
+
 /**
  * A Nest provider that consumes one topic for the life of the app: started once the app has booted,
- * stopped on shutdown. Subclasses say what to do with each event.
+ * stopped on shutdown. Subclasses say what to do with each event. When the broker cannot be reached
+ * at start, the service still starts (not ready, for broadcast readers) and keeps trying.
  */
 export abstract class EventStreamSubscriber<T extends TopicWithEvents>
   implements OnApplicationBootstrap, OnApplicationShutdown
 {
   protected readonly stream: EventStreamConsumer<T>;
+  private readonly logger: Logger;
+  private stopped = false;
+  private starting: Promise<void> | null = null;
 
   protected constructor(kafka: Kafka, options: { name: string; topic: T; mode: ConsumptionMode }) {
     this.stream = new EventStreamConsumer(kafka, {
       ...options,
       handle: (event, meta) => this.handle(event, meta),
     });
+    this.logger = new Logger(`Subscriber:${options.name}`);
   }
 
   protected abstract handle(event: EventOnTopic<T>, meta: EventMeta): Promise<void>;
@@ -26,11 +33,29 @@ export abstract class EventStreamSubscriber<T extends TopicWithEvents>
     return this.stream.caughtUp;
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.stream.start();
+  onApplicationBootstrap(): Promise<void> {
+    this.starting = this.startWithRetries();
+    return Promise.resolve();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    await this.starting;
     await this.stream.stop();
+  }
+
+  private async startWithRetries(): Promise<void> {
+    for (let delay = 250; !this.stopped; delay = Math.min(delay * 2, MAX_RETRY_DELAY_MS)) {
+      try {
+        await this.stream.start();
+        return;
+      } catch (error) {
+        this.logger.warn(
+          `cannot start yet (${error instanceof Error ? error.message : String(error)}); retrying`,
+        );
+        await this.stream.stop().catch(() => undefined);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
   }
 }
