@@ -18,17 +18,27 @@ export abstract class EventStreamSubscriber<T extends TopicWithEvents>
   private stopped = false;
   private starting: Promise<void> | null = null;
 
-  protected constructor(kafka: Kafka, options: { name: string; topic: T; mode: ConsumptionMode }) {
+  protected constructor(
+    kafka: Kafka,
+    options: { name: string; topic: T; mode: ConsumptionMode; batched?: boolean },
+  ) {
     this.stream = new EventStreamConsumer(kafka, {
       ...options,
       handle: (event, meta) => this.handle(event, meta),
+      ...(options.batched ? { handleBatch: (events: EventOnTopic<T>[]) => this.handleBatch(events) } : {}),
     });
     this.logger = new Logger(`Subscriber:${options.name}`);
   }
 
   protected abstract handle(event: EventOnTopic<T>, meta: EventMeta): Promise<void>;
 
-  /** For broadcast readers: whether everything that was on the topic at start has been applied. */
+  /** For `batched` subscribers: the events of one fetched batch. By default, one by one. */
+  protected async handleBatch(events: EventOnTopic<T>[]): Promise<void> {
+    for (const event of events)
+      await this.handle(event, { topic: '', partition: -1, offset: '-1', key: null });
+  }
+
+  /** Whether everything that was on the topic when this reader started has been applied. */
   get caughtUp(): boolean {
     return this.stream.caughtUp;
   }

@@ -52,7 +52,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     clearTimeout(timer);
   };
 
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 150_000);
   for (;;) {
     if (child.exitCode !== null) {
       throw new Error(
@@ -67,7 +67,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`${name} was not ready within ${options.readyTimeoutMs ?? 60_000} ms`);
+      throw new Error(`${name} was not ready within ${options.readyTimeoutMs ?? 150_000} ms`);
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { TOPICS, type EventOnTopic } from '@app/contracts';
+import { ReadinessRegistry } from '@app/http';
 import { EventStreamSubscriber, KAFKA } from '@app/kafka';
 import { REVOCATION_CONFIG, type RevocationConfig } from '../config/revocation.config';
 import { ClientsRepository } from './clients.repository';
@@ -12,12 +13,15 @@ export class ClientsConsumer extends EventStreamSubscriber<typeof TOPICS.clients
     @Inject(KAFKA) kafka: Kafka,
     @Inject(REVOCATION_CONFIG) config: RevocationConfig,
     private readonly clients: ClientsRepository,
+    readiness: ReadinessRegistry,
   ) {
     super(kafka, {
       name: 'revocation.clients',
       topic: TOPICS.clients.name,
       mode: { kind: 'shared', groupId: `${config.KAFKA_GROUP_PREFIX}.revocation.clients` },
     });
+    // Not ready before the clients that existed at start are known: they could not authenticate.
+    readiness.register('clients projected', () => this.caughtUp);
   }
 
   protected handle(event: EventOnTopic<typeof TOPICS.clients.name>): Promise<void> {

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { TOPICS, type EventOnTopic } from '@app/contracts';
+import { ReadinessRegistry } from '@app/http';
 import { EventStreamSubscriber, KAFKA } from '@app/kafka';
 import { REVOCATION_CONFIG, type RevocationConfig } from '../config/revocation.config';
 import { IssuedTokensRepository } from './issued-tokens.repository';
@@ -19,16 +20,25 @@ export class IssuedTokensConsumer extends EventStreamSubscriber<typeof TOPICS.to
     @Inject(KAFKA) kafka: Kafka,
     @Inject(REVOCATION_CONFIG) config: RevocationConfig,
     private readonly registry: IssuedTokensRepository,
+    readiness: ReadinessRegistry,
   ) {
     super(kafka, {
       name: 'revocation.issued-tokens',
       topic: TOPICS.tokensIssued.name,
       mode: { kind: 'shared', groupId: `${config.KAFKA_GROUP_PREFIX}.revocation.issued-tokens` },
+      // The audit stream is long (30 days); replaying it one INSERT per event would take far too long.
+      batched: true,
     });
+    // Grant, user and client revocations need the registry: not ready until it has replayed the stream.
+    readiness.register('issued tokens projected', () => this.caughtUp);
   }
 
   protected handle(event: EventOnTopic<typeof TOPICS.tokensIssued.name>): Promise<void> {
     return this.registry.record([event]);
+  }
+
+  protected override handleBatch(events: EventOnTopic<typeof TOPICS.tokensIssued.name>[]): Promise<void> {
+    return this.registry.record(events);
   }
 
   override async onApplicationBootstrap(): Promise<void> {
