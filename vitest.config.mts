@@ -13,6 +13,7 @@ const libs = [
   'outbox',
   'persistence',
   'redis',
+  'resource-server',
   'secrets',
   'testing',
 ];

@@ -1,12 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { HealthModule } from '@app/http';
-import { TokenVerificationModule } from '@app/jwt';
+import { TokenVerificationModule, VerificationKeySet } from '@app/jwt';
 import { KafkaModule } from '@app/kafka';
 import { ClientAuthenticator } from '@app/oauth';
 import { InMemoryClientDirectory } from './clients/client-directory';
 import { INTROSPECTION_CONFIG, type IntrospectionConfig } from './config/introspection.config';
 import { IntrospectController } from './introspect/introspect.controller';
 import { IntrospectionService } from './introspect/introspection.service';
+import { VerifiedTokenCache } from './introspect/verified-token-cache';
 import { RevocationState } from './revocation-state/revocation-state';
 
 /**
@@ -37,6 +38,11 @@ export class IntrospectionModule {
           inject: [InMemoryClientDirectory],
         },
         RevocationState,
+        {
+          provide: VerifiedTokenCache,
+          useFactory: (keys: VerificationKeySet) => new VerifiedTokenCache(keys),
+          inject: [VerificationKeySet],
+        },
         IntrospectionService,
       ],
     };

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AccessTokenVerifier, type VerifiedJwt } from '@app/jwt';
 import { RevocationState } from '../revocation-state/revocation-state';
+import { VerifiedTokenCache } from './verified-token-cache';
 
 /** RFC 7662 §2.2 response. Inactive is exactly `{ active: false }`: no hint of why. */
 export type ActiveIntrospection = {
@@ -26,11 +27,12 @@ export class IntrospectionService {
   constructor(
     private readonly verifier: AccessTokenVerifier,
     private readonly revocations: RevocationState,
+    private readonly verifiedTokens: VerifiedTokenCache,
   ) {}
 
   async introspect(token: string): Promise<IntrospectionResponse> {
     if (!AccessTokenVerifier.looksLikeJwt(token)) return INACTIVE;
-    const verified = await this.verifier.verify(token);
+    const verified = this.verifiedTokens.get(token) ?? (await this.verify(token));
     if (!verified) return INACTIVE;
     const response = toActiveResponse(verified);
     if (!response) return INACTIVE;
@@ -41,7 +43,14 @@ export class IntrospectionService {
       issuedAt: response.iat,
       kid: verified.kid,
     });
+    // Checked on every call, cached or not: a revocation can arrive while a verification is cached.
     return revoked ? INACTIVE : response;
+  }
+
+  private async verify(token: string): Promise<VerifiedJwt | null> {
+    const verified = await this.verifier.verify(token);
+    if (verified) this.verifiedTokens.remember(token, verified);
+    return verified;
   }
 }
 
