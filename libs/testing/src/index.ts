@@ -2,3 +2,4 @@ export * from './service-processes';
 export * from './event-collector';
 export * from './oauth-client';
 export * from './stack';
+export * from './throwaway-database';

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startService, type RunningService, type ServiceName } from './service-processes';
+import { createThrowawayDatabase } from './throwaway-database';
 
 export interface StackClient {
   readonly clientId: string;
@@ -31,9 +32,10 @@ export interface StackInfo {
 
 export interface StackOptions {
   readonly repoRoot: string;
+  /** The PostgreSQL server (any database on it); the stack creates and drops a database of its own there. */
+  readonly databaseUrl: string;
   /** First of the consecutive ports the services listen on (issuance, introspection, revocation, account-linking, introspection #2). */
   readonly basePort: number;
-  readonly databaseUrl: string;
   readonly brokers?: string[];
   readonly secondIntrospection?: boolean;
   readonly only?: readonly ServiceName[];
@@ -92,6 +94,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }),
   );
 
+  const database = await createThrowawayDatabase(options.databaseUrl, `tessera_t_${run}`);
   const port = (offset: number) => options.basePort + offset;
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -100,7 +103,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     TESSERA_ISSUER: issuer,
     KAFKA_BROKERS: brokers.join(','),
     KAFKA_GROUP_PREFIX: `tessera-test-${run}`,
-    DATABASE_URL: options.databaseUrl,
+    DATABASE_URL: database.url,
     REDIS_URL: 'redis://127.0.0.1:6379',
     TESSERA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     TESSERA_BOOTSTRAP_CLIENT_ID: bootstrap.clientId,
@@ -113,6 +116,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const services: RunningService[] = [];
   const stop = async () => {
     await Promise.all(services.map((service) => service.stop()));
+    await database.drop();
   };
   try {
     // Issuance first: it creates the signing keys and clients the others replay.
@@ -155,7 +159,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     info: {
       issuer,
       brokers,
-      databaseUrl: options.databaseUrl,
+      databaseUrl: database.url,
       urls: {
         issuance: url(0),
         introspection: url(1),

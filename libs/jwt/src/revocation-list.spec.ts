@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import type { RevocationPayload } from '@app/contracts';
+import { RevocationList } from './revocation-list';
+
+const now = Math.floor(Date.now() / 1000);
+const revocation = (
+  target: RevocationPayload['target'],
+  expires_at: number | null = now + 60,
+): RevocationPayload => ({
+  target,
+  expires_at,
+  reason: 'client_request',
+  revoked_by: { kind: 'system' },
+  revoked_at: new Date().toISOString(),
+});
+const token = { jti: 'j1', sub: 'u1', clientId: 'c1', issuedAt: now - 10, kid: 'k1' };
+
+describe('RevocationList', () => {
+  it('revokes by jti, and a repeat changes nothing', () => {
+    const list = new RevocationList();
+    expect(list.isRevoked(token)).toBe(false);
+    list.apply(revocation({ kind: 'jti', jti: 'j1' }));
+    list.apply(revocation({ kind: 'jti', jti: 'j1' }));
+    expect(list.isRevoked(token)).toBe(true);
+    expect(list.isRevoked({ ...token, jti: 'j2' })).toBe(false);
+    expect(list.size).toBe(1);
+  });
+
+  it('revokes tokens of a subject or client issued at or before the not-before, not after', () => {
+    const list = new RevocationList();
+    list.apply(revocation({ kind: 'subject', sub: 'u1', not_before: now - 5 }, null));
+    expect(list.isRevoked(token)).toBe(true);
+    expect(list.isRevoked({ ...token, issuedAt: now })).toBe(false);
+    list.apply(revocation({ kind: 'client', client_id: 'c1', not_before: now }, null));
+    expect(list.isRevoked({ ...token, sub: 'u2', issuedAt: now })).toBe(true);
+  });
+
+  it('never moves a not-before backwards (replays in any order are harmless)', () => {
+    const list = new RevocationList();
+    list.apply(revocation({ kind: 'subject', sub: 'u1', not_before: now }, null));
+    list.apply(revocation({ kind: 'subject', sub: 'u1', not_before: now - 100 }, null));
+    expect(list.isRevoked({ ...token, issuedAt: now - 50 })).toBe(true);
+  });
+
+  it('revokes everything a revoked key signed', () => {
+    const list = new RevocationList();
+    list.apply(revocation({ kind: 'signing_key', kid: 'k1' }, null));
+    expect(list.isRevoked(token)).toBe(true);
+    expect(list.isRevoked({ ...token, kid: 'k2' })).toBe(false);
+  });
+
+  it('prunes revocations of tokens that have expired anyway', () => {
+    const list = new RevocationList();
+    list.apply(revocation({ kind: 'jti', jti: 'old' }, now - 1));
+    list.apply(revocation({ kind: 'jti', jti: 'live' }, now + 100));
+    expect(list.prune(now)).toBe(1);
+    expect(list.isRevoked({ ...token, jti: 'live' })).toBe(true);
+  });
+});
