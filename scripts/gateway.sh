@@ -64,7 +64,8 @@ port_open() {
 # The process listening on a port, for the "already in use" message (best effort).
 port_owner() {
   command -v ss >/dev/null 2>&1 || return 0
-  ss -Hltnp "sport = :${1##*:}" 2>/dev/null | grep -o 'users:(([^)]*))' | head -n 1
+  ss -Hltnp "sport = :${1##*:}" 2>/dev/null |
+    sed -n 's/.*users:(("\([^"]*\)",pid=\([0-9]*\).*/ by \1 (pid \2)/p' | head -n 1
 }
 
 render() {
@@ -110,7 +111,7 @@ CONF
 
 refuse_taken_port() {
   if port_open "$GATEWAY_LISTEN"; then
-    die "$GATEWAY_LISTEN is already in use $(port_owner "$GATEWAY_LISTEN"); stop that process first (a gateway left by 'scripts/gateway.sh start' stops with 'scripts/gateway.sh stop')"
+    die "$GATEWAY_LISTEN is already in use$(port_owner "$GATEWAY_LISTEN"); stop that process first (a gateway left by 'scripts/gateway.sh start' stops with 'scripts/gateway.sh stop')"
   fi
 }
 
@@ -143,7 +144,9 @@ case "${1:-}" in
     render
     refuse_taken_port
     # With daemon on, nginx binds the port, forks the master and exits 0, or fails with a
-    # message here; so when this returns, the gateway is listening.
+    # message here; so when this returns, the gateway is listening. -e and 2>> name the same file
+    # on purpose: errors before and after the config is read end up in one place.
+    # shellcheck disable=SC2094
     "$nginx" -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf" -g 'daemon on;' \
       </dev/null >>"$dir/access.log" 2>>"$dir/error.log" ||
       die "nginx did not start; see $dir/error.log: $(tail -n 3 "$dir/error.log" 2>/dev/null)"
