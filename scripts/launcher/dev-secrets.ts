@@ -5,21 +5,28 @@ import { z } from 'zod';
 import { encryptionKeyEnv } from '@app/config';
 
 /**
- * The development secrets of `npm start`, kept in `.tessera/dev.env` (git-ignored, mode 600):
- * generated on the first start and reused afterwards. Reuse matters: the encryption key protects
+ * The development secrets (and per-clone identifiers) of `npm start`, kept in `.tessera/dev.env`
+ * (git-ignored, mode 600): generated on the first start and reused afterwards. Reuse matters: the encryption key protects
  * the signing keys stored in PostgreSQL, so a new key on every start would make them unreadable,
  * and a new bootstrap secret would break every script that saved the old one.
  */
 const devSecrets = encryptionKeyEnv.extend({
   TESSERA_BOOTSTRAP_CLIENT_ID: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
   TESSERA_BOOTSTRAP_CLIENT_SECRET: z.string().min(32),
+  KAFKA_GROUP_PREFIX: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/),
 });
 export type DevSecrets = z.output<typeof devSecrets>;
 
 const generators: Record<keyof DevSecrets, () => string> = {
   TESSERA_ENCRYPTION_KEY: () => randomBytes(32).toString('base64'),
-  TESSERA_BOOTSTRAP_CLIENT_ID: () => 'tessera-bootstrap',
+  // Unique per clone, not docker-compose's "tessera-bootstrap": clones on one machine share the
+  // Kafka broker, and introspection rebuilds its clients from the shared tessera.clients.v1 topic,
+  // so two clones registering the same id with different secrets would lock each other out.
+  TESSERA_BOOTSTRAP_CLIENT_ID: () => `tessera-bootstrap-${randomBytes(4).toString('hex')}`,
   TESSERA_BOOTSTRAP_CLIENT_SECRET: () => randomBytes(48).toString('base64url'),
+  // Not a secret, but per clone for the same reason: two clones' services in one consumer group
+  // would split the partitions between them, and each would see only part of the events.
+  KAFKA_GROUP_PREFIX: () => `tessera-dev-${randomBytes(4).toString('hex')}`,
 };
 
 export interface LoadedSecrets {

@@ -18,7 +18,8 @@ describe('loadOrCreateDevSecrets', () => {
   it('generates every secret once, with mode 600, and returns the same ones afterwards', () => {
     const path = file();
     const first = loadOrCreateDevSecrets(path);
-    expect(first.generated).toHaveLength(3);
+    expect(first.generated).toHaveLength(4);
+    expect(first.secrets.TESSERA_BOOTSTRAP_CLIENT_ID).toMatch(/^tessera-bootstrap-[0-9a-f]{8}$/);
     expect(Buffer.from(first.secrets.TESSERA_ENCRYPTION_KEY, 'base64')).toHaveLength(32);
     expect(first.secrets.TESSERA_BOOTSTRAP_CLIENT_SECRET.length).toBeGreaterThanOrEqual(32);
     expect(statSync(path).mode & 0o777).toBe(0o600);
