@@ -142,6 +142,8 @@ async function main(): Promise<void> {
 async function shutdown(exitCode: number): Promise<void> {
   if (stopping) return;
   stopping = true;
+  if (!gateway && services.length === 0 && helpers.every((helper) => helper.hasExited()))
+    process.exit(exitCode);
   console.log('[launcher] stopping the gateway and the services (Kafka, PostgreSQL and Redis keep running)');
   // nginx: SIGQUIT = graceful (finish requests in flight). Then the services: SIGTERM lets Nest
   // run its shutdown hooks (Kafka consumers leave their groups, the outbox relay stops).
