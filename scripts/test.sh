@@ -12,6 +12,10 @@ bash scripts/infra/up.sh
 echo "build: compiling the services"
 npm run -s build
 DATABASE_URL="$TESSERA_TEST_DATABASE_URL" node dist/scripts/provision.js
+# The e2e tier calls the HTTPS gateway with unmodified SDKs, which trust the local CA only through
+# NODE_EXTRA_CA_CERTS, and Node reads that once, at start: so make the CA now and export it here.
+bash scripts/tls.sh
+export NODE_EXTRA_CA_CERTS="$PWD/.tessera/tls/ca.pem"
 if [ "$#" -gt 0 ]; then
   exec npx vitest run "$@"
 fi

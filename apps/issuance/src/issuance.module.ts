@@ -5,6 +5,7 @@ import { KafkaModule } from '@app/kafka';
 import { OutboxModule } from '@app/outbox';
 import { ISSUANCE_CONFIG, type IssuanceConfig } from './config/issuance.config';
 import { ISSUANCE_SCHEMA, issuanceDatabase } from './database/issuance-database';
+import { DiscoveryModule } from './discovery/discovery.module';
 import { SeedModule } from './seed/seed.module';
 import { SigningKeysModule } from './signing-keys/signing-keys.module';
 import { TokenModule } from './token/token.module';
@@ -22,6 +23,7 @@ export class IssuanceModule {
         OutboxModule.forSchema(ISSUANCE_SCHEMA),
         HealthModule,
         SigningKeysModule,
+        DiscoveryModule,
         SeedModule,
         TokenModule,
       ],

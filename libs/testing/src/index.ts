@@ -3,3 +3,4 @@ export * from './event-collector';
 export * from './oauth-client';
 export * from './stack';
 export * from './throwaway-database';
+export * from './gateway';

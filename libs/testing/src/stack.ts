@@ -27,6 +27,8 @@ export interface StackInfo {
   readonly api: { identifier: string; scopes: string[] };
   /** An API whose tokens use the RFC 9068 dialect. */
   readonly rfc9068Api: { identifier: string; scopes: string[] };
+  /** An API whose tokens live the shortest lifetime allowed (60 s): expiry tests without a fake clock. */
+  readonly shortLivedApi: { identifier: string; scopes: string[]; tokenLifetime: number };
   readonly bootstrap: StackClient;
 }
 
@@ -61,6 +63,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const bootstrap = { clientId: `test-bootstrap-${run}`, clientSecret: secret() };
   const api = { identifier: `https://api-${run}.example.test/`, scopes: ['read:things', 'write:things'] };
   const rfc9068Api = { identifier: `https://rfc9068-${run}.example.test/`, scopes: ['read:things'] };
+  const shortLivedApi = {
+    identifier: `https://short-lived-${run}.example.test/`,
+    scopes: ['read:things'],
+    tokenLifetime: 60,
+  };
 
   const seedDir = join(options.repoRoot, '.tessera', 'test');
   mkdirSync(seedDir, { recursive: true });
@@ -77,6 +84,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           signing_alg: 'RS256',
           token_dialect: 'rfc9068_profile',
         },
+        {
+          identifier: shortLivedApi.identifier,
+          name: 'Test short-lived API',
+          scopes: shortLivedApi.scopes,
+          signing_alg: 'RS256',
+          token_lifetime: shortLivedApi.tokenLifetime,
+        },
       ],
       clients: [
         { client_id: client.clientId, client_secret: client.clientSecret, name: 'Test client' },
@@ -89,6 +103,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       client_grants: [
         { client_id: client.clientId, audience: api.identifier, scope: api.scopes },
         { client_id: client.clientId, audience: rfc9068Api.identifier, scope: rfc9068Api.scopes },
+        { client_id: client.clientId, audience: shortLivedApi.identifier, scope: shortLivedApi.scopes },
         { client_id: otherClient.clientId, audience: api.identifier, scope: api.scopes },
       ],
     }),
@@ -171,6 +186,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       otherClient,
       api,
       rfc9068Api,
+      shortLivedApi,
       bootstrap,
     },
   };

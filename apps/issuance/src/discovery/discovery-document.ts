@@ -1,0 +1,48 @@
+import type { SigningAlg } from '@app/contracts';
+
+/**
+ * The authorization server metadata served at both `/.well-known/openid-configuration` (OIDC
+ * Discovery 1.0) and `/.well-known/oauth-authorization-server` (RFC 8414), as Auth0 does
+ * (reference/auth0-api.md §2.8). It lists only what Tessera implements today: an endpoint or a
+ * value appears here in the same change that makes it work, so SDKs never discover a promise.
+ */
+export interface DiscoveryDocument {
+  readonly issuer: string;
+  readonly token_endpoint: string;
+  readonly jwks_uri: string;
+  readonly introspection_endpoint: string;
+  readonly revocation_endpoint: string;
+  readonly grant_types_supported: readonly string[];
+  readonly token_endpoint_auth_methods_supported: readonly string[];
+  readonly introspection_endpoint_auth_methods_supported: readonly string[];
+  readonly revocation_endpoint_auth_methods_supported: readonly string[];
+  readonly subject_types_supported: readonly string[];
+  readonly id_token_signing_alg_values_supported: readonly SigningAlg[];
+}
+
+/** What ClientAuthenticator accepts from confidential clients (libs/oauth). */
+const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post'] as const;
+
+export function discoveryDocument(issuer: string, signingAlgs: readonly SigningAlg[]): DiscoveryDocument {
+  // The issuer keeps its trailing slash (SDKs compare `iss` exactly); endpoints hang off it.
+  const endpoint = (path: string) => new URL(path, issuer).href;
+  return {
+    issuer,
+    token_endpoint: endpoint('oauth/token'),
+    jwks_uri: endpoint('.well-known/jwks.json'),
+    // Auth0 publishes no introspection endpoint; we have one (RFC 7662), and openid-client's
+    // tokenIntrospection() finds it only through this field.
+    introspection_endpoint: endpoint('oauth/introspect'),
+    revocation_endpoint: endpoint('oauth/revoke'),
+    // RFC 8414 §2: when omitted, clients must assume ["authorization_code", "implicit"], which
+    // would be wrong today, so unlike Auth0 we say it.
+    grant_types_supported: ['client_credentials'],
+    token_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
+    introspection_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
+    revocation_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
+    subject_types_supported: ['public'],
+    // express-oauth2-jwt-bearer takes this list as its allow-list of ACCESS-token algorithms
+    // (reference/auth0-api.md §5.3), so it must name every algorithm we sign tokens with.
+    id_token_signing_alg_values_supported: signingAlgs,
+  };
+}
