@@ -1,4 +1,4 @@
-import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import type { EventOnTopic, TopicWithEvents } from '@app/contracts';
 import { EventStreamConsumer, type ConsumptionMode, type EventMeta } from './event-stream-consumer';
@@ -11,7 +11,7 @@ const MAX_RETRY_DELAY_MS = 5_000;
  * at start, the service still starts (not ready, for broadcast readers) and keeps trying.
  */
 export abstract class EventStreamSubscriber<T extends TopicWithEvents>
-  implements OnApplicationBootstrap, OnApplicationShutdown
+  implements OnApplicationBootstrap, BeforeApplicationShutdown
 {
   protected readonly stream: EventStreamConsumer<T>;
   private readonly logger: Logger;
@@ -48,7 +48,8 @@ export abstract class EventStreamSubscriber<T extends TopicWithEvents>
     return Promise.resolve();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Stops consuming before the database and other connections close, so no handler runs half-way. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     await this.starting;
     await this.stream.stop();

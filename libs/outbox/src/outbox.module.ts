@@ -5,7 +5,7 @@ import {
   Module,
   type DynamicModule,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
+  type BeforeApplicationShutdown,
 } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { EventPublisher } from '@app/kafka';
@@ -20,7 +20,7 @@ const OUTBOX_SCHEMA = Symbol('OUTBOX_SCHEMA');
  * PostgreSQL transaction, then wakes the relay so the events reach Kafka within milliseconds.
  */
 @Injectable()
-export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
+export class Outbox implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly writer: OutboxWriter;
   private readonly batcher: OutboxBatcher;
   readonly relay: OutboxRelay;
@@ -67,7 +67,8 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
     this.relay.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database connection closes (TypeORM closes it in onApplicationShutdown). */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.relay.stop();
   }
 }

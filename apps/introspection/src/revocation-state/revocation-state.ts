@@ -44,8 +44,8 @@ export class RevocationState extends EventStreamSubscriber<typeof TOPICS.tokensR
     this.pruneTimer.unref();
   }
 
-  override async onApplicationShutdown(): Promise<void> {
+  override async beforeApplicationShutdown(): Promise<void> {
     if (this.pruneTimer) clearInterval(this.pruneTimer);
-    await super.onApplicationShutdown();
+    await super.beforeApplicationShutdown();
   }
 }

@@ -50,8 +50,8 @@ export class IssuedTokensConsumer extends EventStreamSubscriber<typeof TOPICS.to
     this.pruneTimer.unref();
   }
 
-  override async onApplicationShutdown(): Promise<void> {
+  override async beforeApplicationShutdown(): Promise<void> {
     if (this.pruneTimer) clearInterval(this.pruneTimer);
-    await super.onApplicationShutdown();
+    await super.beforeApplicationShutdown();
   }
 }
