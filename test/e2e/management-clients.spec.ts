@@ -86,7 +86,8 @@ describe('Management API: clients', () => {
     for (const client of page.json.clients) expect(client.client_secret).toBeUndefined();
     const all = await management(stack, token, 'GET', '/clients?per_page=100');
     expect(Array.isArray(all.json)).toBe(true);
-    expect(all.json.map((client: { client_id: string }) => client.client_id)).toContain(clientId);
+    const listedIds = (all.json as { client_id: string }[]).map((client) => client.client_id);
+    expect(listedIds).toContain(clientId);
 
     const deleted = await management(stack, token, 'DELETE', `/clients/${clientId}`);
     expect(deleted.status).toBe(204);
