@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { signingKeyRevoked, signingKeyStateChanged, type EventContext } from '@app/contracts';
+import { VerificationKeySet } from '@app/jwt';
 import { ManagementError, notFound } from '@app/management';
 import { Outbox, type OutboxEvent } from '@app/outbox';
 import { signingKeyEvent } from './signing-key.events';
@@ -26,6 +27,7 @@ export class SigningKeyLifecycleService {
     private readonly factory: SigningKeyFactory,
     private readonly signingKeys: SigningKeysService,
     private readonly outbox: Outbox,
+    private readonly verificationKeys: VerificationKeySet,
   ) {}
 
   async list(): Promise<SigningKeyView[]> {
@@ -77,7 +79,7 @@ export class SigningKeyLifecycleService {
 
   /** Revokes a previous key: it leaves the JWKS and every validator drops it (signing_key.revoked). */
   async revoke(kid: string, context: EventContext): Promise<{ kid: string }> {
-    return this.outbox.transaction(async (manager) => {
+    const revoked = await this.outbox.transaction(async (manager) => {
       await this.repository.lockForKeyChanges(manager);
       const key = await this.find(kid, manager);
       if (key.state !== 'previous') {
@@ -92,6 +94,10 @@ export class SigningKeyLifecycleService {
       this.logger.log(`revoked signing key ${kid}`);
       return { result: { kid }, events: [signingKeyEvent(signingKeyRevoked, revoked, context)] };
     });
+    // This instance's own Management API stops accepting the key's tokens now, not when the event
+    // comes back from Kafka.
+    this.verificationKeys.revoke(kid);
+    return revoked;
   }
 
   private async find(kid: string, manager?: Parameters<SigningKeysRepository['findByKid']>[1]) {
