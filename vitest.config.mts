@@ -9,6 +9,7 @@ const libs = [
   'http',
   'jwt',
   'kafka',
+  'management',
   'oauth',
   'outbox',
   'persistence',

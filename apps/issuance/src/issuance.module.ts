@@ -1,11 +1,15 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { managementAudience } from '@app/contracts';
 import { HealthModule } from '@app/http';
+import { TokenVerificationModule } from '@app/jwt';
 import { KafkaModule } from '@app/kafka';
+import { ManagementModule } from '@app/management';
 import { OutboxModule } from '@app/outbox';
 import { ISSUANCE_CONFIG, type IssuanceConfig } from './config/issuance.config';
 import { ISSUANCE_SCHEMA, issuanceDatabase } from './database/issuance-database';
 import { DiscoveryModule } from './discovery/discovery.module';
+import { ManagementApiModule } from './management-api.module';
 import { SeedModule } from './seed/seed.module';
 import { SigningKeysModule } from './signing-keys/signing-keys.module';
 import { TokenModule } from './token/token.module';
@@ -22,10 +26,19 @@ export class IssuanceModule {
         KafkaModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: 'tessera-issuance' }),
         OutboxModule.forSchema(ISSUANCE_SCHEMA),
         HealthModule,
+        // Issuance verifies Management API tokens itself, with the keys it publishes: learnt from the
+        // signing-keys topic like every validator, or from its own JWKS for a kid not yet seen.
+        TokenVerificationModule.forRoot({
+          issuer: config.TESSERA_ISSUER,
+          jwksUrl: `http://127.0.0.1:${config.PORT}/.well-known/jwks.json`,
+          consumerName: 'issuance',
+        }),
+        ManagementModule.forRoot({ audience: managementAudience(config.TESSERA_ISSUER) }),
         SigningKeysModule,
         DiscoveryModule,
         SeedModule,
         TokenModule,
+        ManagementApiModule,
       ],
       providers: [{ provide: ISSUANCE_CONFIG, useValue: config }],
       exports: [ISSUANCE_CONFIG],

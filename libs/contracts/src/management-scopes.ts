@@ -5,6 +5,7 @@ export const MANAGEMENT_SCOPES = [
   'update:clients',
   'delete:clients',
   'read:client_keys',
+  'update:client_keys',
   'read:resource_servers',
   'create:resource_servers',
   'update:resource_servers',

@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import type { TokenEndpointAuthMethod } from '@app/contracts';
+import type { ClientPublicKey, RefreshTokenSettings } from './client-settings';
 
 /** An application (Auth0 "client"). Secrets are stored as SHA-256 digests only (DESIGN §8). */
 @Entity({ name: 'clients' })
@@ -25,6 +26,25 @@ export class ClientEntity {
 
   @Column({ name: 'revocation_deletes_grant', type: 'boolean' })
   revocationDeletesGrant!: boolean;
+
+  @Column({ name: 'is_first_party', type: 'boolean' })
+  isFirstParty!: boolean;
+
+  /** Allowed redirect URIs (Auth0 "Allowed Callback URLs"). */
+  @Column({ type: 'text', array: true })
+  callbacks!: string[];
+
+  /** Auth0 `jwt_configuration.alg`: the algorithm of this client's ID tokens. */
+  @Column({ name: 'jwt_alg', type: 'text' })
+  jwtAlg!: string;
+
+  /** Null until the client sets them: Auth0's defaults apply (DEFAULT_REFRESH_TOKEN_SETTINGS). */
+  @Column({ name: 'refresh_token', type: 'jsonb', nullable: true })
+  refreshToken!: RefreshTokenSettings | null;
+
+  /** Public keys for `private_key_jwt`. */
+  @Column({ name: 'public_keys', type: 'jsonb' })
+  publicKeys!: ClientPublicKey[];
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

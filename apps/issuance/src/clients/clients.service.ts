@@ -54,6 +54,11 @@ export class ClientsService implements ClientDirectory {
         secretDigests: definition.secret ? [sha256Hex(definition.secret)] : [],
         grantTypes: [...definition.grantTypes],
         revocationDeletesGrant: existing?.revocationDeletesGrant ?? true,
+        isFirstParty: existing?.isFirstParty ?? true,
+        callbacks: existing?.callbacks ?? [],
+        jwtAlg: existing?.jwtAlg ?? 'RS256',
+        refreshToken: existing?.refreshToken ?? null,
+        publicKeys: existing?.publicKeys ?? [],
         createdAt: existing?.createdAt ?? new Date(),
         updatedAt: new Date(),
       };

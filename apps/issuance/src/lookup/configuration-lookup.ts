@@ -36,8 +36,24 @@ export class ConfigurationLookup {
     return this.grantCache.get(`${clientId} ${audience}`, () => this.clientGrants.find(clientId, audience));
   }
 
-  /** Forget a client at once on this instance (after it changed here). */
+  /*
+   * Forget what changed through this instance's Management API at once, so its own token endpoint
+   * never serves a stale client, API or grant; other instances see the change within the TTL.
+   */
+
+  /** A client changed or was deleted (deleting it also deleted its grants). */
   forgetClient(clientId: string): void {
     this.clientCache.delete(clientId);
+    this.grantCache.deleteWhere((key) => key.startsWith(`${clientId} `));
+  }
+
+  /** An API changed or was deleted (deleting it also deleted its grants). */
+  forgetResourceServer(identifier: string): void {
+    this.apiCache.delete(identifier);
+    this.grantCache.deleteWhere((key) => key.endsWith(` ${identifier}`));
+  }
+
+  forgetClientGrant(clientId: string, audience: string): void {
+    this.grantCache.delete(`${clientId} ${audience}`);
   }
 }

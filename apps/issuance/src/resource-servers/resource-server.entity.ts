@@ -30,4 +30,8 @@ export class ResourceServerEntity {
 
   @Column({ name: 'allow_offline_access', type: 'boolean' })
   allowOfflineAccess!: boolean;
+
+  /** Description of each scope, by scope value (Auth0 returns scopes as `{value, description}`). */
+  @Column({ name: 'scope_descriptions', type: 'jsonb' })
+  scopeDescriptions!: Record<string, string>;
 }

@@ -69,6 +69,7 @@ export class SeedService implements OnApplicationBootstrap {
         tokenDialect: server.token_dialect,
         tokenLifetime: server.token_lifetime,
         allowOfflineAccess: server.allow_offline_access,
+        scopeDescriptions: {},
       });
     }
     for (const client of seed.clients) {

@@ -21,4 +21,15 @@ export class SigningKeyEntity {
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
+
+  /** When the key started signing (became `current`). */
+  @Column({ name: 'current_since', type: 'timestamptz', nullable: true })
+  currentSince!: Date | null;
+
+  /** When the key stopped signing (became `previous`). */
+  @Column({ name: 'current_until', type: 'timestamptz', nullable: true })
+  currentUntil!: Date | null;
+
+  @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
+  revokedAt!: Date | null;
 }

@@ -14,10 +14,20 @@ export class SigningKeysRepository {
       .find({ where: { state: In(['next', 'current', 'previous']) }, order: { createdAt: 'ASC' } });
   }
 
+  /** Every key, revoked ones included, oldest first (the Management API lists them all). */
+  findAll(): Promise<SigningKeyEntity[]> {
+    return this.dataSource.getRepository(SigningKeyEntity).find({ order: { createdAt: 'ASC', kid: 'ASC' } });
+  }
+
+  findByKid(kid: string, manager: EntityManager = this.dataSource.manager): Promise<SigningKeyEntity | null> {
+    return manager.getRepository(SigningKeyEntity).findOne({ where: { kid } });
+  }
+
   findCurrent(): Promise<SigningKeyEntity[]> {
     return this.dataSource.getRepository(SigningKeyEntity).find({ where: { state: 'current' } });
   }
 
+  /** Serialises key changes across instances for the rest of the transaction. */
   async lockForKeyChanges(manager: EntityManager): Promise<void> {
     await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['tessera:signing-keys']);
   }
@@ -28,5 +38,18 @@ export class SigningKeysRepository {
 
   async insert(manager: EntityManager, key: SigningKeyEntity): Promise<void> {
     await manager.getRepository(SigningKeyEntity).insert(key);
+  }
+
+  /** Writes a key's state and state timestamps. */
+  async saveState(manager: EntityManager, key: SigningKeyEntity): Promise<void> {
+    await manager.getRepository(SigningKeyEntity).update(
+      { kid: key.kid },
+      {
+        state: key.state,
+        currentSince: key.currentSince,
+        currentUntil: key.currentUntil,
+        revokedAt: key.revokedAt,
+      },
+    );
   }
 }

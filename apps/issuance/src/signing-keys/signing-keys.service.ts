@@ -1,10 +1,9 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import type { CryptoKey, JWK } from 'jose';
-import { signingKeyCreated, TOPICS, type PublicJwk, type SigningAlg } from '@app/contracts';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import type { CryptoKey } from 'jose';
+import type { PublicJwk, SigningAlg } from '@app/contracts';
+import type { OutboxEvent } from '@app/outbox';
 import { Outbox } from '@app/outbox';
-import { SecretBox } from '@app/secrets';
-import { ISSUANCE_CONFIG, type IssuanceConfig } from '../config/issuance.config';
-import { generateSigningKey, importPrivateKey } from './key-material';
+import { SigningKeyFactory } from './signing-key.factory';
 import type { SigningKeyEntity } from './signing-key.entity';
 import { SigningKeysRepository } from './signing-keys.repository';
 
@@ -27,7 +26,6 @@ const SIGNER_REFRESH_MS = 10_000;
 @Injectable()
 export class SigningKeysService implements OnModuleInit {
   private readonly logger = new Logger(SigningKeysService.name);
-  private readonly secretBox: SecretBox;
   private signers = new Map<SigningAlg, ActiveSigner>();
   private signersLoadedAt = 0;
   private reloading: Promise<void> | null = null;
@@ -35,10 +33,8 @@ export class SigningKeysService implements OnModuleInit {
   constructor(
     private readonly repository: SigningKeysRepository,
     private readonly outbox: Outbox,
-    @Inject(ISSUANCE_CONFIG) config: IssuanceConfig,
-  ) {
-    this.secretBox = SecretBox.fromBase64Key(config.TESSERA_ENCRYPTION_KEY);
-  }
+    private readonly factory: SigningKeyFactory,
+  ) {}
 
   async onModuleInit(): Promise<void> {
     await this.ensureKeys();
@@ -57,6 +53,15 @@ export class SigningKeysService implements OnModuleInit {
     return signer;
   }
 
+  /**
+   * Loads the current keys now (after a rotation on this instance). A reload that started before the
+   * rotation committed could finish after it with the old key, so wait for it and load again.
+   */
+  async refreshSigners(): Promise<void> {
+    await this.reloading?.catch(() => undefined);
+    await this.reloadSigners();
+  }
+
   async jwks(): Promise<{ keys: PublicJwk[] }> {
     const keys = await this.repository.findPublished();
     return { keys: keys.map((key) => key.publicJwk) };
@@ -66,29 +71,15 @@ export class SigningKeysService implements OnModuleInit {
   private async ensureKeys(): Promise<void> {
     await this.outbox.transaction(async (manager) => {
       await this.repository.lockForKeyChanges(manager);
-      const events = [];
+      const events: OutboxEvent[] = [];
       for (const alg of SUPPORTED_ALGS) {
         const existing = await this.repository.findByAlg(manager, alg, ['current', 'next']);
         for (const state of ['current', 'next'] as const) {
           if (existing.some((key) => key.state === state)) continue;
-          const generated = await generateSigningKey(alg);
-          await this.repository.insert(manager, {
-            kid: generated.kid,
-            alg,
-            state,
-            publicJwk: generated.publicJwk,
-            privateJwkEncrypted: this.secretBox.encrypt(JSON.stringify(generated.privateJwk), generated.kid),
-            createdAt: new Date(),
-          });
-          this.logger.log(`created ${state} ${alg} signing key ${generated.kid}`);
-          events.push({
-            topic: TOPICS.signingKeys.name,
-            key: generated.kid,
-            event: signingKeyCreated.create(
-              { kid: generated.kid, alg, state, public_jwk: generated.publicJwk },
-              { correlationId: `startup:${generated.kid}` },
-            ),
-          });
+          const created = await this.factory.create(alg, state, { correlationId: `startup:${alg}` });
+          await this.repository.insert(manager, created.key);
+          this.logger.log(`created ${state} ${alg} signing key ${created.key.kid}`);
+          events.push(created.event);
         }
       }
       return { result: undefined, events };
@@ -108,7 +99,6 @@ export class SigningKeysService implements OnModuleInit {
   }
 
   private async toSigner(key: SigningKeyEntity): Promise<ActiveSigner> {
-    const privateJwk = JSON.parse(this.secretBox.decrypt(key.privateJwkEncrypted, key.kid)) as JWK;
-    return { kid: key.kid, alg: key.alg, key: await importPrivateKey(privateJwk, key.alg) };
+    return { kid: key.kid, alg: key.alg, key: await this.factory.privateKey(key) };
   }
 }

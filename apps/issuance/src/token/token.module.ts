@@ -1,8 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ClientGrantsRepository } from '../client-grants/client-grants.repository';
-import { ClientsRepository } from '../clients/clients.repository';
-import { ConfigurationLookup } from '../lookup/configuration-lookup';
-import { ResourceServersRepository } from '../resource-servers/resource-servers.repository';
+import { LookupModule } from '../lookup/lookup.module';
 import { SigningKeysModule } from '../signing-keys/signing-keys.module';
 import { AccessTokenMinter } from './access-token.minter';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
@@ -10,16 +7,8 @@ import { TokenController } from './token.controller';
 import { TokenService } from './token.service';
 
 @Module({
-  imports: [SigningKeysModule],
+  imports: [SigningKeysModule, LookupModule],
   controllers: [TokenController],
-  providers: [
-    ClientsRepository,
-    ResourceServersRepository,
-    ClientGrantsRepository,
-    ConfigurationLookup,
-    AccessTokenMinter,
-    ClientCredentialsGrant,
-    TokenService,
-  ],
+  providers: [AccessTokenMinter, ClientCredentialsGrant, TokenService],
 })
 export class TokenModule {}

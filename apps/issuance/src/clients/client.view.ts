@@ -1,0 +1,38 @@
+import type { ClientEntity } from './client.entity';
+import { DEFAULT_REFRESH_TOKEN_SETTINGS } from './client-settings';
+
+/**
+ * A client in Auth0's Management API v2 shape. `client_secret` appears only in the answers to create
+ * and rotate-secret: we keep no secret to show later, only its digest.
+ */
+export function toClientView(client: ClientEntity, secret?: string) {
+  return {
+    client_id: client.clientId,
+    name: client.name,
+    app_type: client.appType,
+    is_first_party: client.isFirstParty,
+    grant_types: [...client.grantTypes],
+    token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+    callbacks: [...client.callbacks],
+    jwt_configuration: { alg: client.jwtAlg },
+    refresh_token: { ...(client.refreshToken ?? DEFAULT_REFRESH_TOKEN_SETTINGS) },
+    ...(client.publicKeys.length > 0
+      ? {
+          client_authentication_methods: {
+            private_key_jwt: {
+              credentials: client.publicKeys.map((key) => ({
+                id: key.id,
+                name: key.name,
+                credential_type: key.credential_type,
+                alg: key.alg,
+                thumbprint: key.thumbprint,
+                created_at: key.created_at,
+              })),
+            },
+          },
+        }
+      : {}),
+    ...(secret !== undefined ? { client_secret: secret } : {}),
+  };
+}
+export type ClientView = ReturnType<typeof toClientView>;

@@ -1,0 +1,115 @@
+import type { ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AccessTokenVerifier, VerificationKeySet } from '@app/jwt';
+import { ManagementAuthGuard } from './management-auth.guard';
+import { callerOf } from './management-caller';
+import { ManagementError } from './management-error';
+import { REQUIRED_SCOPES } from './management-options';
+
+const ISSUER = 'https://tessera.test/';
+const AUDIENCE = `${ISSUER}api/v2/`;
+const KID = 'unit-test-key-1';
+
+/** A route handler declaring `scopes`, and a request carrying `authorization`. */
+function routeContext(scopes: string[] | undefined, authorization?: string) {
+  const handler = () => undefined;
+  if (scopes) Reflect.defineMetadata(REQUIRED_SCOPES, scopes, handler);
+  const request = { headers: authorization === undefined ? {} : { authorization } };
+  const context = {
+    getHandler: () => handler,
+    getClass: () => class Route {},
+    switchToHttp: () => ({ getRequest: () => request }),
+  } as unknown as ExecutionContext;
+  return { context, request };
+}
+
+describe('ManagementAuthGuard', () => {
+  let privateKey: CryptoKey;
+  let guard: ManagementAuthGuard;
+
+  beforeAll(async () => {
+    const pair = await generateKeyPair('ES256', { extractable: true });
+    privateKey = pair.privateKey;
+    const keys = new VerificationKeySet();
+    const jwk = await exportJWK(pair.publicKey);
+    keys.trust({ kty: 'EC', crv: jwk.crv, x: jwk.x, y: jwk.y, kid: KID, alg: 'ES256', use: 'sig' });
+    guard = new ManagementAuthGuard(
+      new Reflector(),
+      new AccessTokenVerifier(keys, null, { issuer: ISSUER }),
+      {
+        audience: AUDIENCE,
+      },
+    );
+  });
+
+  const sign = (claims: Record<string, unknown>, audience: string | string[] = AUDIENCE) =>
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: 'ES256', kid: KID, typ: 'JWT' })
+      .setIssuer(ISSUER)
+      .setSubject('abc@clients')
+      .setAudience(audience)
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(privateKey);
+
+  async function refusal(scopes: string[] | undefined, authorization?: string) {
+    const { context } = routeContext(scopes, authorization);
+    try {
+      await guard.canActivate(context);
+    } catch (error) {
+      if (error instanceof ManagementError) return error.toBody();
+      throw error;
+    }
+    throw new Error('expected a refusal');
+  }
+
+  it('lets a token with any one of the scopes through and records the caller', async () => {
+    const token = await sign({ scope: 'read:clients update:users', azp: 'abc' });
+    const { context, request } = routeContext(['read:client_keys', 'read:clients'], `Bearer ${token}`);
+    expect(await guard.canActivate(context)).toBe(true);
+    expect(callerOf(request as never)).toMatchObject({ sub: 'abc@clients', clientId: 'abc' });
+  });
+
+  it('accepts the audience inside an array', async () => {
+    const token = await sign({ scope: 'read:clients' }, ['https://other/', AUDIENCE]);
+    expect(await guard.canActivate(routeContext(['read:clients'], `Bearer ${token}`).context)).toBe(true);
+  });
+
+  it('answers 401 for a missing, malformed, foreign or mis-addressed token', async () => {
+    expect(await refusal(['read:clients'])).toEqual({
+      statusCode: 401,
+      error: 'Unauthorized',
+      message: 'Missing authentication',
+    });
+    expect((await refusal(['read:clients'], 'Basic YTpi')).message).toBe('Invalid token');
+    expect((await refusal(['read:clients'], 'Bearer a.b.c')).message).toBe('Invalid token');
+    const other = await generateKeyPair('ES256');
+    const forged = await new SignJWT({ scope: 'read:clients' })
+      .setProtectedHeader({ alg: 'ES256', kid: KID })
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(other.privateKey);
+    expect((await refusal(['read:clients'], `Bearer ${forged}`)).message).toBe('Invalid token');
+    const elsewhere = await sign({ scope: 'read:clients' }, 'https://api.example/');
+    expect((await refusal(['read:clients'], `Bearer ${elsewhere}`)).message).toBe('Bad audience');
+  });
+
+  it("answers 403 insufficient_scope with Auth0's message", async () => {
+    const token = await sign({ scope: 'read:users' });
+    expect(await refusal(['create:clients'], `Bearer ${token}`)).toEqual({
+      statusCode: 403,
+      error: 'Forbidden',
+      message: 'Insufficient scope; expected any of: create:clients.',
+      errorCode: 'insufficient_scope',
+    });
+  });
+
+  it('refuses every caller of a route that declares no scopes (fail closed)', async () => {
+    const token = await sign({ scope: 'read:clients' });
+    expect((await refusal(undefined, `Bearer ${token}`)).statusCode).toBe(403);
+  });
+});

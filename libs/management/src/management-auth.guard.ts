@@ -1,0 +1,57 @@
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { AccessTokenVerifier } from '@app/jwt';
+import { attachCaller } from './management-caller';
+import { insufficientScope, ManagementError, unauthorized } from './management-error';
+import { MANAGEMENT_API_OPTIONS, REQUIRED_SCOPES, type ManagementApiOptions } from './management-options';
+
+const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i;
+
+/**
+ * Authorises a Management API call: a Bearer JWT that we signed (AccessTokenVerifier: signature with a
+ * published, unrevoked key, `iss`, `exp`), whose `aud` includes the Management API audience, carrying
+ * one of the scopes the route declares with `@RequireScopes`.
+ * 401 when the token is missing or unusable, 403 `insufficient_scope` when it lacks the scope.
+ */
+@Injectable()
+export class ManagementAuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly verifier: AccessTokenVerifier,
+    @Inject(MANAGEMENT_API_OPTIONS) private readonly options: ManagementApiOptions,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const required = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    // Fail closed: a route that forgot to declare its scopes is callable by nobody.
+    if (!required || required.length === 0) {
+      throw new ManagementError(403, 'This operation is not available', 'operation_not_supported');
+    }
+
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const header = request.headers.authorization;
+    if (header === undefined || header.trim() === '') throw unauthorized('Missing authentication');
+    const token = BEARER.exec(header)?.[1];
+    if (!token) throw unauthorized('Invalid token');
+
+    const verified = await this.verifier.verify(token);
+    if (!verified) throw unauthorized('Invalid token');
+    const { aud, scope, sub, azp, client_id: clientId } = verified.claims;
+    const audiences = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : [];
+    if (!audiences.includes(this.options.audience)) throw unauthorized('Bad audience');
+
+    const scopes = new Set(typeof scope === 'string' ? scope.split(' ').filter(Boolean) : []);
+    if (!required.some((needed) => scopes.has(needed))) throw insufficientScope(required);
+
+    attachCaller(request, {
+      sub: typeof sub === 'string' ? sub : '',
+      clientId: typeof azp === 'string' ? azp : typeof clientId === 'string' ? clientId : undefined,
+      scopes,
+    });
+    return true;
+  }
+}
