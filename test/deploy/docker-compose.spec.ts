@@ -208,7 +208,8 @@ function selectLocation(locations: Location[], requestUri: string): Location | u
 // ------------------------------------------------------------------------------------------------
 // (a) dclint
 // ------------------------------------------------------------------------------------------------
-describe('docker-compose.yml lint (dclint)', () => {
+// dclint is a separate Node process that loads a JSON schema: seconds on a busy 2-core machine.
+describe('docker-compose.yml lint (dclint)', { timeout: 60_000 }, () => {
   const dclint = join(ROOT, 'node_modules/.bin/dclint');
 
   // No rule is disabled: the file satisfies dclint's default schema, security and style rules.
@@ -383,7 +384,7 @@ describe('Dockerfile', () => {
 // ------------------------------------------------------------------------------------------------
 // (c) nginx gateway template
 // ------------------------------------------------------------------------------------------------
-describe('nginx gateway template', () => {
+describe('nginx gateway template', { timeout: 60_000 }, () => {
   const template = readFileSync(TEMPLATE_FILE, 'utf8');
   const testValues: Record<string, string> = {
     ISSUANCE_UPSTREAM: '127.0.0.1:3001',
