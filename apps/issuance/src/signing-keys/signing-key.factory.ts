@@ -40,7 +40,17 @@ export class SigningKeyFactory {
   }
 
   async privateKey(key: SigningKeyEntity) {
-    const privateJwk = JSON.parse(this.secretBox.decrypt(key.privateJwkEncrypted, key.kid)) as JWK;
-    return importPrivateKey(privateJwk, key.alg);
+    let sealed: string;
+    try {
+      sealed = this.secretBox.decrypt(key.privateJwkEncrypted, key.kid);
+    } catch {
+      // The usual cause: this database's keys were stored under another TESSERA_ENCRYPTION_KEY.
+      // Refuse to start rather than sign with a fresh key nobody else trusts; say how to get out.
+      throw new Error(
+        `cannot decrypt signing key ${key.kid}: TESSERA_ENCRYPTION_KEY is not the key this database's signing keys ` +
+          'were stored with. Use that key, or point DATABASE_URL at another database.',
+      );
+    }
+    return importPrivateKey(JSON.parse(sealed) as JWK, key.alg);
   }
 }
