@@ -9,11 +9,15 @@ export interface BareServer {
 }
 
 /** Starts `bare-nest-app` pinned to `cpus` and waits until its POST /token answers. */
-export async function startBareServer(port: number, cpus: string): Promise<BareServer> {
+export async function startBareServer(
+  port: number,
+  cpus: string,
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<BareServer> {
   const [command, args] = pinnedNode(cpus, join(__dirname, 'bare-nest-app.js'));
   const child = spawn(command, args, {
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: { PATH: process.env.PATH, NODE_ENV: 'production', PORT: String(port) },
+    env: { PATH: process.env.PATH, NODE_ENV: 'production', PORT: String(port), ...extraEnv },
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;

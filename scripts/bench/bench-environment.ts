@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startStack, type RunningService, type Stack } from '@app/testing';
 import { benchEncryptionKey, ensureDatabase } from './bench-database';
@@ -13,6 +14,10 @@ export interface BenchEnvironment {
   readonly stack: Stack;
   readonly bare: BareServer;
   service(instance: string): RunningService;
+  /** Where `--profile` writes .cpuprofile files; null without `--profile`. */
+  readonly profileDir: string | null;
+  /** The profiled servers: instance name, pid, and the script name the preload names its file after. */
+  servers(): { name: string; pid: number; script: string }[];
   /** Affinity of every process involved, as /proc reports it (written to the results). */
   pinning(): Record<string, string>;
   stop(): Promise<void>;
@@ -35,6 +40,17 @@ export async function startBenchEnvironment(
     stdio: 'ignore',
   });
 
+  const profileDir = options.profile
+    ? join(repoRoot, '.tessera', 'bench', 'profiles', new Date().toISOString().replace(/[:.]/g, '-'))
+    : null;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const profiling: NodeJS.ProcessEnv = profileDir
+    ? {
+        NODE_OPTIONS: `--require ${join(__dirname, 'cpu-profile-preload.js')}`,
+        TESSERA_CPU_PROFILE_DIR: profileDir,
+      }
+    : {};
+
   log(`starting the services on CPU ${SERVER_CPUS}, ports ${options.basePort}–${options.basePort + 4}`);
   const stack = await startStack({
     repoRoot,
@@ -47,14 +63,23 @@ export async function startBenchEnvironment(
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
       TESSERA_ENCRYPTION_KEY: benchEncryptionKey(options.databaseUrl),
+      ...profiling,
     },
   });
   let bare: BareServer;
   try {
-    bare = await startBareServer(options.basePort + 5, SERVER_CPUS);
+    bare = await startBareServer(options.basePort + 5, SERVER_CPUS, profiling);
   } catch (error) {
     await stack.stop();
     throw error;
+  }
+
+  // A server dying mid-run would surface only as connection errors: say who died and how.
+  let stopping = false;
+  for (const service of [...stack.services, { name: 'bare-nest-app', process: bare.process }]) {
+    service.process.once('exit', (code, signal) => {
+      if (!stopping) log(`!!!!!!!! ${service.name} exited during the bench (code ${code}, signal ${signal})`);
+    });
   }
 
   const processes = () => [
@@ -71,8 +96,19 @@ export async function startBenchEnvironment(
       if (!found) throw new Error(`service ${instance} is not running`);
       return found;
     },
+    profileDir,
+    servers: () => [
+      { name: 'bare-nest-app', pid: bare.process.pid!, script: 'bare-nest-app' },
+      ...stack.services.map((service) => ({
+        name: service.name,
+        pid: service.process.pid!,
+        // Both introspection instances run dist/apps/introspection.
+        script: service.name.replace(/-\d+$/, ''),
+      })),
+    ],
     pinning: () => Object.fromEntries(processes().map(([name, pid]) => [name, allowedCpus(pid)])),
     async stop() {
+      stopping = true;
       await Promise.all([bare.stop(), stack.stop()]);
     },
   };

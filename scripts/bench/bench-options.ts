@@ -15,6 +15,8 @@ export interface BenchOptions {
   readonly maxPool: number;
   readonly basePort: number;
   readonly databaseUrl: string;
+  /** Sample the servers' CPU (cpu-profile-preload) and print where each scenario's service spent it. */
+  readonly profile: boolean;
 }
 
 export const USAGE = `usage: npm run bench -- <${[...SCENARIOS, 'all'].join('|')}> [more scenarios]
@@ -24,6 +26,7 @@ export const USAGE = `usage: npm run bench -- <${[...SCENARIOS, 'all'].join('|')
   --connections <n>    autocannon connections (default 50)
   --tokens <n>         tokens revoked in the propagation scenario (default 1000)
   --max-pool <n>       most tokens minted for a distinct-token run (default 60000)
+  --profile            write a .cpuprofile per server and scenario, print the top self-time functions
   env TESSERA_BENCH_BASE_PORT, TESSERA_TEST_BASE_PORT or TESSERA_TEST_BASE_<n>: first of 6 ports (default 5101);
       TESSERA_BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/tessera_bench,
       created if missing; see docs/benchmarks.md for why not tessera_test)`;
@@ -39,6 +42,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       connections: { type: 'string', default: '50' },
       tokens: { type: 'string', default: '1000' },
       'max-pool': { type: 'string', default: '60000' },
+      profile: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -59,6 +63,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     propagationTokens: positiveInteger('--tokens', values.tokens),
     maxPool: positiveInteger('--max-pool', values['max-pool']),
     basePort: positiveInteger('base port', basePortFromEnv()),
+    profile: values.profile,
     databaseUrl: process.env.TESSERA_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/tessera_bench',
   };
 }

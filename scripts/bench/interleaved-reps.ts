@@ -40,6 +40,9 @@ export async function runInterleaved(
           (measurement.p99Ms !== undefined
             ? `  p50 ${measurement.p50Ms} ms  p99 ${measurement.p99Ms} ms`
             : '') +
+          (measurement.serverCpuShare !== undefined
+            ? `  server CPU ${Math.round(measurement.serverCpuShare * 100)} %`
+            : '') +
           (measurement.non2xx || measurement.errors
             ? `  !! non-2xx ${measurement.non2xx}, errors ${measurement.errors}`
             : '') +

@@ -23,6 +23,7 @@ export function joseVerifyContender(
         // A failed verification would mean the comparison is not like for like: counted as an error.
         non2xx: 0,
         errors: result.failed,
+        serverCpuShare: result.cpuSeconds / result.durationSeconds,
       };
     },
   };

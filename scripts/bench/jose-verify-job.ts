@@ -12,5 +12,7 @@ export interface JoseVerifyResult {
   readonly verified: number;
   readonly failed: number;
   readonly durationSeconds: number;
+  /** CPU seconds the verify loop used while measured (all threads): below 1 s/s, others shared the core. */
+  readonly cpuSeconds: number;
   readonly cpus: string;
 }

@@ -48,11 +48,14 @@ async function run(job: JoseVerifyJob): Promise<JoseVerifyResult> {
     return { verified, failed, seconds: (performance.now() - start) / 1000 };
   };
   await verifyFor(WARMUP_MS);
+  const cpuBefore = process.cpuUsage();
   const measured = await verifyFor(job.durationSeconds * 1000);
+  const cpu = process.cpuUsage(cpuBefore);
   return {
     verified: measured.verified,
     failed: measured.failed,
     durationSeconds: measured.seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
     cpus: allowedCpus(process.pid),
   };
 }

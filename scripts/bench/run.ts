@@ -7,7 +7,8 @@
  * figures and ratios, never asserted by tests (DESIGN §9). See docs/benchmarks.md.
  */
 import { parseBenchOptions, UsageError, type ScenarioName } from './bench-options';
-import { startBenchEnvironment } from './bench-environment';
+import { startBenchEnvironment, type BenchEnvironment } from './bench-environment';
+import { collectProfiles, selfTimeByPackage, topSelfTime } from './cpu-profiles';
 import { printReport } from './report-table';
 import { writeResults } from './results-file';
 import type { ScenarioContext } from './scenario-context';
@@ -27,6 +28,27 @@ const SCENARIO_RUNNERS: Record<ScenarioName, (context: ScenarioContext) => Promi
 };
 
 const log = (line: string) => console.log(line);
+
+/** The service whose core a scenario measures (propagation involves them all: no single focus). */
+const PROFILED: Record<ScenarioName, readonly string[]> = {
+  issuance: ['issuance'],
+  introspection: ['introspection'],
+  revocation: ['revocation'],
+  propagation: ['revocation', 'introspection', 'introspection-2'],
+};
+
+async function printProfiles(env: BenchEnvironment, scenario: ScenarioName): Promise<void> {
+  const files = await collectProfiles(env.profileDir!, env.servers(), scenario);
+  for (const file of files) {
+    const server = PROFILED[scenario].find((name) => file.endsWith(`${scenario}-${name}.cpuprofile`));
+    if (!server) continue;
+    log(`  ${server}: self time during ${scenario}, share of non-idle samples (${file})`);
+    log('    by layer:');
+    for (const line of selfTimeByPackage(file, 12)) log(`    ${line}`);
+    log('    by function:');
+    for (const line of topSelfTime(file, 12)) log(`    ${line}`);
+  }
+}
 
 async function main(): Promise<number> {
   const options = parseBenchOptions(process.argv.slice(2));
@@ -64,6 +86,7 @@ async function main(): Promise<number> {
         node: process.version,
       });
       log(`  results: ${file}`);
+      if (env.profileDir) await printProfiles(env, scenario);
       if (report.warnings.length) failed = true;
     }
   } finally {
