@@ -19,6 +19,11 @@ export interface StartServiceOptions {
   readonly env: NodeJS.ProcessEnv;
   readonly repoRoot: string;
   readonly readyTimeoutMs?: number;
+  /**
+   * CPUs to pin the process to (`taskset -c <cpus>`, e.g. "0"): benchmarks run the server on one core
+   * and the load generator on another so neither steals the other's CPU. Unpinned when absent.
+   */
+  readonly cpus?: string;
 }
 
 /**
@@ -30,15 +35,16 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   const logDir = join(options.repoRoot, '.tessera', 'logs');
   mkdirSync(logDir, { recursive: true });
   const log = createWriteStream(join(logDir, `test-${name}.log`), { flags: 'w' });
-  const child = spawn(
-    process.execPath,
-    [join(options.repoRoot, 'dist/apps', options.service, 'src/main.js')],
-    {
-      cwd: options.repoRoot,
-      env: { ...options.env, HOST: '127.0.0.1', PORT: String(options.port) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const main = join(options.repoRoot, 'dist/apps', options.service, 'src/main.js');
+  // taskset execs node in place, so the child's pid (and its signals) stay the service's own.
+  const [command, args] = options.cpus
+    ? ['taskset', ['-c', options.cpus, process.execPath, main]]
+    : [process.execPath, [main]];
+  const child = spawn(command, args, {
+    cwd: options.repoRoot,
+    env: { ...options.env, HOST: '127.0.0.1', PORT: String(options.port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout.pipe(log);
   child.stderr.pipe(log);
   const url = `http://127.0.0.1:${options.port}`;

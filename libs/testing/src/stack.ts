@@ -41,6 +41,10 @@ export interface StackOptions {
   readonly brokers?: string[];
   readonly secondIntrospection?: boolean;
   readonly only?: readonly ServiceName[];
+  /** CPUs every service process is pinned to (`taskset -c`), for benchmarks; unpinned when absent. */
+  readonly cpus?: string;
+  /** Environment overrides for every service, e.g. `NODE_ENV=production` and a quieter `LOG_LEVEL` for benchmarks. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export interface Stack {
@@ -125,7 +129,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     TESSERA_BOOTSTRAP_CLIENT_SECRET: bootstrap.clientSecret,
     TESSERA_SEED_FILE: seedFile,
     TESSERA_JWKS_URL: `http://127.0.0.1:${port(0)}/.well-known/jwks.json`,
+    ...options.env,
   };
+  const launch = (service: ServiceName, offset: number, instance?: string) =>
+    startService({
+      service,
+      instance,
+      port: port(offset),
+      env,
+      repoRoot: options.repoRoot,
+      cpus: options.cpus,
+    });
 
   const wanted = (name: ServiceName) => !options.only || options.only.includes(name);
   const services: RunningService[] = [];
@@ -135,29 +149,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
   try {
     // Issuance first: it creates the signing keys and clients the others replay.
-    if (wanted('issuance'))
-      services.push(
-        await startService({ service: 'issuance', port: port(0), env, repoRoot: options.repoRoot }),
-      );
+    if (wanted('issuance')) services.push(await launch('issuance', 0));
     const others: Promise<RunningService>[] = [];
-    if (wanted('introspection'))
-      others.push(startService({ service: 'introspection', port: port(1), env, repoRoot: options.repoRoot }));
-    if (wanted('revocation'))
-      others.push(startService({ service: 'revocation', port: port(2), env, repoRoot: options.repoRoot }));
-    if (wanted('account-linking'))
-      others.push(
-        startService({ service: 'account-linking', port: port(3), env, repoRoot: options.repoRoot }),
-      );
-    if (options.secondIntrospection)
-      others.push(
-        startService({
-          service: 'introspection',
-          instance: 'introspection-2',
-          port: port(4),
-          env,
-          repoRoot: options.repoRoot,
-        }),
-      );
+    if (wanted('introspection')) others.push(launch('introspection', 1));
+    if (wanted('revocation')) others.push(launch('revocation', 2));
+    if (wanted('account-linking')) others.push(launch('account-linking', 3));
+    if (options.secondIntrospection) others.push(launch('introspection', 4, 'introspection-2'));
     const started = await Promise.allSettled(others);
     for (const result of started) if (result.status === 'fulfilled') services.push(result.value);
     const failed = started.find((result) => result.status === 'rejected');

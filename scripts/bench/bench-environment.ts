@@ -1,0 +1,115 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startStack, type RunningService, type Stack } from '@app/testing';
+import { benchEncryptionKey, ensureDatabase } from './bench-database';
+import { startBareServer, type BareServer } from './bare-server';
+import type { BenchOptions } from './bench-options';
+import { allowedCpus, onlineCpus, pinProcess } from './cpu-pinning';
+import { LOADGEN_CPUS, SERVER_CPUS } from './run-load';
+
+/** What every scenario runs against: the real services and the bare app, all pinned to `SERVER_CPUS`. */
+export interface BenchEnvironment {
+  readonly repoRoot: string;
+  readonly stack: Stack;
+  readonly bare: BareServer;
+  service(instance: string): RunningService;
+  /** Where `--profile` writes .cpuprofile files; null without `--profile`. */
+  readonly profileDir: string | null;
+  /** The profiled servers: instance name, pid, and the script name the preload names its file after. */
+  servers(): { name: string; pid: number; script: string }[];
+  /** Affinity of every process involved, as /proc reports it (written to the results). */
+  pinning(): Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export async function startBenchEnvironment(
+  options: BenchOptions,
+  log: (line: string) => void,
+): Promise<BenchEnvironment> {
+  if (onlineCpus() < 2)
+    throw new Error('benchmarks need 2 CPUs: the server on one, the load generator on the other');
+  const repoRoot = join(__dirname, '..', '..', '..');
+  // The runner polls and mints from the load generator's core, never from the servers'.
+  pinProcess(process.pid, LOADGEN_CPUS);
+
+  log(`provisioning topics and schemas (${options.databaseUrl})`);
+  await ensureDatabase(options.databaseUrl);
+  execFileSync(process.execPath, [join(repoRoot, 'dist/scripts/provision.js')], {
+    env: { ...process.env, DATABASE_URL: options.databaseUrl, KAFKA_BROKERS: '127.0.0.1:9092' },
+    stdio: 'ignore',
+  });
+
+  const profileDir = options.profile
+    ? join(repoRoot, '.tessera', 'bench', 'profiles', new Date().toISOString().replace(/[:.]/g, '-'))
+    : null;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const profiling: NodeJS.ProcessEnv = profileDir
+    ? {
+        NODE_OPTIONS: `--require ${join(__dirname, 'cpu-profile-preload.js')}`,
+        TESSERA_CPU_PROFILE_DIR: profileDir,
+      }
+    : {};
+
+  log(`starting the services on CPU ${SERVER_CPUS}, ports ${options.basePort}–${options.basePort + 4}`);
+  const stack = await startStack({
+    repoRoot,
+    basePort: options.basePort,
+    databaseUrl: options.databaseUrl,
+    secondIntrospection: options.scenarios.includes('propagation'),
+    cpus: SERVER_CPUS,
+    // As in production: no dev-mode extras, and no per-request logging competing for the core.
+    env: {
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      TESSERA_ENCRYPTION_KEY: benchEncryptionKey(options.databaseUrl),
+      ...profiling,
+    },
+  });
+  let bare: BareServer;
+  try {
+    bare = await startBareServer(options.basePort + 5, SERVER_CPUS, profiling);
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
+
+  // A server dying mid-run would surface only as connection errors: say who died and how.
+  let stopping = false;
+  for (const service of [...stack.services, { name: 'bare-nest-app', process: bare.process }]) {
+    service.process.once('exit', (code, signal) => {
+      if (!stopping) log(`!!!!!!!! ${service.name} exited during the bench (code ${code}, signal ${signal})`);
+    });
+  }
+
+  const processes = () => [
+    ['runner', process.pid] as const,
+    ['bare-nest-app', bare.process.pid!] as const,
+    ...stack.services.map((service) => [service.name, service.process.pid!] as const),
+  ];
+  return {
+    repoRoot,
+    stack,
+    bare,
+    service(instance) {
+      const found = stack.services.find((service) => service.name === instance);
+      if (!found) throw new Error(`service ${instance} is not running`);
+      return found;
+    },
+    profileDir,
+    servers: () => [
+      { name: 'bare-nest-app', pid: bare.process.pid!, script: 'bare-nest-app' },
+      ...stack.services.map((service) => ({
+        name: service.name,
+        pid: service.process.pid!,
+        // Both introspection instances run dist/apps/introspection.
+        script: service.name.replace(/-\d+$/, ''),
+      })),
+    ],
+    pinning: () => Object.fromEntries(processes().map(([name, pid]) => [name, allowedCpus(pid)])),
+    async stop() {
+      stopping = true;
+      await Promise.all([bare.stop(), stack.stop()]);
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/**
+ * CPU affinity and CPU time of processes, from taskset and /proc (Linux only). The benchmarks put the
+ * server under test on one core and the load generator on the other, so every figure is per core and
+ * the two never compete (reference/baselines.md, "pinning").
+ */
+
+/** Command and arguments that run `node <script>` pinned to `cpus` (taskset execs node in place). */
+export function pinnedNode(cpus: string, script: string, args: readonly string[] = []): [string, string[]] {
+  return ['taskset', ['-c', cpus, process.execPath, script, ...args]];
+}
+
+/** Pins every thread of a running process (`-a`: jose's WebCrypto work runs on libuv threads). */
+export function pinProcess(pid: number, cpus: string): void {
+  execFileSync('taskset', ['-a', '-cp', cpus, String(pid)], { stdio: 'ignore' });
+}
+
+/** The CPUs a process may run on, as /proc reports them ("0", "0-1"): written to every result. */
+export function allowedCpus(pid: number): string {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return /^Cpus_allowed_list:\s*(\S+)/m.exec(status)?.[1] ?? 'unknown';
+}
+
+/** User + system CPU seconds a process has used so far (all its threads). */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may contain spaces; fields after its closing parenthesis are fixed.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticksPerSecond = 100; // USER_HZ on Linux
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+}
+
+/** How many CPUs this machine has: pinning needs two (server on 0, load generator on 1). */
+export function onlineCpus(): number {
+  return Number(execFileSync('nproc', { encoding: 'utf8' }).trim());
+}

@@ -1,0 +1,61 @@
+import { join } from 'node:path';
+import type { BenchEnvironment } from './bench-environment';
+import { pinProcess } from './cpu-pinning';
+import { LOADGEN_CPUS, SERVER_CPUS } from './run-load';
+import { TokenPool } from './token-pool';
+
+/**
+ * Mints the token pools the scenarios need through the stack's issuance service. One large pool is
+ * shared by the distinct-token scenarios of an invocation (introspection and revocation each read it
+ * from the start through their own cursor: each service still sees every token once), because
+ * minting is the slowest part of the setup.
+ */
+export class PoolProvider {
+  private shared: Promise<TokenPool> | null = null;
+
+  constructor(
+    private readonly env: BenchEnvironment,
+    private readonly sharedSize: number,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /** The invocation's shared pool of `--max-pool` tokens, minted on first use. */
+  sharedPool(): Promise<TokenPool> {
+    this.shared ??= this.mint('shared', this.sharedSize);
+    return this.shared;
+  }
+
+  /**
+   * Mints `count` tokens of the stack's client for its ES256 API. Minting is setup, not measurement:
+   * issuance may use both cores meanwhile and goes back to its own core before anything is timed.
+   */
+  async mint(name: string, count: number): Promise<TokenPool> {
+    const { info } = this.env.stack;
+    const issuancePid = this.env.service('issuance').process.pid!;
+    this.log(`  minting ${count.toLocaleString('en-US')} tokens through POST /oauth/token (${name} pool)…`);
+    pinProcess(issuancePid, `${SERVER_CPUS},${LOADGEN_CPUS}`);
+    try {
+      const pool = await TokenPool.mint({
+        issuanceUrl: info.urls.issuance,
+        client: info.client,
+        audience: info.api.identifier,
+        count,
+        file: join(this.env.repoRoot, '.tessera', 'bench', 'tokens', `${name}-${process.pid}.txt`),
+        log: this.log,
+      });
+      this.log(
+        `  minted ${count.toLocaleString('en-US')} in ${pool.mintSeconds.toFixed(1)} s ` +
+          `(${Math.round(count / pool.mintSeconds).toLocaleString('en-US')}/s, issuance on both cores)`,
+      );
+      return pool;
+    } finally {
+      pinProcess(issuancePid, SERVER_CPUS);
+    }
+  }
+
+  /** Deletes the token files (they hold live tokens). */
+  async dispose(): Promise<void> {
+    const { rmSync } = await import('node:fs');
+    rmSync(join(this.env.repoRoot, '.tessera', 'bench', 'tokens'), { recursive: true, force: true });
+  }
+}

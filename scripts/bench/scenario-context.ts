@@ -1,0 +1,86 @@
+import type { BenchEnvironment } from './bench-environment';
+import type { BenchOptions } from './bench-options';
+import { httpContender, type Contender } from './contender';
+import type { RepPlan } from './interleaved-reps';
+import type { PoolProvider } from './pool-provider';
+import type { TokenCursor } from './token-pool';
+
+/** What a scenario gets from the runner. */
+export interface ScenarioContext {
+  readonly env: BenchEnvironment;
+  readonly options: BenchOptions;
+  readonly pools: PoolProvider;
+  readonly log: (line: string) => void;
+}
+
+export const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+
+export function repPlan(options: BenchOptions): RepPlan {
+  return {
+    reps: options.reps,
+    durationSeconds: options.durationSeconds,
+    warmupSeconds: options.warmupSeconds,
+  };
+}
+
+export function formBody(params: Record<string, string>): string {
+  return new URLSearchParams(params).toString();
+}
+
+/** The yardstick: the bare Nest app's POST /token under the same load generator and pinning. */
+export function bareContender(context: ScenarioContext): Contender {
+  return httpContender({
+    name: 'bare NestJS+fastify POST',
+    serverPid: context.env.bare.process.pid!,
+    job: (durationSeconds) => ({
+      url: `${context.env.bare.url}/token`,
+      connections: context.options.connections,
+      durationSeconds,
+      headers: FORM,
+      body: formBody({ grant_type: 'client_credentials', client_id: 'bare', client_secret: 'bare-secret' }),
+    }),
+  });
+}
+
+/**
+ * A service endpoint sent a different pool token on every request (`token=<jwt>&…params`). Every run
+ * takes tokens no earlier run used, so the service never sees one twice. The pool is shared out in
+ * proportion to each run's planned seconds: if it is too small for the whole plan, every rep (not
+ * just the last) stops early, at the same point of its share, and its rate is taken over the seconds
+ * it actually ran.
+ */
+export function distinctTokenContender(
+  context: ScenarioContext,
+  options: {
+    name: string;
+    instance: string;
+    url: string;
+    tokens: TokenCursor;
+    params: Record<string, string>;
+  },
+): Contender {
+  const plan = repPlan(context.options);
+  let plannedSecondsLeft = plan.warmupSeconds + plan.reps * plan.durationSeconds;
+  return httpContender({
+    name: options.name,
+    serverPid: context.env.service(options.instance).process.pid!,
+    job: (durationSeconds) => {
+      const share = Math.floor(
+        (options.tokens.remaining * durationSeconds) / Math.max(plannedSecondsLeft, durationSeconds),
+      );
+      plannedSecondsLeft -= durationSeconds;
+      return {
+        url: options.url,
+        connections: context.options.connections,
+        durationSeconds,
+        headers: FORM,
+        distinctTokens: {
+          ...options.tokens.peek(share),
+          prefix: 'token=',
+          suffix: `&${formBody(options.params)}`,
+        },
+      };
+    },
+    after: (result) => options.tokens.consume(result.tokensUsed),
+  });
+}

@@ -1,0 +1,72 @@
+import { TOPICS } from '@app/contracts';
+import { EventCollector } from '@app/testing';
+import { runInterleaved } from './interleaved-reps';
+import { failureWarnings, type ScenarioReport } from './scenario-report';
+import { countEvents, envelopeOf } from './event-count';
+import { bareContender, distinctTokenContender, repPlan, type ScenarioContext } from './scenario-context';
+import { summarize } from './summary';
+
+/**
+ * `POST /oauth/revoke` (client_secret_post) with a different valid JWT of the caller on every request:
+ * each one is verified, recorded in PostgreSQL with its outbox event and marked in Redis before the
+ * 200. Afterwards checks that every revocation reached `tokens.revoked` as `access_token.revoked`.
+ */
+export async function benchRevocation(context: ScenarioContext): Promise<ScenarioReport> {
+  const { info } = context.env.stack;
+  const pool = await context.pools.sharedPool();
+  const collector = await EventCollector.start(info.brokers, TOPICS.tokensRevoked.name);
+  try {
+    const bare = bareContender(context);
+    const revocation = distinctTokenContender(context, {
+      name: 'revoke, distinct JWTs',
+      instance: 'revocation',
+      url: `${info.urls.revocation}/oauth/revoke`,
+      tokens: pool.cursor(),
+      params: { client_id: info.client.clientId, client_secret: info.client.clientSecret },
+    });
+    const result = await runInterleaved([bare, revocation], repPlan(context.options), context.log);
+    const rows = [
+      summarize({ label: bare.name, unit: 'req/s', reps: result.reps[bare.name]! }),
+      summarize({
+        label: revocation.name,
+        unit: 'req/s',
+        reps: result.reps[revocation.name]!,
+        bare: result.reps[bare.name]!,
+        target: { of: 'bare', atLeast: 0.25 },
+      }),
+    ];
+    const runs = [result.warmups[revocation.name], ...result.reps[revocation.name]!].filter(
+      (run) => run !== undefined,
+    );
+    const revoked = runs.reduce((total, run) => total + run.count, 0);
+    const sent = runs.reduce((total, run) => total + (run.load?.tokensUsed ?? 0), 0);
+    const events = await countEvents(
+      collector,
+      (message) => {
+        const { type, payload } = envelopeOf(message);
+        const revokedBy = payload?.revoked_by as { client_id?: string } | undefined;
+        return type === 'access_token.revoked' && revokedBy?.client_id === info.client.clientId;
+      },
+      revoked,
+    );
+    const lines = [
+      `  pool: ${pool.size.toLocaleString('en-US')} tokens, ${sent.toLocaleString('en-US')} used, each revoked once.`,
+      `  revocation stream ${TOPICS.tokensRevoked.name}: ${revoked.toLocaleString('en-US')} revocations answered 200, ` +
+        `${events.events.toLocaleString('en-US')} access_token.revoked events by ${info.client.clientId}; ` +
+        `all there ${(events.waitedMs / 1000).toFixed(1)} s after the load stopped.`,
+    ];
+    const warnings = failureWarnings(rows);
+    if (events.events < revoked) {
+      warnings.push(`only ${events.events} of ${revoked} revocations have an access_token.revoked event`);
+    }
+    return {
+      scenario: 'revocation',
+      rows,
+      lines,
+      warnings,
+      data: { reps: result.reps, warmups: result.warmups, pool: { size: pool.size, used: sent }, events },
+    };
+  } finally {
+    await collector.stop();
+  }
+}
