@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startStack, type RunningService, type Stack } from '@app/testing';
-import { benchEncryptionKey, ensureDatabase } from './bench-database';
 import { startBareServer, type BareServer } from './bare-server';
 import type { BenchOptions } from './bench-options';
 import { allowedCpus, onlineCpus, pinProcess } from './cpu-pinning';
@@ -33,10 +32,10 @@ export async function startBenchEnvironment(
   // The runner polls and mints from the load generator's core, never from the servers'.
   pinProcess(process.pid, LOADGEN_CPUS);
 
-  log(`provisioning topics and schemas (${options.databaseUrl})`);
-  await ensureDatabase(options.databaseUrl);
+  // The topics must exist; the stack itself runs in a throwaway database of its own (libs/testing).
+  log('provisioning topics');
   execFileSync(process.execPath, [join(repoRoot, 'dist/scripts/provision.js')], {
-    env: { ...process.env, DATABASE_URL: options.databaseUrl, KAFKA_BROKERS: '127.0.0.1:9092' },
+    env: { ...process.env, TESSERA_PROVISION: 'topics', KAFKA_BROKERS: '127.0.0.1:9092' },
     stdio: 'ignore',
   });
 
@@ -62,7 +61,6 @@ export async function startBenchEnvironment(
     env: {
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
-      TESSERA_ENCRYPTION_KEY: benchEncryptionKey(options.databaseUrl),
       ...profiling,
     },
   });

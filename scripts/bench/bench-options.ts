@@ -28,8 +28,8 @@ export const USAGE = `usage: npm run bench -- <${[...SCENARIOS, 'all'].join('|')
   --max-pool <n>       most tokens minted for a distinct-token run (default 60000)
   --profile            write a .cpuprofile per server and scenario, print the top self-time functions
   env TESSERA_BENCH_BASE_PORT, TESSERA_TEST_BASE_PORT or TESSERA_TEST_BASE_<n>: first of 6 ports (default 5101);
-      TESSERA_BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/tessera_bench,
-      created if missing; see docs/benchmarks.md for why not tessera_test)`;
+      TESSERA_BENCH_DATABASE_URL (the PostgreSQL server; default postgres://postgres@127.0.0.1:5432/postgres;
+      each run creates and drops a throwaway database there)`;
 
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   const { values, positionals } = parseArgs({
@@ -64,7 +64,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     maxPool: positiveInteger('--max-pool', values['max-pool']),
     basePort: positiveInteger('base port', basePortFromEnv()),
     profile: values.profile,
-    databaseUrl: process.env.TESSERA_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/tessera_bench',
+    databaseUrl: process.env.TESSERA_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   };
 }
 
