@@ -8,7 +8,6 @@ import { INTROSPECTION_CONFIG, type IntrospectionConfig } from './config/introsp
 import { IntrospectController } from './introspect/introspect.controller';
 import { IntrospectionService } from './introspect/introspection.service';
 import { VerifiedTokenCache } from './introspect/verified-token-cache';
-import { RevocationState } from './revocation-state/revocation-state';
 
 /**
  * Introspection: stateless token validation that scales out on its own (DESIGN §1). Everything it
@@ -37,7 +36,6 @@ export class IntrospectionModule {
           useFactory: (directory: InMemoryClientDirectory) => new ClientAuthenticator(directory),
           inject: [InMemoryClientDirectory],
         },
-        RevocationState,
         {
           provide: VerifiedTokenCache,
           useFactory: (keys: VerificationKeySet) => new VerifiedTokenCache(keys),

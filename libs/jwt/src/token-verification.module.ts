@@ -5,6 +5,8 @@ import { ReadinessRegistry } from '@app/http';
 import { EventStreamSubscriber, KAFKA } from '@app/kafka';
 import { AccessTokenVerifier } from './access-token-verifier';
 import { JwksFetcher } from './jwks-fetcher';
+import { RevocationList } from './revocation-list';
+import { RevocationStream } from './revocation-stream';
 import { VerificationKeySet } from './verification-key-set';
 
 export interface TokenVerificationOptions {
@@ -38,7 +40,10 @@ class SigningKeyStream extends EventStreamSubscriber<typeof TOPICS.signingKeys.n
   }
 }
 
-/** Verification of Tessera JWTs for a service: key set, JWKS fallback and verifier. */
+/**
+ * Verification of Tessera JWTs for a service: key set (signing-key stream + JWKS fallback), verifier,
+ * and the revocation list replayed from the revocation stream — every validator honours revocations.
+ */
 @Global()
 @Module({})
 export class TokenVerificationModule {
@@ -58,8 +63,10 @@ export class TokenVerificationModule {
           inject: [VerificationKeySet],
         },
         SigningKeyStream,
+        RevocationList,
+        RevocationStream,
       ],
-      exports: [VerificationKeySet, AccessTokenVerifier],
+      exports: [VerificationKeySet, AccessTokenVerifier, RevocationList],
     };
   }
 }

@@ -2,7 +2,7 @@ import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AccessTokenVerifier, VerificationKeySet } from '@app/jwt';
+import { AccessTokenVerifier, RevocationList, VerificationKeySet } from '@app/jwt';
 import { ManagementAuthGuard } from './management-auth.guard';
 import { callerOf } from './management-caller';
 import { ManagementError } from './management-error';
@@ -28,6 +28,7 @@ function routeContext(scopes: string[] | undefined, authorization?: string) {
 describe('ManagementAuthGuard', () => {
   let privateKey: CryptoKey;
   let guard: ManagementAuthGuard;
+  const revocations = new RevocationList();
 
   beforeAll(async () => {
     const pair = await generateKeyPair('ES256', { extractable: true });
@@ -38,6 +39,7 @@ describe('ManagementAuthGuard', () => {
     guard = new ManagementAuthGuard(
       new Reflector(),
       new AccessTokenVerifier(keys, null, { issuer: ISSUER }),
+      revocations,
       {
         audience: AUDIENCE,
       },
@@ -96,6 +98,27 @@ describe('ManagementAuthGuard', () => {
     expect((await refusal(['read:clients'], `Bearer ${forged}`)).message).toBe('Invalid token');
     const elsewhere = await sign({ scope: 'read:clients' }, 'https://api.example/');
     expect((await refusal(['read:clients'], `Bearer ${elsewhere}`)).message).toBe('Bad audience');
+  });
+
+  it('answers 401 for a token revoked on the revocation stream, by jti or by client not-before', async () => {
+    const byJti = await sign({ scope: 'read:clients', jti: 'revoked-jti' });
+    const { context } = routeContext(['read:clients'], `Bearer ${byJti}`);
+    await expect(guard.canActivate(context)).resolves.toBe(true);
+    const revocation = {
+      expires_at: null,
+      reason: 'admin',
+      revoked_by: { kind: 'system' },
+      revoked_at: new Date().toISOString(),
+    } as const;
+    revocations.apply({ ...revocation, target: { kind: 'jti', jti: 'revoked-jti' } });
+    expect((await refusal(['read:clients'], `Bearer ${byJti}`)).message).toBe('Invalid token');
+
+    const byClient = await sign({ scope: 'read:clients', jti: 'other-jti', azp: 'client-revoked' });
+    revocations.apply({
+      ...revocation,
+      target: { kind: 'client', client_id: 'client-revoked', not_before: Math.floor(Date.now() / 1000) },
+    });
+    expect((await refusal(['read:clients'], `Bearer ${byClient}`)).message).toBe('Invalid token');
   });
 
   it("answers 403 insufficient_scope with Auth0's message", async () => {

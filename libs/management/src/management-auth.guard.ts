@@ -1,7 +1,7 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { AccessTokenVerifier } from '@app/jwt';
+import { AccessTokenVerifier, RevocationList } from '@app/jwt';
 import { attachCaller } from './management-caller';
 import { insufficientScope, ManagementError, unauthorized } from './management-error';
 import { MANAGEMENT_API_OPTIONS, REQUIRED_SCOPES, type ManagementApiOptions } from './management-options';
@@ -10,7 +10,7 @@ const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i;
 
 /**
  * Authorises a Management API call: a Bearer JWT that we signed (AccessTokenVerifier: signature with a
- * published, unrevoked key, `iss`, `exp`), whose `aud` includes the Management API audience, carrying
+ * published, unrevoked key, `iss`, `exp`), not revoked on the revocation stream, whose `aud` includes the Management API audience, carrying
  * one of the scopes the route declares with `@RequireScopes`.
  * 401 when the token is missing or unusable, 403 `insufficient_scope` when it lacks the scope.
  */
@@ -19,6 +19,7 @@ export class ManagementAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly verifier: AccessTokenVerifier,
+    private readonly revocations: RevocationList,
     @Inject(MANAGEMENT_API_OPTIONS) private readonly options: ManagementApiOptions,
   ) {}
 
@@ -40,7 +41,16 @@ export class ManagementAuthGuard implements CanActivate {
 
     const verified = await this.verifier.verify(token);
     if (!verified) throw unauthorized('Invalid token');
-    const { aud, scope, sub, azp, client_id: clientId } = verified.claims;
+    const { aud, scope, sub, azp, client_id: clientId, jti, iat } = verified.claims;
+    // A revoked Management token stops working here too, not only at introspection.
+    const revoked = this.revocations.isRevoked({
+      jti: typeof jti === 'string' ? jti : undefined,
+      sub: typeof sub === 'string' ? sub : undefined,
+      clientId: typeof azp === 'string' ? azp : typeof clientId === 'string' ? clientId : undefined,
+      issuedAt: typeof iat === 'number' ? iat : undefined,
+      kid: verified.kid,
+    });
+    if (revoked) throw unauthorized('Invalid token');
     const audiences = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : [];
     if (!audiences.includes(this.options.audience)) throw unauthorized('Bad audience');
 

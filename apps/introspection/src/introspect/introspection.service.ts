@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AccessTokenVerifier, type VerifiedJwt } from '@app/jwt';
-import { RevocationState } from '../revocation-state/revocation-state';
+import { AccessTokenVerifier, RevocationList, type VerifiedJwt } from '@app/jwt';
 import { VerifiedTokenCache } from './verified-token-cache';
 
 /** RFC 7662 §2.2 response. Inactive is exactly `{ active: false }`: no hint of why. */
@@ -26,7 +25,7 @@ const INACTIVE: IntrospectionResponse = { active: false };
 export class IntrospectionService {
   constructor(
     private readonly verifier: AccessTokenVerifier,
-    private readonly revocations: RevocationState,
+    private readonly revocations: RevocationList,
     private readonly verifiedTokens: VerifiedTokenCache,
   ) {}
 
@@ -36,7 +35,7 @@ export class IntrospectionService {
     if (!verified) return INACTIVE;
     const response = toActiveResponse(verified);
     if (!response) return INACTIVE;
-    const revoked = this.revocations.list.isRevoked({
+    const revoked = this.revocations.isRevoked({
       jti: response.jti,
       sub: response.sub,
       clientId: response.client_id,

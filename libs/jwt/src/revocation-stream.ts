@@ -2,28 +2,30 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { TOPICS, isConsistentRevocation, type EventOnTopic } from '@app/contracts';
 import { ReadinessRegistry } from '@app/http';
-import { RevocationList, VerificationKeySet } from '@app/jwt';
 import { EventStreamSubscriber, KAFKA } from '@app/kafka';
+import { RevocationList } from './revocation-list';
+import { VerificationKeySet } from './verification-key-set';
 
 const PRUNE_INTERVAL_MS = 60_000;
 
 /**
- * This instance's revocation list, read whole from `tessera.tokens.revoked.v1` (every instance reads
- * every revocation; no shared consumer group). The instance is not ready until it has replayed the
- * topic, so a fresh instance never reports a revoked token active (DESIGN §6).
+ * Feeds this instance's revocation list from `tessera.tokens.revoked.v1`, read whole (every instance
+ * reads every revocation; no shared consumer group). The service is not ready until it has replayed
+ * the topic, so a fresh instance never accepts a revoked token (DESIGN §6).
  */
 @Injectable()
-export class RevocationState extends EventStreamSubscriber<typeof TOPICS.tokensRevoked.name> {
-  readonly list = new RevocationList();
+export class RevocationStream extends EventStreamSubscriber<typeof TOPICS.tokensRevoked.name> {
   private pruneTimer: NodeJS.Timeout | null = null;
 
   constructor(
     @Inject(KAFKA) kafka: Kafka,
     readiness: ReadinessRegistry,
+    private readonly list: RevocationList,
     private readonly keys: VerificationKeySet,
+    @Inject('TOKEN_VERIFICATION_OPTIONS') options: { consumerName: string },
   ) {
     super(kafka, {
-      name: 'introspection.revocations',
+      name: `${options.consumerName}.revocations`,
       topic: TOPICS.tokensRevoked.name,
       mode: { kind: 'broadcast' },
     });
