@@ -96,6 +96,8 @@ const ROUTES: ReadonlyArray<readonly [string, App | 404]> = [
   ['/api/v2/grants/gr_1', 'revocation'],
   ['/api/v2/sessions/ses_1', 'revocation'],
   ['/api/v2/sessions/ses_1/revoke', 'revocation'],
+  ['/api/v2/token-revocations', 'revocation'],
+  ['/api/v2/token-revocations/', 'revocation'],
   ['/api/v2/users', 'account-linking'],
   ['/api/v2/users?q=email%3A%22a%40b.c%22', 'account-linking'],
   ['/api/v2/users/auth0%7C123', 'account-linking'],

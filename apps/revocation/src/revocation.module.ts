@@ -1,16 +1,22 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { managementAudience } from '@app/contracts';
 import { HealthModule } from '@app/http';
 import { TokenVerificationModule } from '@app/jwt';
 import { KafkaModule } from '@app/kafka';
+import { ManagementModule } from '@app/management';
 import { OutboxModule } from '@app/outbox';
 import { RedisModule } from '@app/redis';
 import { REVOCATION_CONFIG, type RevocationConfig } from './config/revocation.config';
 import { REVOCATION_SCHEMA, revocationDatabase } from './database/revocation-database';
 import { RegistryModule } from './registry/registry.module';
 import { RevocationsModule } from './revocations/revocations.module';
+import { SigningKeyRevocationsModule } from './signing-keys/signing-key-revocations.module';
 
-/** Revocation: `/oauth/revoke` over a durable revocation list broadcast on Kafka (DESIGN §1). */
+/**
+ * Revocation: `/oauth/revoke` and `/api/v2/token-revocations` over a durable revocation list broadcast
+ * on Kafka, fed also by `client.deleted` and `signing_key.revoked` (DESIGN §1).
+ */
 @Module({})
 export class RevocationModule {
   static forConfig(config: RevocationConfig): DynamicModule {
@@ -28,8 +34,11 @@ export class RevocationModule {
           jwksUrl: config.TESSERA_JWKS_URL,
           consumerName: 'revocation',
         }),
+        // Management API tokens are verified with the same key set (`/api/v2/token-revocations`).
+        ManagementModule.forRoot({ audience: managementAudience(config.TESSERA_ISSUER) }),
         RegistryModule,
         RevocationsModule,
+        SigningKeyRevocationsModule,
       ],
       providers: [{ provide: REVOCATION_CONFIG, useValue: config }],
       exports: [REVOCATION_CONFIG],

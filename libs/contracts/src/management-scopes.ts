@@ -34,6 +34,7 @@ export const MANAGEMENT_SCOPES = [
   'delete:sessions',
   'read:grants',
   'delete:grants',
+  'create:token_revocations',
 ] as const;
 
 /** The Management API's audience for an issuer: `https://{host}/api/v2/`, trailing slash included. */

@@ -4,15 +4,18 @@ import { TOPICS, type EventOnTopic } from '@app/contracts';
 import { ReadinessRegistry } from '@app/http';
 import { EventStreamSubscriber, KAFKA } from '@app/kafka';
 import { REVOCATION_CONFIG, type RevocationConfig } from '../config/revocation.config';
-import { ClientsRepository } from './clients.repository';
+import { ClientsProjectionService } from './clients-projection.service';
 
-/** Keeps this service's client projection in step with issuance's `client.*` events. */
+/**
+ * Keeps this service's client projection in step with issuance's `client.*` events, and revokes the
+ * tokens of deleted clients.
+ */
 @Injectable()
 export class ClientsConsumer extends EventStreamSubscriber<typeof TOPICS.clients.name> {
   constructor(
     @Inject(KAFKA) kafka: Kafka,
     @Inject(REVOCATION_CONFIG) config: RevocationConfig,
-    private readonly clients: ClientsRepository,
+    private readonly projection: ClientsProjectionService,
     readiness: ReadinessRegistry,
   ) {
     super(kafka, {
@@ -25,14 +28,6 @@ export class ClientsConsumer extends EventStreamSubscriber<typeof TOPICS.clients
   }
 
   protected handle(event: EventOnTopic<typeof TOPICS.clients.name>): Promise<void> {
-    return this.clients.applyOnce(event.id, async (manager) => {
-      switch (event.type) {
-        case 'client.created':
-        case 'client.updated':
-          return this.clients.upsert(manager, event.payload);
-        case 'client.deleted':
-          return this.clients.delete(manager, event.payload.client_id);
-      }
-    });
+    return this.projection.apply(event);
   }
 }

@@ -16,11 +16,12 @@ export class ClientsRepository {
     return row?.snapshot ?? null;
   }
 
-  /** Applies one client event exactly once (deduplicated by event id in the same transaction). */
-  async applyOnce(eventId: string, change: (manager: EntityManager) => Promise<void>): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      if (await markProcessed(manager, REVOCATION_SCHEMA, CONSUMER, eventId)) await change(manager);
-    });
+  /**
+   * Records that a client event was applied, in the caller's transaction; false when it was applied
+   * before (a redelivery), so the caller changes nothing.
+   */
+  markApplied(manager: EntityManager, eventId: string): Promise<boolean> {
+    return markProcessed(manager, REVOCATION_SCHEMA, CONSUMER, eventId);
   }
 
   async upsert(manager: EntityManager, snapshot: ClientCredentialsSnapshot): Promise<void> {

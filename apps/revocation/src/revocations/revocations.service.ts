@@ -8,9 +8,12 @@ import {
 } from '@app/contracts';
 import { AccessTokenVerifier } from '@app/jwt';
 import type { AuthenticatedClient } from '@app/oauth';
-import { Outbox } from '@app/outbox';
+import { Outbox, type OutboxEvent } from '@app/outbox';
 import { RevocationsRepository } from './revocations.repository';
 import { RevokedJtiMarker } from './revoked-jti-marker';
+
+/** The transaction a revocation is stored in (only repositories name TypeORM's types). */
+type Transaction = Parameters<RevocationsRepository['store']>[0];
 
 /** Decides what a presented token is, and records its revocation durably with its event. */
 @Injectable()
@@ -46,22 +49,36 @@ export class RevocationsService {
     await this.marker.mark(jti, exp);
   }
 
-  /** Stores the revocation and its event in one transaction; a repeat of a recorded target is a no-op. */
-  async record(payload: RevocationPayload, context: EventContext): Promise<void> {
-    await this.outbox.transaction(async (manager) => {
-      const isNew = await this.repository.insertIfNew(manager, payload);
-      return {
-        result: undefined,
-        events: isNew
-          ? [
-              {
-                topic: TOPICS.tokensRevoked.name,
-                key: revocationKey(payload.target),
-                event: createRevocationEvent(payload, context),
-              },
-            ]
-          : [],
-      };
+  /**
+   * Stores the revocation and its event in one transaction. A repeat of a recorded target, or a
+   * not-before no later than the one in force, stores and emits nothing. Returns the revocation in force.
+   */
+  async record(payload: RevocationPayload, context: EventContext): Promise<RevocationPayload> {
+    return this.outbox.transaction(async (manager) => {
+      const { inForce, events } = await this.stage(manager, payload, context);
+      return { result: inForce, events };
     });
+  }
+
+  /**
+   * `record` inside the caller's transaction, for a change that must commit together with other
+   * state (e.g. a consumed event marked processed): the caller appends the returned events to the outbox.
+   */
+  async stage(
+    manager: Transaction,
+    payload: RevocationPayload,
+    context: EventContext,
+  ): Promise<{ inForce: RevocationPayload; events: OutboxEvent[] }> {
+    const { changed, inForce } = await this.repository.store(manager, payload);
+    const events = changed
+      ? [
+          {
+            topic: TOPICS.tokensRevoked.name,
+            key: revocationKey(payload.target),
+            event: createRevocationEvent(payload, context),
+          },
+        ]
+      : [];
+    return { inForce, events };
   }
 }

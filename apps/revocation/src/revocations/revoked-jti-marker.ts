@@ -23,4 +23,34 @@ export class RevokedJtiMarker {
       );
     }
   }
+
+  /**
+   * Marks many jtis in one round trip (a pipeline, not a transaction: each SET stands alone).
+   * Throws when Redis fails, so a rebuild knows it has to run again.
+   */
+  async markMany(entries: readonly { jti: string; expiresAt: number }[], nowSeconds: number): Promise<void> {
+    const pipeline = this.redis.multi();
+    let queued = 0;
+    for (const { jti, expiresAt } of entries) {
+      const ttl = expiresAt - nowSeconds;
+      if (ttl <= 0) continue;
+      pipeline.set(redisKeys.revokedJti(jti), '1', { expiration: { type: 'EX', value: ttl } });
+      queued++;
+    }
+    if (queued > 0) await pipeline.execAsPipeline();
+  }
+
+  /** True while the connection is up. */
+  get available(): boolean {
+    return this.redis.isReady;
+  }
+
+  /**
+   * Calls `listener` each time the connection becomes ready again. node-redis emits 'ready' after
+   * every (re)connection; the first one happened before this service existed.
+   */
+  onReconnected(listener: () => void): () => void {
+    this.redis.on('ready', listener);
+    return () => this.redis.off('ready', listener);
+  }
 }
