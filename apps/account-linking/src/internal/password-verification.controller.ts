@@ -1,6 +1,5 @@
-import { Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { Req } from '@nestjs/common';
 import { rawBodyOf } from '@app/http';
 import { InvalidRequestError } from '@app/oauth';
 import { validate } from '@app/management';
