@@ -112,6 +112,8 @@ const ROUTES: ReadonlyArray<readonly [string, App | 404]> = [
   ['/', 404],
   ['/health/live', 404],
   ['/health/ready', 404],
+  // The internal API (password checks for issuance) is never public: docs/adr/0005-internal-api.md.
+  ['/internal/v1/password-verifications', 404],
   ['/api/v2', 404],
   ['/api/v2/clientsX', 404],
   ['/api/v2/tenants/settings', 404],

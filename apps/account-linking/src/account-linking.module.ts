@@ -1,15 +1,16 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { managementAudience } from '@app/contracts';
 import { HealthModule } from '@app/http';
+import { TokenVerificationModule } from '@app/jwt';
 import { KafkaModule } from '@app/kafka';
+import { ManagementModule } from '@app/management';
 import { OutboxModule } from '@app/outbox';
 import { ACCOUNT_LINKING_CONFIG, type AccountLinkingConfig } from './config/account-linking.config';
 import { ACCOUNT_LINKING_SCHEMA, accountLinkingDatabase } from './database/account-linking-database';
+import { UsersAndConnectionsModule } from './users-and-connections.module';
 
-/**
- * Account linking: users, connections, linked identities (DESIGN §1). This is the service's frame —
- * its schema, outbox and health; its endpoints are the Account-linking issue (#6).
- */
+/** Account linking: users, connections, linked identities (DESIGN §1). */
 @Module({})
 export class AccountLinkingModule {
   static forConfig(config: AccountLinkingConfig): DynamicModule {
@@ -21,6 +22,14 @@ export class AccountLinkingModule {
         TypeOrmModule.forRoot(accountLinkingDatabase(config.DATABASE_URL)),
         KafkaModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: 'tessera-account-linking' }),
         OutboxModule.forSchema(ACCOUNT_LINKING_SCHEMA),
+        // Management API tokens are verified locally with the keys learnt from the signing-keys topic.
+        TokenVerificationModule.forRoot({
+          issuer: config.TESSERA_ISSUER,
+          jwksUrl: config.TESSERA_JWKS_URL,
+          consumerName: 'account-linking',
+        }),
+        ManagementModule.forRoot({ audience: managementAudience(config.TESSERA_ISSUER) }),
+        UsersAndConnectionsModule,
       ],
       providers: [{ provide: ACCOUNT_LINKING_CONFIG, useValue: config }],
       exports: [ACCOUNT_LINKING_CONFIG],

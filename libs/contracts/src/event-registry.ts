@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { accountEvents } from './events/accounts';
 import { clientEvents } from './events/clients';
 import { signingKeyEvents } from './events/signing-keys';
 import { tokensIssuedEvents } from './events/tokens-issued';
@@ -11,6 +12,7 @@ export const eventsByTopic = {
   [TOPICS.tokensRevoked.name]: tokensRevokedEvents,
   [TOPICS.signingKeys.name]: signingKeyEvents,
   [TOPICS.clients.name]: clientEvents,
+  [TOPICS.accounts.name]: accountEvents,
 } as const;
 
 export type TopicWithEvents = keyof typeof eventsByTopic;

@@ -6,4 +6,5 @@ export * from './events/tokens-issued';
 export * from './events/tokens-revoked';
 export * from './events/signing-keys';
 export * from './events/clients';
+export * from './events/accounts';
 export * from './management-scopes';

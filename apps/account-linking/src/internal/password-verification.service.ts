@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import { InvalidGrantError, OAuthError } from '@app/oauth';
+import { PasswordHasher } from '../passwords/password-hasher';
+import type { UserView } from '../users/user.view';
+import { UsersRepository } from '../users/users.repository';
+import { UsersService } from '../users/users.service';
+
+/** Auth0's refusal of a wrong password or an unknown user: the same words for both. */
+const WRONG_CREDENTIALS = () => new InvalidGrantError('Wrong email or password.');
+
+/** Auth0 answers `unauthorized` for a blocked user, after the password was checked. */
+class UserBlockedError extends OAuthError {
+  readonly error = 'unauthorized';
+  override readonly status = 403;
+}
+
+/**
+ * Checks a password for a connection and username (or email), for issuance's password grant and
+ * login page. An unknown user costs the same argon2id verification as a known one, so the time of
+ * the answer does not tell whether an account exists.
+ */
+@Injectable()
+export class PasswordVerificationService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly profiles: UsersService,
+    private readonly passwords: PasswordHasher,
+  ) {}
+
+  async verify(connection: string, username: string, password: string): Promise<UserView> {
+    const user = await this.users.findByLogin(connection, username);
+    const matches =
+      user?.passwordHash != null
+        ? await this.passwords.verify(user.passwordHash, password)
+        : await this.passwords.verifyDecoy(password);
+    if (!user || !matches) throw WRONG_CREDENTIALS();
+    // Only now, so that "blocked" is never said to someone who does not know the password.
+    if (user.blocked) throw new UserBlockedError('user is blocked');
+    await this.users.recordLogin(user.userId, new Date());
+    return this.profiles.get(user.userId);
+  }
+}

@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, In, QueryFailedError, type EntityManager, type FindOptionsWhere } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { IdentityEntity } from './identity.entity';
+import { UserEntity } from './user.entity';
+
+/** Users and their identities; the only code that touches those tables. */
+@Injectable()
+export class UsersRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  findById(userId: string, manager: EntityManager = this.dataSource.manager): Promise<UserEntity | null> {
+    return manager.getRepository(UserEntity).findOne({ where: { userId } });
+  }
+
+  /** Locks the row for the rest of the transaction, so concurrent PATCHes merge metadata in turn. */
+  findForUpdate(manager: EntityManager, userId: string): Promise<UserEntity | null> {
+    return manager
+      .getRepository(UserEntity)
+      .findOne({ where: { userId }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /** The user of a connection whose email (lower-cased) or username is `login`. */
+  findByLogin(connection: string, login: string): Promise<UserEntity | null> {
+    return this.dataSource.getRepository(UserEntity).findOne({
+      where: [
+        { connection, email: login.toLowerCase() },
+        { connection, username: login },
+      ],
+    });
+  }
+
+  /** A page of users, oldest first, optionally only those with `email`, and how many match in all. */
+  list(filter: { email?: string }, window: { skip: number; take: number }): Promise<[UserEntity[], number]> {
+    const where: FindOptionsWhere<UserEntity> = filter.email !== undefined ? { email: filter.email } : {};
+    return this.dataSource
+      .getRepository(UserEntity)
+      .findAndCount({ where, order: { createdAt: 'ASC', userId: 'ASC' }, ...window });
+  }
+
+  /** Identities of each user, in position order (the user's own first). */
+  async identitiesOf(
+    userIds: readonly string[],
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Map<string, IdentityEntity[]>> {
+    const byUser = new Map<string, IdentityEntity[]>(userIds.map((id) => [id, []]));
+    if (userIds.length === 0) return byUser;
+    const rows = await manager
+      .getRepository(IdentityEntity)
+      .find({ where: { userId: In([...userIds]) }, order: { position: 'ASC' } });
+    for (const row of rows) byUser.get(row.userId)?.push(row);
+    return byUser;
+  }
+
+  async insert(manager: EntityManager, user: UserEntity, identity: IdentityEntity): Promise<void> {
+    // insert, not save: an existing row must fail the unique constraint, never be overwritten. (The
+    // casts: TypeORM's partial-entity type cannot express JSONB columns typed as records.)
+    await manager.getRepository(UserEntity).insert(user as QueryDeepPartialEntity<UserEntity>);
+    await manager.getRepository(IdentityEntity).insert(identity as QueryDeepPartialEntity<IdentityEntity>);
+  }
+
+  async save(manager: EntityManager, user: UserEntity): Promise<void> {
+    await manager.getRepository(UserEntity).save(user);
+  }
+
+  /** Deletes a user (its identities go with it: ON DELETE CASCADE). */
+  async delete(manager: EntityManager, userId: string): Promise<void> {
+    await manager.getRepository(UserEntity).delete({ userId });
+  }
+
+  async recordLogin(userId: string, at: Date): Promise<void> {
+    await this.dataSource
+      .createQueryBuilder()
+      .update(UserEntity)
+      .set({ loginsCount: () => '"logins_count" + 1', lastLogin: at })
+      .where({ userId })
+      .execute();
+  }
+}
+
+/** PostgreSQL 23505: a unique constraint refused the row. */
+export function isUniqueViolation(error: unknown): boolean {
+  return error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505';
+}
