@@ -21,6 +21,33 @@ export async function post(
     },
     body: isForm ? new URLSearchParams(body).toString() : body,
   });
+  return readResult(response);
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+/** Calls a JSON API (the Management APIs) with an optional Bearer token; never throws on 4xx/5xx. */
+export async function requestJson(
+  url: string,
+  method: HttpMethod,
+  token: string | null,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<HttpResult> {
+  const response = await fetch(url, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...headers,
+    },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return readResult(response);
+}
+
+/** Status, headers, text and — when the body is JSON — the parsed body. */
+async function readResult(response: Response): Promise<HttpResult> {
   const text = await response.text();
   let json: unknown = undefined;
   try {

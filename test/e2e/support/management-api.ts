@@ -1,5 +1,5 @@
 import type { StackInfo } from '@app/testing';
-import { post, type HttpResult } from '@app/testing';
+import { post, requestJson, type HttpMethod, type HttpResult } from '@app/testing';
 
 /** The Management API audience of the stack's issuer: `{issuer}api/v2/`. */
 export function managementAudience(stack: StackInfo): string {
@@ -24,29 +24,13 @@ export async function managementToken(
 }
 
 /** Calls the Management API on issuance; never throws on 4xx/5xx. */
-export async function management(
+export function management(
   stack: StackInfo,
   token: string | null,
-  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
+  method: HttpMethod,
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
 ): Promise<HttpResult> {
-  const response = await fetch(`${stack.urls.issuance}/api/v2${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...headers,
-    },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await response.text();
-  let json: unknown = undefined;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, headers: response.headers, text, json };
+  return requestJson(`${stack.urls.issuance}/api/v2${path}`, method, token, body, headers);
 }
