@@ -188,6 +188,42 @@ describe('SDKs through the HTTPS gateway', () => {
     });
   });
 
+  describe('auth0/legacy ManagementClient (domain "127.0.0.1:8443", unmodified)', () => {
+    it('drives clients, APIs, client grants, signing keys and users through the one origin', async () => {
+      const { ManagementClient } = await loadAuth0Legacy();
+      // No custom fetch: the SDK talks to https://127.0.0.1:8443/api/v2 and the gateway routes each
+      // path to the service that owns it (issuance, account-linking).
+      const management = new ManagementClient({ domain, ...stack.bootstrap });
+      const run = Date.now().toString(36);
+      const { data: created } = await management.clients.create({
+        name: `sdk-gateway-${run}`,
+        app_type: 'non_interactive',
+        grant_types: ['client_credentials'],
+      });
+      expect(created.client_secret).toEqual(expect.any(String));
+      const { data: grant } = await management.clientGrants.create({
+        client_id: created.client_id,
+        audience: stack.api.identifier,
+        scope: ['read:things'],
+      });
+      expect(grant).toMatchObject({ client_id: created.client_id, audience: stack.api.identifier });
+      const { data: apis } = await management.resourceServers.getAll();
+      expect(apis.map((server) => server.identifier)).toContain(stack.api.identifier);
+      const { data: keys } = await management.keys.getAll();
+      expect(keys.some((key) => key.current)).toBe(true);
+
+      const email = `gateway-${run}@example.test`;
+      const { data: user } = await management.users.create({
+        connection: 'Username-Password-Authentication',
+        email,
+        password: 'Gateway-Password-1',
+      });
+      expect((await management.users.get({ id: user.user_id })).data.email).toBe(email);
+      await management.users.delete({ id: user.user_id });
+      await management.clients.delete({ client_id: created.client_id });
+    });
+  });
+
   describe('openid-client 6', () => {
     it('discovers the issuer, then issues, introspects and revokes a token', async () => {
       const config = await openidConfiguration();
