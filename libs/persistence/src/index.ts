@@ -1,2 +1,3 @@
 export * from './postgres-options';
 export * from './migrate';
+export * from './ttl-cache';

@@ -5,7 +5,7 @@ import type { ClientEntity } from '../clients/client.entity';
 import { ClientsRepository } from '../clients/clients.repository';
 import type { ResourceServerEntity } from '../resource-servers/resource-server.entity';
 import { ResourceServersRepository } from '../resource-servers/resource-servers.repository';
-import { TtlCache } from './ttl-cache';
+import { TtlCache } from '@app/persistence';
 
 /** How long a configuration change made elsewhere may take to reach this instance's token endpoint. */
 const CONFIGURATION_TTL_MS = 5_000;

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ClientAuthenticator } from '@app/oauth';
 import { ClientsConsumer } from '../clients/clients.consumer';
 import { ClientsProjectionService } from '../clients/clients-projection.service';
+import { CachedClientDirectory } from '../clients/cached-client-directory';
 import { ClientsRepository } from '../clients/clients.repository';
 import { RevocationsRepository } from './revocations.repository';
 import { RevocationsService } from './revocations.service';
@@ -17,11 +18,11 @@ import { TokenRevocationsService } from './token-revocations.service';
     ClientsRepository,
     ClientsProjectionService,
     ClientsConsumer,
+    CachedClientDirectory,
     {
       provide: ClientAuthenticator,
-      useFactory: (clients: ClientsRepository) =>
-        new ClientAuthenticator({ findClient: (id) => clients.find(id) }),
-      inject: [ClientsRepository],
+      useFactory: (directory: CachedClientDirectory) => new ClientAuthenticator(directory),
+      inject: [CachedClientDirectory],
     },
     RevocationsRepository,
     RevokedJtiMarker,

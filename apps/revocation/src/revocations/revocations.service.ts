@@ -8,7 +8,7 @@ import {
 } from '@app/contracts';
 import { AccessTokenVerifier } from '@app/jwt';
 import type { AuthenticatedClient } from '@app/oauth';
-import { Outbox, type OutboxEvent } from '@app/outbox';
+import { GroupCommit, Outbox, type OutboxEvent } from '@app/outbox';
 import { RevocationsRepository } from './revocations.repository';
 import { RevokedJtiMarker } from './revoked-jti-marker';
 
@@ -18,12 +18,27 @@ type Transaction = Parameters<RevocationsRepository['store']>[0];
 /** Decides what a presented token is, and records its revocation durably with its event. */
 @Injectable()
 export class RevocationsService {
+  /** Concurrent revocations share one transaction and one commit (each answered after it). */
+  private readonly commits: GroupCommit<
+    { payload: RevocationPayload; context: EventContext },
+    RevocationPayload
+  >;
+
   constructor(
     private readonly verifier: AccessTokenVerifier,
     private readonly repository: RevocationsRepository,
-    private readonly outbox: Outbox,
+    outbox: Outbox,
     private readonly marker: RevokedJtiMarker,
-  ) {}
+  ) {
+    this.commits = new GroupCommit(
+      outbox,
+      async (manager, { payload, context }) => {
+        const { inForce, events } = await this.stage(manager, payload, context);
+        return { result: inForce, events };
+      },
+      ({ payload }) => revocationKey(payload.target),
+    );
+  }
 
   /**
    * RFC 7009 §2.1–2.2: revoke `token` if it was issued to `caller`. Tokens that are unknown, invalid,
@@ -53,11 +68,8 @@ export class RevocationsService {
    * Stores the revocation and its event in one transaction. A repeat of a recorded target, or a
    * not-before no later than the one in force, stores and emits nothing. Returns the revocation in force.
    */
-  async record(payload: RevocationPayload, context: EventContext): Promise<RevocationPayload> {
-    return this.outbox.transaction(async (manager) => {
-      const { inForce, events } = await this.stage(manager, payload, context);
-      return { result: inForce, events };
-    });
+  record(payload: RevocationPayload, context: EventContext): Promise<RevocationPayload> {
+    return this.commits.submit({ payload, context });
   }
 
   /**

@@ -1,5 +1,5 @@
 /**
- * A small read-through cache for configuration rows read on every token request (clients, APIs,
+ * A small read-through cache for rows read on every request of a hot path (clients, APIs,
  * client grants). Entries live `ttlMs`, so a change made elsewhere is seen within that time; concurrent
  * misses for one key share one load.
  */

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import type { EntityManager } from 'typeorm';
+import { GroupCommit } from './group-commit';
+import type { Outbox } from './outbox.module';
+import type { OutboxEvent } from './outbox-writer';
+
+/** An outbox whose transactions just run the work and record what each one committed. */
+function recordingOutbox() {
+  const committed: string[][] = [];
+  const outbox = {
+    transaction: async <T>(
+      work: (manager: EntityManager) => Promise<{ result: T; events: OutboxEvent[] }>,
+    ) => {
+      const { result, events } = await work({} as EntityManager);
+      committed.push(events.map((e) => e.key));
+      return result;
+    },
+  } as unknown as Outbox;
+  return { outbox, committed };
+}
+
+const event = (key: string): OutboxEvent => ({ topic: 't', key, event: { id: key } });
+
+describe('GroupCommit', () => {
+  it('commits concurrent changes together, in lock order, answering each with its own result', async () => {
+    const { outbox, committed } = recordingOutbox();
+    const commits = new GroupCommit<string, string>(
+      outbox,
+      (_manager, item) => Promise.resolve({ result: item.toUpperCase(), events: [event(item)] }),
+      (item) => item,
+    );
+    const first = commits.submit('m');
+    const rest = ['z', 'a'].map((item) => commits.submit(item));
+    expect(await Promise.all([first, ...rest])).toEqual(['M', 'Z', 'A']);
+    expect(committed).toEqual([['m'], ['a', 'z']]);
+  });
+
+  it('retries a failed shared transaction one change at a time, so only the bad change fails', async () => {
+    const { outbox, committed } = recordingOutbox();
+    const commits = new GroupCommit<string, string>(
+      outbox,
+      (_manager, item) =>
+        item === 'bad'
+          ? Promise.reject(new Error('constraint violated'))
+          : Promise.resolve({ result: item, events: [event(item)] }),
+      (item) => item,
+    );
+    const blocker = commits.submit('first');
+    const outcomes = await Promise.allSettled([
+      blocker,
+      commits.submit('good'),
+      commits.submit('bad'),
+      commits.submit('fine'),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    // The retries run one change per transaction, in submission order (a single change needs no lock order).
+    expect(committed).toEqual([['first'], ['good'], ['fine']]);
+  });
+});

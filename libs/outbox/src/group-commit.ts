@@ -1,0 +1,67 @@
+import type { EntityManager } from 'typeorm';
+import { BatchQueue, ItemFailure } from './batch-queue';
+import type { Outbox } from './outbox.module';
+import type { OutboxEvent } from './outbox-writer';
+
+export type StagedChange<R> = { result: R; events: OutboxEvent[] };
+
+/**
+ * Group commit for state changes: the changes submitted while a transaction is in flight are staged
+ * together in the next one, with their events, and committed once — one WAL flush for many requests.
+ * Each caller is answered only after the commit that holds its change. If a shared transaction fails,
+ * its changes are retried one per transaction, so one bad change cannot fail the others.
+ */
+export class GroupCommit<I, R> {
+  private readonly queue: BatchQueue<I, R>;
+
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly stage: (manager: EntityManager, item: I) => Promise<StagedChange<R>>,
+    /** Orders a batch so concurrent transactions take row locks in the same order (no deadlocks). */
+    private readonly lockOrder: (item: I) => string,
+    maxChangesPerTransaction = 200,
+  ) {
+    this.queue = new BatchQueue((items) => this.commit(items), {
+      max: maxChangesPerTransaction,
+      weight: () => 1,
+    });
+  }
+
+  submit(item: I): Promise<R> {
+    return this.queue.submit(item);
+  }
+
+  private async commit(items: I[]): Promise<(R | ItemFailure)[]> {
+    try {
+      return await this.inOneTransaction(items);
+    } catch (error) {
+      if (items.length === 1) throw error;
+      // Isolate the change that failed; the others commit on their own, one after another.
+      const outcomes: (R | ItemFailure)[] = [];
+      for (const item of items) {
+        try {
+          outcomes.push((await this.inOneTransaction([item]))[0]!);
+        } catch (failure) {
+          outcomes.push(new ItemFailure(failure));
+        }
+      }
+      return outcomes;
+    }
+  }
+
+  private inOneTransaction(items: I[]): Promise<R[]> {
+    const ordered = items
+      .map((item, index) => ({ item, index }))
+      .sort((a, b) => this.lockOrder(a.item).localeCompare(this.lockOrder(b.item)));
+    return this.outbox.transaction(async (manager) => {
+      const results = new Array<R>(items.length);
+      const events: OutboxEvent[] = [];
+      for (const { item, index } of ordered) {
+        const staged = await this.stage(manager, item);
+        results[index] = staged.result;
+        events.push(...staged.events);
+      }
+      return { result: results, events };
+    });
+  }
+}
