@@ -1,7 +1,8 @@
 import type { BenchEnvironment } from './bench-environment';
 import type { BenchOptions } from './bench-options';
-import { httpContender, type Contender } from './contender';
-import type { RepPlan } from './interleaved-reps';
+import { httpContender, type Contender, type Measurement } from './contender';
+import { runInterleaved, type InterleavedResult, type RepPlan } from './interleaved-reps';
+import { summarize, type SummaryRow, type Target } from './summary';
 import type { PoolProvider } from './pool-provider';
 import type { TokenCursor } from './token-pool';
 
@@ -83,4 +84,32 @@ export function distinctTokenContender(
     },
     after: (result) => options.tokens.consume(result.tokensUsed),
   });
+}
+
+/**
+ * The usual comparison: `contender` interleaved with the bare endpoint; rows for both (the contender's
+ * with its ratio to bare and target), every run of the contender — warm-up included — for
+ * bookkeeping such as counting the events it caused, and the raw result for the JSON report.
+ */
+export async function versusBare(
+  context: ScenarioContext,
+  contender: Contender,
+  row: { unit: string; target: Target },
+): Promise<{ rows: SummaryRow[]; runs: Measurement[]; result: InterleavedResult }> {
+  const bare = bareContender(context);
+  const result = await runInterleaved([bare, contender], repPlan(context.options), context.log);
+  const rows = [
+    summarize({ label: bare.name, unit: 'req/s', reps: result.reps[bare.name]! }),
+    summarize({
+      label: contender.name,
+      unit: row.unit,
+      reps: result.reps[contender.name]!,
+      bare: result.reps[bare.name]!,
+      target: row.target,
+    }),
+  ];
+  const runs = [result.warmups[contender.name], ...result.reps[contender.name]!].filter(
+    (run): run is Measurement => run !== undefined,
+  );
+  return { rows, runs, result };
 }

@@ -1,11 +1,9 @@
 import { TOPICS } from '@app/contracts';
 import { EventCollector } from '@app/testing';
 import { httpContender } from './contender';
-import { runInterleaved } from './interleaved-reps';
 import { failureWarnings, type ScenarioReport } from './scenario-report';
 import { countEvents, envelopeOf } from './event-count';
-import { bareContender, FORM, formBody, repPlan, type ScenarioContext } from './scenario-context';
-import { summarize } from './summary';
+import { FORM, formBody, versusBare, type ScenarioContext } from './scenario-context';
 
 /**
  * `POST /oauth/token`, client_credentials with client_secret_post, for the stack's ES256 API; then
@@ -33,23 +31,10 @@ export async function benchIssuance(context: ScenarioContext): Promise<ScenarioR
         }),
       }),
     });
-    const bare = bareContender(context);
-    const result = await runInterleaved([bare, issuance], repPlan(context.options), context.log);
-
-    const rows = [
-      summarize({ label: bare.name, unit: 'req/s', reps: result.reps[bare.name]! }),
-      summarize({
-        label: issuance.name,
-        unit: 'grants/s',
-        reps: result.reps[issuance.name]!,
-        bare: result.reps[bare.name]!,
-        target: { of: 'bare', atLeast: 0.2 },
-      }),
-    ];
-
-    const runs = [result.warmups[issuance.name], ...result.reps[issuance.name]!].filter(
-      (run) => run !== undefined,
-    );
+    const { rows, runs, result } = await versusBare(context, issuance, {
+      unit: 'grants/s',
+      target: { of: 'bare', atLeast: 0.2 },
+    });
     const issued = runs.reduce((total, run) => total + run.count, 0);
     const audit = await countEvents(
       collector,

@@ -1,10 +1,8 @@
 import { TOPICS } from '@app/contracts';
 import { EventCollector } from '@app/testing';
-import { runInterleaved } from './interleaved-reps';
 import { failureWarnings, type ScenarioReport } from './scenario-report';
 import { countEvents, envelopeOf } from './event-count';
-import { bareContender, distinctTokenContender, repPlan, type ScenarioContext } from './scenario-context';
-import { summarize } from './summary';
+import { distinctTokenContender, versusBare, type ScenarioContext } from './scenario-context';
 
 /**
  * `POST /oauth/revoke` (client_secret_post) with a different valid JWT of the caller on every request:
@@ -16,7 +14,6 @@ export async function benchRevocation(context: ScenarioContext): Promise<Scenari
   const pool = await context.pools.sharedPool();
   const collector = await EventCollector.start(info.brokers, TOPICS.tokensRevoked.name);
   try {
-    const bare = bareContender(context);
     const revocation = distinctTokenContender(context, {
       name: 'revoke, distinct JWTs',
       instance: 'revocation',
@@ -24,20 +21,10 @@ export async function benchRevocation(context: ScenarioContext): Promise<Scenari
       tokens: pool.cursor(),
       params: { client_id: info.client.clientId, client_secret: info.client.clientSecret },
     });
-    const result = await runInterleaved([bare, revocation], repPlan(context.options), context.log);
-    const rows = [
-      summarize({ label: bare.name, unit: 'req/s', reps: result.reps[bare.name]! }),
-      summarize({
-        label: revocation.name,
-        unit: 'req/s',
-        reps: result.reps[revocation.name]!,
-        bare: result.reps[bare.name]!,
-        target: { of: 'bare', atLeast: 0.25 },
-      }),
-    ];
-    const runs = [result.warmups[revocation.name], ...result.reps[revocation.name]!].filter(
-      (run) => run !== undefined,
-    );
+    const { rows, runs, result } = await versusBare(context, revocation, {
+      unit: 'req/s',
+      target: { of: 'bare', atLeast: 0.25 },
+    });
     const revoked = runs.reduce((total, run) => total + run.count, 0);
     const sent = runs.reduce((total, run) => total + (run.load?.tokensUsed ?? 0), 0);
     const events = await countEvents(
