@@ -8,7 +8,7 @@ import {
   type TokenEndpointAuthMethod,
 } from '@app/contracts';
 import { invalidBody, notFound, pageOf, pageWindow, type Pagination } from '@app/management';
-import { Outbox, type OutboxEvent } from '@app/outbox';
+import { Outbox } from '@app/outbox';
 import { sha256Hex } from '@app/secrets';
 import { ConfigurationLookup } from '../lookup/configuration-lookup';
 import type { ClientEntity } from './client.entity';
@@ -17,7 +17,7 @@ import type { AppType, CreateClientBody, ListClientsQuery, UpdateClientBody } fr
 import { DEFAULT_REFRESH_TOKEN_SETTINGS, type RefreshTokenSettings } from './client-settings';
 import { toClientView, type ClientView } from './client.view';
 import { ClientsRepository } from './clients.repository';
-import { toSnapshot } from './clients.service';
+import { clientEvent } from './client-events';
 
 /** Auth0's defaults by application type: public apps have no secret method and no client credentials. */
 const DEFAULTS_BY_APP_TYPE: Record<AppType, { method: TokenEndpointAuthMethod; grantTypes: string[] }> = {
@@ -144,19 +144,6 @@ export class ClientsManagementService {
     if (!client) throw CLIENT_NOT_FOUND();
     return client;
   }
-}
-
-function clientEvent(
-  definition: typeof clientCreated | typeof clientUpdated,
-  client: ClientEntity,
-  context: EventContext,
-): OutboxEvent {
-  // The snapshot carries secret digests only, never a secret (DESIGN §5, §8).
-  return {
-    topic: TOPICS.clients.name,
-    key: client.clientId,
-    event: definition.create(toSnapshot(client), context),
-  };
 }
 
 function readPublicKeys(methods: CreateClientBody['client_authentication_methods']) {

@@ -2,15 +2,13 @@ import { Injectable } from '@nestjs/common';
 import {
   clientCreated,
   clientUpdated,
-  TOPICS,
-  type ClientCredentialsSnapshot,
   type EventContext,
   type TokenEndpointAuthMethod,
 } from '@app/contracts';
-import type { ClientDirectory } from '@app/oauth';
 import { Outbox } from '@app/outbox';
 import { sha256Hex } from '@app/secrets';
 import type { ClientEntity } from './client.entity';
+import { clientEvent, toSnapshot } from './client-events';
 import { ClientsRepository } from './clients.repository';
 
 export interface ClientDefinition {
@@ -22,22 +20,13 @@ export interface ClientDefinition {
   readonly grantTypes: readonly string[];
 }
 
-/** The clients (applications) issuance authenticates, and the source of `client.*` events. */
+/** Clients created from configuration (bootstrap and seed file), with their `client.*` events. */
 @Injectable()
-export class ClientsService implements ClientDirectory {
+export class ClientsService {
   constructor(
     private readonly repository: ClientsRepository,
     private readonly outbox: Outbox,
   ) {}
-
-  async findClient(clientId: string): Promise<ClientCredentialsSnapshot | null> {
-    const client = await this.repository.findById(clientId);
-    return client ? toSnapshot(client) : null;
-  }
-
-  async findEntity(clientId: string): Promise<ClientEntity | null> {
-    return this.repository.findById(clientId);
-  }
 
   /**
    * Creates or updates a client from a definition (bootstrap and seed), emitting `client.created` or
@@ -71,24 +60,8 @@ export class ClientsService implements ClientDirectory {
       const definitionOfEvent = existing ? clientUpdated : clientCreated;
       return {
         result: undefined,
-        events: [
-          {
-            topic: TOPICS.clients.name,
-            key: next.clientId,
-            event: definitionOfEvent.create(toSnapshot(next), context),
-          },
-        ],
+        events: [clientEvent(definitionOfEvent, next, context)],
       };
     });
   }
-}
-
-export function toSnapshot(client: ClientEntity): ClientCredentialsSnapshot {
-  return {
-    client_id: client.clientId,
-    name: client.name,
-    token_endpoint_auth_method: client.tokenEndpointAuthMethod,
-    secret_digests: [...client.secretDigests],
-    revocation_deletes_grant: client.revocationDeletesGrant,
-  };
 }

@@ -7,7 +7,7 @@ import {
   type ClientDirectory,
   type OAuthParams,
 } from '@app/oauth';
-import { toSnapshot } from '../clients/clients.service';
+import { toSnapshot } from '../clients/client-events';
 import { ConfigurationLookup } from '../lookup/configuration-lookup';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
 import type { TokenResponse } from './token-response';
