@@ -20,7 +20,6 @@ export class RevocationList {
   private readonly subjectNotBefore = new Map<string, number>();
   private readonly clientNotBefore = new Map<string, number>();
   private readonly kids = new Set<string>();
-  private readonly grants = new Map<string, number>();
 
   apply(revocation: RevocationPayload): void {
     const until = revocation.expires_at ?? Number.MAX_SAFE_INTEGER;
@@ -30,7 +29,8 @@ export class RevocationList {
         this.jtis.set(target.jti, Math.max(until, this.jtis.get(target.jti) ?? 0));
         return;
       case 'grant':
-        this.grants.set(target.grant_id, Math.max(until, this.grants.get(target.grant_id) ?? 0));
+        // A JWT does not name its grant, so a validator cannot apply this itself: the revocation
+        // service expands a grant into the jtis and opaque tokens it issued (its registry).
         return;
       case 'subject':
         this.subjectNotBefore.set(
@@ -61,31 +61,19 @@ export class RevocationList {
     return false;
   }
 
-  isGrantRevoked(grantId: string): boolean {
-    return this.grants.has(grantId);
-  }
-
   /** Drops revocations of tokens that have expired anyway (keeps memory bounded by live tokens). */
   prune(nowSeconds = Math.floor(Date.now() / 1000)): number {
     let removed = 0;
-    for (const map of [this.jtis, this.grants]) {
-      for (const [key, until] of map) {
-        if (until < nowSeconds) {
-          map.delete(key);
-          removed++;
-        }
+    for (const [jti, until] of this.jtis) {
+      if (until < nowSeconds) {
+        this.jtis.delete(jti);
+        removed++;
       }
     }
     return removed;
   }
 
   get size(): number {
-    return (
-      this.jtis.size +
-      this.grants.size +
-      this.subjectNotBefore.size +
-      this.clientNotBefore.size +
-      this.kids.size
-    );
+    return this.jtis.size + this.subjectNotBefore.size + this.clientNotBefore.size + this.kids.size;
   }
 }

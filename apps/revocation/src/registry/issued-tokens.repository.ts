@@ -37,14 +37,6 @@ export class IssuedTokensRepository {
       .execute();
   }
 
-  findByJti(jti: string): Promise<IssuedTokenEntity | null> {
-    return this.dataSource.getRepository(IssuedTokenEntity).findOne({ where: { jti } });
-  }
-
-  findByGrant(grantId: string): Promise<IssuedTokenEntity[]> {
-    return this.dataSource.getRepository(IssuedTokenEntity).find({ where: { grantId } });
-  }
-
   /** Forgets tokens that expired more than a day ago: nothing can revoke them any more. */
   async pruneExpired(nowSeconds: number): Promise<number> {
     const result = await this.dataSource
