@@ -1,17 +1,10 @@
 import { Module } from '@nestjs/common';
-import { ClientGrantsRepository } from '../client-grants/client-grants.repository';
-import { ClientsRepository } from '../clients/clients.repository';
 import { ClientsService } from '../clients/clients.service';
-import { ResourceServersRepository } from '../resource-servers/resource-servers.repository';
+import { LookupModule } from '../lookup/lookup.module';
 import { SeedService } from './seed.service';
 
 @Module({
-  providers: [
-    ClientsRepository,
-    ClientsService,
-    ResourceServersRepository,
-    ClientGrantsRepository,
-    SeedService,
-  ],
+  imports: [LookupModule],
+  providers: [ClientsService, SeedService],
 })
 export class SeedModule {}
