@@ -7,6 +7,12 @@ import { z } from 'zod';
 export const redisKeys = {
   /** Metadata of an opaque token; TTL = the token's remaining lifetime. */
   opaqueToken: (tokenHashHex: string) => `tessera:opaque:${tokenHashHex}`,
+  /**
+   * Set of the opaque-token hashes (access and refresh) of one grant, so revoking a grant deletes
+   * every opaque token of it at once. Issuance adds to it when it stores an opaque token; TTL = the
+   * family's absolute lifetime (or none).
+   */
+  grantOpaqueTokens: (grantId: string) => `tessera:grant:${grantId}:opaque`,
   /** Fast-lookup marker of a revoked JWT access token; TTL until the token's `exp`. */
   revokedJti: (jti: string) => `tessera:revoked:jti:${jti}`,
 } as const;
@@ -19,6 +25,8 @@ export const opaqueTokenRecord = z.object({
   grant_id: z.string(),
   scope: z.string(),
   aud: z.array(z.string()),
+  /** The login session behind it, if any. */
+  session_id: z.string().optional(),
   exp: z.number().int(),
   iat: z.number().int(),
 });

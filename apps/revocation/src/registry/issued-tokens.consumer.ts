@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
-import { TOPICS, type EventOnTopic } from '@app/contracts';
+import { accessTokenIssued, TOPICS, type EventOnTopic } from '@app/contracts';
 import { ReadinessRegistry } from '@app/http';
 import { EventStreamSubscriber, KAFKA } from '@app/kafka';
 import { REVOCATION_CONFIG, type RevocationConfig } from '../config/revocation.config';
@@ -34,11 +34,11 @@ export class IssuedTokensConsumer extends EventStreamSubscriber<typeof TOPICS.to
   }
 
   protected handle(event: EventOnTopic<typeof TOPICS.tokensIssued.name>): Promise<void> {
-    return this.registry.record([event]);
+    return this.registry.record(accessTokensIn([event]));
   }
 
   protected override handleBatch(events: EventOnTopic<typeof TOPICS.tokensIssued.name>[]): Promise<void> {
-    return this.registry.record(events);
+    return this.registry.record(accessTokensIn(events));
   }
 
   override async onApplicationBootstrap(): Promise<void> {
@@ -54,4 +54,11 @@ export class IssuedTokensConsumer extends EventStreamSubscriber<typeof TOPICS.to
     if (this.pruneTimer) clearInterval(this.pruneTimer);
     await super.beforeApplicationShutdown();
   }
+}
+
+/** The registry records access tokens; the other audit facts are not revocable by themselves. */
+function accessTokensIn(events: readonly EventOnTopic<typeof TOPICS.tokensIssued.name>[]) {
+  return events.filter(
+    (event): event is ReturnType<typeof accessTokenIssued.create> => event.type === accessTokenIssued.type,
+  );
 }

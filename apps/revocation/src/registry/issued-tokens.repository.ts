@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { EventOnTopic, TOPICS } from '@app/contracts';
+import type { accessTokenIssued } from '@app/contracts';
 import { IssuedTokenEntity } from './issued-token.entity';
 
-type IssuedEvent = EventOnTopic<typeof TOPICS.tokensIssued.name>;
+type IssuedEvent = ReturnType<typeof accessTokenIssued.create>;
 
 @Injectable()
 export class IssuedTokensRepository {

@@ -50,6 +50,8 @@ function toView(target: RevocationPayload['target']): TokenRevocationView {
     case 'subject':
       return { kind: 'user', user_id: target.sub, not_before: target.not_before };
     case 'jti':
+    case 'refresh_token':
+    case 'session':
     case 'grant':
     case 'signing_key':
       throw new Error(`a ${target.kind} revocation is not a not-before`);

@@ -19,6 +19,11 @@ export const auth0LogType = z.enum([
   'fecte',
   'sd',
   'fd',
+  's',
+  'f',
+  'fp',
+  'fu',
+  'fcoa',
 ]);
 
 export const grantType = z.enum([
@@ -49,10 +54,125 @@ export const accessTokenIssued = defineEvent(
     format: z.enum(['jwt', 'opaque']),
     dialect: accessTokenDialect.optional(),
     kid: z.string().optional(),
+    /** The login session behind a user's token (absent for client credentials). */
+    session_id: z.string().min(1).optional(),
+    /** RFC 8693 delegation: who acts on behalf of `sub`. */
+    act: z.object({ sub: z.string().min(1) }).optional(),
     issued_at: epochSeconds,
     expires_at: epochSeconds,
     log_type: auth0LogType,
   }),
 );
 
-export const tokensIssuedEvents = [accessTokenIssued] as const;
+/**
+ * What every refresh-token event says about the token. The id is `refresh_token_id` (the `jti` of its
+ * opaque-token record in Redis), never the token. A grant is one refresh-token family (DESIGN §3).
+ */
+const refreshTokenFacts = z.object({
+  refresh_token_id: z.string().min(1),
+  grant_id: z.string().min(1),
+  client_id: z.string().min(1),
+  sub: z.string().min(1),
+  aud: z.array(z.string().min(1)),
+  scope: z.string(),
+  grant_type: grantType,
+  session_id: z.string().min(1).optional(),
+  /** The client's rotation setting: a rotating token is single-use. */
+  rotating: z.boolean(),
+  /** Name of the device, when the client sent Auth0's `device` parameter. */
+  device: z.string().optional(),
+  issued_at: epochSeconds,
+  /** Absolute expiry of the family; null = infinite. */
+  expires_at: epochSeconds.nullable(),
+  /** Idle expiry of this token; null = infinite. */
+  idle_expires_at: epochSeconds.nullable(),
+  log_type: auth0LogType,
+});
+
+/** A refresh token was issued with a new grant (first token of a family). */
+export const refreshTokenIssued = defineEvent('refresh_token.issued', refreshTokenFacts);
+
+/** A rotating refresh token was exchanged: the family's latest token is now `refresh_token_id`. */
+export const refreshTokenRotated = defineEvent(
+  'refresh_token.rotated',
+  refreshTokenFacts.extend({ previous_refresh_token_id: z.string().min(1) }),
+);
+
+/**
+ * An already-rotated refresh token was presented outside the leeway: the family is compromised.
+ * Issuance has already invalidated the family in Redis; revocation records the grant revocation.
+ */
+export const refreshTokenReuseDetected = defineEvent(
+  'refresh_token.reuse_detected',
+  z.object({
+    refresh_token_id: z.string().min(1),
+    grant_id: z.string().min(1),
+    client_id: z.string().min(1),
+    sub: z.string().min(1),
+    detected_at: epochSeconds,
+    log_type: auth0LogType,
+  }),
+);
+
+/** An ID token was issued (OIDC). */
+export const idTokenIssued = defineEvent(
+  'id_token.issued',
+  z.object({
+    jti: z.string().min(1),
+    grant_id: z.string().min(1),
+    client_id: z.string().min(1),
+    sub: z.string().min(1),
+    session_id: z.string().min(1).optional(),
+    grant_type: grantType,
+    issued_at: epochSeconds,
+    expires_at: epochSeconds,
+    log_type: auth0LogType,
+  }),
+);
+
+/**
+ * A login session started at the hosted login page (Auth0's "session"): revocation lists and deletes
+ * sessions (`/api/v2/users/{id}/sessions`); deleting one revokes target `session`. Keyed by session id.
+ */
+export const loginSessionStarted = defineEvent(
+  'login_session.started',
+  z.object({
+    session_id: z.string().min(1),
+    user_id: z.string().min(1),
+    connection: z.string().min(1),
+    client_id: z.string().min(1),
+    authenticated_at: epochSeconds,
+    expires_at: epochSeconds,
+    idle_expires_at: epochSeconds,
+    user_agent: z.string().max(512).optional(),
+    ip: z.string().max(64).optional(),
+    log_type: auth0LogType,
+  }),
+);
+
+/**
+ * A token request or login was refused: the audit stream records failures too (Auth0's `f*` log
+ * codes). Keyed by client id (or `anonymous`). Never the credentials, only what was asked and why.
+ */
+export const tokenRequestRefused = defineEvent(
+  'token_request.refused',
+  z.object({
+    client_id: z.string().max(256).nullable(),
+    grant_type: z.string().max(256).nullable(),
+    sub: z.string().nullable(),
+    error: z.string().min(1),
+    error_description: z.string().max(1000).optional(),
+    occurred_at: epochSeconds,
+    log_type: auth0LogType,
+  }),
+);
+
+export const tokensIssuedEvents = [
+  accessTokenIssued,
+  refreshTokenIssued,
+  refreshTokenRotated,
+  refreshTokenReuseDetected,
+  idTokenIssued,
+  loginSessionStarted,
+  tokenRequestRefused,
+] as const;

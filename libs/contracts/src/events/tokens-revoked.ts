@@ -5,6 +5,10 @@ import { defineEvent, type EventContext } from '../envelope';
 export const revocationTarget = z.discriminatedUnion('kind', [
   /** One JWT access token, by its `jti`. */
   z.object({ kind: z.literal('jti'), jti: z.string().min(1) }),
+  /** One refresh token only (the client's "revocation deletes grant" is off), by its id. */
+  z.object({ kind: z.literal('refresh_token'), refresh_token_id: z.string().min(1) }),
+  /** A login session: the hosted login page no longer honours it (its tokens are revoked by grant). */
+  z.object({ kind: z.literal('session'), session_id: z.string().min(1) }),
   /** A grant: its refresh-token family and every access token issued from it. */
   z.object({ kind: z.literal('grant'), grant_id: z.string().min(1) }),
   /** Every token of a user issued before `not_before` (epoch seconds). */
@@ -24,6 +28,7 @@ export const revocationReason = z.enum([
   'client_deleted',
   'signing_key_revoked',
   'admin',
+  'session_deleted',
 ]);
 
 export const revokedBy = z.discriminatedUnion('kind', [
@@ -45,6 +50,8 @@ export type RevocationPayload = z.output<typeof revocationPayload>;
 /** One event type per kind of target, named `<entity>.<past-tense verb>` (DESIGN §5). */
 const revocationTypeByKind = {
   jti: 'access_token.revoked',
+  refresh_token: 'refresh_token.revoked',
+  session: 'session.revoked',
   grant: 'grant.revoked',
   subject: 'user_tokens.revoked',
   client: 'client_tokens.revoked',
@@ -52,6 +59,8 @@ const revocationTypeByKind = {
 } as const satisfies Record<RevocationTarget['kind'], string>;
 
 export const accessTokenRevoked = defineEvent(revocationTypeByKind.jti, revocationPayload);
+export const refreshTokenRevoked = defineEvent(revocationTypeByKind.refresh_token, revocationPayload);
+export const sessionRevoked = defineEvent(revocationTypeByKind.session, revocationPayload);
 export const grantRevoked = defineEvent(revocationTypeByKind.grant, revocationPayload);
 export const userTokensRevoked = defineEvent(revocationTypeByKind.subject, revocationPayload);
 export const clientTokensRevoked = defineEvent(revocationTypeByKind.client, revocationPayload);
@@ -59,6 +68,8 @@ export const signingKeyTokensRevoked = defineEvent(revocationTypeByKind.signing_
 
 export const tokensRevokedEvents = [
   accessTokenRevoked,
+  refreshTokenRevoked,
+  sessionRevoked,
   grantRevoked,
   userTokensRevoked,
   clientTokensRevoked,
@@ -86,6 +97,10 @@ export function revocationKey(target: RevocationTarget): string {
   switch (target.kind) {
     case 'jti':
       return `jti:${target.jti}`;
+    case 'refresh_token':
+      return `rt:${target.refresh_token_id}`;
+    case 'session':
+      return `session:${target.session_id}`;
     case 'grant':
       return `grant:${target.grant_id}`;
     case 'subject':
