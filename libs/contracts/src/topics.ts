@@ -41,12 +41,16 @@ export const TOPICS = {
     config: { 'cleanup.policy': 'compact' },
     why: 'Services that authenticate clients (introspection, revocation) rebuild their view of clients from it; compaction keeps the latest snapshot of each client.',
   },
-  /** Users and linked identities (user.*, identity.*), keyed by user id. */
+  /**
+   * Users and linked identities (user.*, identity.*), keyed by user id. Every change to a user ends
+   * with a full snapshot event (user.created / user.updated / user.deleted) keyed by that user, so
+   * compaction always keeps each user's latest snapshot.
+   */
   accounts: {
     name: 'tessera.accounts.v1',
     partitions: 3,
-    config: { 'cleanup.policy': 'delete', 'retention.ms': String(30 * DAY_MS) },
-    why: 'Account facts in order per user; consumers keep their own projections, so a month of retention is enough to recover from an outage.',
+    config: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': String(60 * 60 * 1000) },
+    why: 'Compacted: a new consumer (issuance for ID-token claims, introspection for /userinfo) rebuilds every user profile from the beginning; the last event of each user is always its snapshot.',
   },
 } as const satisfies Record<string, TopicSpec>;
 
