@@ -1,13 +1,16 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { ClientCredentialsSnapshot, EventContext } from '@app/contracts';
 import {
+  ClientAssertionVerifier,
   ClientAuthenticator,
   InvalidClientError,
   UnsupportedGrantTypeError,
   type ClientDirectory,
   type OAuthParams,
 } from '@app/oauth';
+import { REDIS, RedisAssertionReplayGuard, type RedisClient } from '@app/redis';
 import { toSnapshot } from '../clients/client-events';
+import { ISSUANCE_CONFIG, type IssuanceConfig } from '../config/issuance.config';
 import type { ClientEntity } from '../clients/client.entity';
 import { ConfigurationLookup } from '../lookup/configuration-lookup';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
@@ -32,6 +35,8 @@ export class TokenService {
     private readonly refreshToken: RefreshTokenGrant,
     private readonly authorizationCode: AuthorizationCodeGrant,
     private readonly refusals: RefusalAudit,
+    @Inject(REDIS) redis: RedisClient,
+    @Inject(ISSUANCE_CONFIG) config: IssuanceConfig,
   ) {
     const directory: ClientDirectory = {
       findClient: async (clientId): Promise<ClientCredentialsSnapshot | null> => {
@@ -39,7 +44,12 @@ export class TokenService {
         return client ? toSnapshot(client) : null;
       },
     };
-    this.authenticator = new ClientAuthenticator(directory);
+    // Auth0 accepts an assertion addressed to the issuer or to the token endpoint itself.
+    const assertions = new ClientAssertionVerifier(
+      [config.TESSERA_ISSUER, new URL('oauth/token', config.TESSERA_ISSUER).href],
+      new RedisAssertionReplayGuard(redis),
+    );
+    this.authenticator = new ClientAuthenticator(directory, assertions);
   }
 
   async exchange(
