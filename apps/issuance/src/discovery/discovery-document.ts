@@ -50,6 +50,7 @@ export function discoveryDocument(issuer: string, signingAlgs: readonly SigningA
       'refresh_token',
       'password',
       'http://auth0.com/oauth/grant-type/password-realm',
+      'urn:ietf:params:oauth:grant-type:token-exchange',
     ],
     // Only the code flow with PKCE S256 (OAuth 2.1 drops implicit and `plain`).
     response_types_supported: ['code'],
