@@ -51,11 +51,11 @@ describe('Issuance: token exchange and delegation', () => {
       expect(created.status, created.text).toBe(201);
       return created.json as Credentials;
     };
-    app = await create('App', ['password', 'refresh_token', JWT_BEARER]);
+    app = await create('App', ['password', 'refresh_token', JWT_BEARER, TOKEN_EXCHANGE]);
     middle = await create('Middle API', [TOKEN_EXCHANGE]);
     downstream = await create('Downstream API', [TOKEN_EXCHANGE, JWT_BEARER]);
     stranger = await create('Stranger', [TOKEN_EXCHANGE]);
-    for (const client of [middle, downstream]) {
+    for (const client of [middle, downstream, app]) {
       const grant = await management(stack, token, 'POST', '/client-grants', {
         client_id: client.client_id,
         audience: backApi,
@@ -121,6 +121,22 @@ describe('Issuance: token exchange and delegation', () => {
     });
   });
 
+  it('exchanges an ID token, but only by the client it was issued to', async () => {
+    const tokens = await userTokens();
+    const ownIdToken = await exchange(app, tokens.id_token, {
+      subject_token_type: 'urn:ietf:params:oauth:token-type:id_token',
+    });
+    expect(ownIdToken.status, ownIdToken.text).toBe(200);
+    expect(decodeJwt(ownIdToken.json.access_token)).toMatchObject({
+      sub: userId,
+      act: { sub: app.client_id },
+    });
+    const othersIdToken = await exchange(middle, tokens.id_token, {
+      subject_token_type: 'urn:ietf:params:oauth:token-type:id_token',
+    });
+    expect(othersIdToken.json.error).toBe('invalid_grant');
+  });
+
   it('refuses what RFC 8693 and Auth0 refuse', async () => {
     const tokens = await userTokens();
     const noGrant = await exchange(stranger, tokens.access_token);
@@ -136,8 +152,8 @@ describe('Issuance: token exchange and delegation', () => {
     expect((await exchange(middle, tokens.access_token, { scope: 'write:data' })).status).toBe(403);
     const notEnabled = await tokenRequest({
       grant_type: TOKEN_EXCHANGE,
-      client_id: app.client_id,
-      client_secret: app.client_secret,
+      client_id: stack.client.clientId,
+      client_secret: stack.client.clientSecret,
       subject_token: tokens.access_token,
       subject_token_type: ACCESS_TOKEN_TYPE,
       audience: backApi,

@@ -19,13 +19,14 @@ import type { TokenResponse } from '../token-response';
 
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+const ID_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:id_token';
 /** Auth0's On-Behalf-Of limit: a chain of more actors is refused. */
 const MAX_DELEGATION_DEPTH = 4;
 
 /**
  * RFC 8693 token exchange, On-Behalf-Of as Auth0 does it (reference/auth0-api.md §1.5): a
- * confidential client (typically an API) presents a user's access token it received and gets one
- * for another API (`audience`, required), for the same user, with itself recorded as the actor in
+ * confidential client (typically an API) presents a user's access token it received (or an ID token
+ * issued to itself) and gets one for another API (`audience`, required), for the same user, with itself recorded as the actor in
  * `act` (nested for chains). The subject token must be ours, valid and unrevoked; the client needs a
  * client grant for the target API, whose scopes bound what it can get.
  */
@@ -47,8 +48,11 @@ export class TokenExchangeGrant {
       throw new UnauthorizedClientError('Token exchange requires a confidential client');
     }
     const subjectToken = params.require('subject_token');
-    if (params.require('subject_token_type') !== ACCESS_TOKEN_TYPE) {
-      throw new InvalidRequestError(`Unsupported subject_token_type; expected ${ACCESS_TOKEN_TYPE}`);
+    const subjectTokenType = params.require('subject_token_type');
+    if (subjectTokenType !== ACCESS_TOKEN_TYPE && subjectTokenType !== ID_TOKEN_TYPE) {
+      throw new InvalidRequestError(
+        `Unsupported subject_token_type; expected ${ACCESS_TOKEN_TYPE} or ${ID_TOKEN_TYPE}`,
+      );
     }
     const requested = params.get('requested_token_type');
     if (requested !== undefined && requested !== ACCESS_TOKEN_TYPE) {
@@ -67,8 +71,11 @@ export class TokenExchangeGrant {
     }
 
     const verified = await this.verifier.verify(subjectToken);
-    // Only access tokens (they carry `scope`; ID tokens never do), live and unrevoked.
-    if (!verified || typeof verified.claims.scope !== 'string' || typeof verified.claims.sub !== 'string') {
+    if (
+      !verified ||
+      typeof verified.claims.sub !== 'string' ||
+      !isOfType(verified.claims, subjectTokenType, client.clientId)
+    ) {
       throw new InvalidGrantError('Invalid subject_token');
     }
     if (this.revocations.isRevoked(revocableTokenOf(verified)))
@@ -123,6 +130,17 @@ export class TokenExchangeGrant {
       ...(scope ? { scope } : {}),
     };
   }
+}
+
+/**
+ * The token is what its declared type says: access tokens carry `scope`; ID tokens never do, and an
+ * ID token is only exchanged by the client it was issued to (its `aud`).
+ */
+function isOfType(claims: Record<string, unknown>, type: string, clientId: string): boolean {
+  if (type === ACCESS_TOKEN_TYPE) return typeof claims.scope === 'string';
+  const audiences =
+    typeof claims.aud === 'string' ? [claims.aud] : Array.isArray(claims.aud) ? claims.aud : [];
+  return claims.scope === undefined && audiences.includes(clientId);
 }
 
 /** A well-formed `act` chain from a verified token, or undefined. */
