@@ -1,10 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SignJWT } from 'jose';
-import type { SigningAlg } from '@app/contracts';
+import type { z } from 'zod';
+import {
+  accessTokenIssued,
+  TOPICS,
+  type auth0LogType,
+  type EventContext,
+  type grantType,
+  type SigningAlg,
+} from '@app/contracts';
+import type { OutboxEvent } from '@app/outbox';
 import { randomToken } from '@app/secrets';
 import { ISSUANCE_CONFIG, type IssuanceConfig } from '../config/issuance.config';
 import type { TokenDialect } from '../resource-servers/resource-server.entity';
 import { SigningKeysService } from '../signing-keys/signing-keys.service';
+
+type GrantType = z.output<typeof grantType>;
+type LogType = z.output<typeof auth0LogType>;
 
 export interface AccessTokenRequest {
   readonly clientId: string;
@@ -72,4 +84,40 @@ export class AccessTokenMinter {
       .sign(signer.key);
     return { token, jti, kid: signer.kid, issuedAt, expiresAt };
   }
+}
+
+/**
+ * The audit event of a minted JWT access token, keyed by its grant: what the request asked for
+ * and what the minter made, never the token itself.
+ */
+export function jwtIssuedEvent(
+  request: AccessTokenRequest,
+  minted: MintedAccessToken,
+  facts: { grantId: string; grantType: GrantType; logType: LogType; sessionId?: string },
+  context: EventContext,
+): OutboxEvent {
+  return {
+    topic: TOPICS.tokensIssued.name,
+    key: facts.grantId,
+    event: accessTokenIssued.create(
+      {
+        jti: minted.jti,
+        grant_id: facts.grantId,
+        client_id: request.clientId,
+        sub: request.sub,
+        aud: [...request.audience],
+        scope: request.scope,
+        grant_type: facts.grantType,
+        format: 'jwt',
+        dialect: request.dialect,
+        kid: minted.kid,
+        ...(facts.sessionId !== undefined ? { session_id: facts.sessionId } : {}),
+        ...(request.act ? { act: { sub: request.act.sub } } : {}),
+        issued_at: minted.issuedAt,
+        expires_at: minted.expiresAt,
+        log_type: facts.logType,
+      },
+      context,
+    ),
+  };
 }

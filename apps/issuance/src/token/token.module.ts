@@ -12,6 +12,7 @@ import { ClientCredentialsGrant } from './grants/client-credentials.grant';
 import { PasswordGrant } from './grants/password.grant';
 import { RefreshTokenGrant } from './grants/refresh-token.grant';
 import { TokenExchangeGrant } from './grants/token-exchange.grant';
+import { GrantFamilies } from './grant-families';
 import { IdTokenMinter } from './id-token.minter';
 import { OpaqueTokenStore } from './opaque-token.store';
 import { RefreshTokensRepository } from './refresh-tokens/refresh-tokens.repository';
@@ -29,6 +30,7 @@ import { UserTokenIssuer } from './user-token.issuer';
     OpaqueTokenStore,
     RefreshTokensRepository,
     UserTokenIssuer,
+    GrantFamilies,
     ClientCredentialsGrant,
     PasswordGrant,
     RefreshTokenGrant,

@@ -19,7 +19,7 @@ import { randomToken } from '@app/secrets';
 import type { ClientEntity } from '../clients/client.entity';
 import { ISSUANCE_CONFIG, type IssuanceConfig } from '../config/issuance.config';
 import type { ResourceServerEntity } from '../resource-servers/resource-server.entity';
-import { AccessTokenMinter } from './access-token.minter';
+import { AccessTokenMinter, jwtIssuedEvent, type AccessTokenRequest } from './access-token.minter';
 import { IdTokenMinter } from './id-token.minter';
 import { OpaqueTokenStore } from './opaque-token.store';
 import { effectiveExpiry, refreshTokenLifetimes } from './refresh-tokens/refresh-token-lifetimes';
@@ -135,7 +135,7 @@ export class UserTokenIssuer {
     let expiresIn: number;
     if (api) {
       const audience = scopes.has('openid') ? [api.identifier, userinfoAudience] : [api.identifier];
-      const jwt = await this.accessTokens.mint({
+      const jwtRequest: AccessTokenRequest = {
         clientId: client.clientId,
         sub: user.user_id,
         audience,
@@ -144,26 +144,19 @@ export class UserTokenIssuer {
         alg: api.signingAlg,
         dialect: api.tokenDialect,
         lifetimeSeconds: api.tokenLifetime,
-      });
+      };
+      const jwt = await this.accessTokens.mint(jwtRequest);
       accessToken = jwt.token;
       expiresIn = jwt.expiresAt - jwt.issuedAt;
-      emit(
-        accessTokenIssued.create(
+      events.push(
+        jwtIssuedEvent(
+          jwtRequest,
+          jwt,
           {
-            jti: jwt.jti,
-            grant_id: grantId,
-            client_id: client.clientId,
-            sub: user.user_id,
-            aud: audience,
-            scope,
-            grant_type: request.grantType,
-            format: 'jwt',
-            dialect: api.tokenDialect,
-            kid: jwt.kid,
-            ...session,
-            issued_at: jwt.issuedAt,
-            expires_at: jwt.expiresAt,
-            log_type: request.logType,
+            grantId,
+            grantType: request.grantType,
+            logType: request.logType,
+            ...optionalSession(request.sessionId),
           },
           context,
         ),
@@ -329,4 +322,8 @@ function gtyOf(grant: GrantType): { gty?: 'password' | 'refresh_token' } {
     return { gty: 'password' };
   if (grant === 'refresh_token') return { gty: 'refresh_token' };
   return {};
+}
+
+function optionalSession(sessionId: string | undefined): { sessionId?: string } {
+  return sessionId !== undefined ? { sessionId } : {};
 }

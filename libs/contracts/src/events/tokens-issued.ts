@@ -98,36 +98,29 @@ export const refreshTokenRotated = defineEvent(
   refreshTokenFacts.extend({ previous_refresh_token_id: z.string().min(1) }),
 );
 
+/** A grant found compromised: who it belonged to, and when it was noticed. */
+const grantCompromise = z.object({
+  grant_id: z.string().min(1),
+  client_id: z.string().min(1),
+  sub: z.string().min(1),
+  detected_at: epochSeconds,
+  log_type: auth0LogType,
+});
+
 /**
  * An already-rotated refresh token was presented outside the leeway: the family is compromised.
  * Issuance has already invalidated the family in Redis; revocation records the grant revocation.
  */
 export const refreshTokenReuseDetected = defineEvent(
   'refresh_token.reuse_detected',
-  z.object({
-    refresh_token_id: z.string().min(1),
-    grant_id: z.string().min(1),
-    client_id: z.string().min(1),
-    sub: z.string().min(1),
-    detected_at: epochSeconds,
-    log_type: auth0LogType,
-  }),
+  grantCompromise.extend({ refresh_token_id: z.string().min(1) }),
 );
 
 /**
  * An authorization code was presented a second time (RFC 6749 §4.1.2: the grant it started must be
  * revoked). Issuance has already invalidated the grant's opaque tokens; revocation revokes the grant.
  */
-export const authorizationCodeReused = defineEvent(
-  'authorization_code.reused',
-  z.object({
-    grant_id: z.string().min(1),
-    client_id: z.string().min(1),
-    sub: z.string().min(1),
-    detected_at: epochSeconds,
-    log_type: auth0LogType,
-  }),
-);
+export const authorizationCodeReused = defineEvent('authorization_code.reused', grantCompromise);
 
 /** An ID token was issued (OIDC). */
 export const idTokenIssued = defineEvent(

@@ -10,17 +10,13 @@ import {
 } from '../../login/authorization-codes.repository';
 import { ConfigurationLookup } from '../../lookup/configuration-lookup';
 import { bareSnapshot, UserProfilesRepository } from '../../users/user-profiles.repository';
+import { granted, GrantFamilies, refused, settle, type Decision } from '../grant-families';
 import { OpaqueTokenStore } from '../opaque-token.store';
-import { RefreshTokensRepository } from '../refresh-tokens/refresh-tokens.repository';
 import type { TokenResponse } from '../token-response';
 import { UserTokenIssuer } from '../user-token.issuer';
 import { grantedUserScopes } from '../user-scopes';
 
 const invalidCode = () => new InvalidGrantError('Invalid authorization code');
-
-type Redeemed =
-  | { readonly kind: 'redeemed'; readonly code: AuthorizationCode }
-  | { readonly kind: 'refused'; readonly error: Error };
 
 /**
  * `grant_type=authorization_code` (RFC 6749 §4.1.3, PKCE RFC 7636): the code is single-use and
@@ -33,8 +29,7 @@ export class AuthorizationCodeGrant {
     private readonly codes: AuthorizationCodesRepository,
     private readonly lookup: ConfigurationLookup,
     private readonly profiles: UserProfilesRepository,
-    private readonly refreshTokens: RefreshTokensRepository,
-    private readonly store: OpaqueTokenStore,
+    private readonly families: GrantFamilies,
     private readonly issuer: UserTokenIssuer,
     private readonly outbox: Outbox,
   ) {}
@@ -46,9 +41,7 @@ export class AuthorizationCodeGrant {
     const presented = params.require('code');
     const redirectUri = params.get('redirect_uri');
     const verifier = params.get('code_verifier');
-    const redeemed = await this.redeem(client, presented, context);
-    if (redeemed.kind === 'refused') throw redeemed.error;
-    const { code } = redeemed;
+    const code = settle(await this.redeem(client, presented, context));
     // RFC 6749 §4.1.3: the same redirect_uri as at /authorize (we always require one there).
     if (redirectUri !== code.redirectUri) throw new InvalidGrantError('Invalid redirect_uri');
     if (code.codeChallenge !== null || verifier !== undefined) {
@@ -90,16 +83,19 @@ export class AuthorizationCodeGrant {
    * Marks the code used in its own transaction, committed before any token is minted: a concurrent
    * second exchange waits on the row lock and then sees it used. A reused code's grant dies here.
    */
-  private redeem(client: ClientEntity, presented: string, context: EventContext): Promise<Redeemed> {
-    return this.outbox.transaction<Redeemed>(async (manager) => {
-      const refuse = (error: Error) => ({ result: { kind: 'refused', error } as const, events: [] });
+  private redeem(
+    client: ClientEntity,
+    presented: string,
+    context: EventContext,
+  ): Promise<Decision<AuthorizationCode>> {
+    return this.outbox.transaction<Decision<AuthorizationCode>>(async (manager) => {
+      const refuse = (error: Error) => ({ result: refused<AuthorizationCode>(error), events: [] });
       if (presented.length > 256) return refuse(invalidCode());
       const code = await this.codes.lock(manager, OpaqueTokenStore.hashOf(presented));
       const now = Math.floor(Date.now() / 1000);
       if (!code || code.clientId !== client.clientId) return refuse(invalidCode());
       if (code.usedAt !== null) {
-        await this.refreshTokens.revokeGrant(manager, code.grantId, now);
-        await this.store.deleteGrant(code.grantId);
+        await this.families.kill(manager, code.grantId, now);
         const event = authorizationCodeReused.create(
           {
             grant_id: code.grantId,
@@ -111,13 +107,13 @@ export class AuthorizationCodeGrant {
           context,
         );
         return {
-          result: { kind: 'refused', error: invalidCode() },
+          result: refused<AuthorizationCode>(invalidCode()),
           events: [{ topic: TOPICS.tokensIssued.name, key: code.grantId, event }],
         };
       }
       if (code.expiresAt <= now) return refuse(invalidCode());
       await this.codes.markUsed(manager, code.codeHash, now);
-      return { result: { kind: 'redeemed', code }, events: [] };
+      return { result: granted(code), events: [] };
     });
   }
 }

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { accessTokenIssued, TOPICS, type EventContext } from '@app/contracts';
+import type { EventContext } from '@app/contracts';
 import { AccessDeniedError, UnauthorizedClientError, type OAuthParams } from '@app/oauth';
 import { Outbox } from '@app/outbox';
 import type { ClientEntity } from '../../clients/client.entity';
 import { ConfigurationLookup } from '../../lookup/configuration-lookup';
-import { AccessTokenMinter } from '../access-token.minter';
+import { AccessTokenMinter, jwtIssuedEvent, type AccessTokenRequest } from '../access-token.minter';
 import { grantedScope } from '../client-grant-scope';
 import { printable } from '../printable';
 import type { TokenResponse } from '../token-response';
@@ -41,7 +41,7 @@ export class ClientCredentialsGrant {
     }
     const scope = grantedScope(params.get('scope'), grant.scope);
 
-    const minted = await this.minter.mint({
+    const request: AccessTokenRequest = {
       clientId: client.clientId,
       sub: `${client.clientId}@clients`,
       audience: [audience],
@@ -50,32 +50,17 @@ export class ClientCredentialsGrant {
       alg: api.signingAlg,
       dialect: api.tokenDialect,
       lifetimeSeconds: api.tokenLifetime,
-    });
+    };
+    const minted = await this.minter.mint(request);
     // A client-credentials token is its own grant: revoking the grant revokes exactly this token.
     const grantId = `gr_${minted.jti}`;
     await this.outbox.emit([
-      {
-        topic: TOPICS.tokensIssued.name,
-        key: grantId,
-        event: accessTokenIssued.create(
-          {
-            jti: minted.jti,
-            grant_id: grantId,
-            client_id: client.clientId,
-            sub: `${client.clientId}@clients`,
-            aud: [audience],
-            scope,
-            grant_type: 'client_credentials',
-            format: 'jwt',
-            dialect: api.tokenDialect,
-            kid: minted.kid,
-            issued_at: minted.issuedAt,
-            expires_at: minted.expiresAt,
-            log_type: 'seccft',
-          },
-          context,
-        ),
-      },
+      jwtIssuedEvent(
+        request,
+        minted,
+        { grantId, grantType: 'client_credentials', logType: 'seccft' },
+        context,
+      ),
     ]);
     return {
       access_token: minted.token,

@@ -7,6 +7,7 @@ import { ISSUANCE_CONFIG, type IssuanceConfig } from '../../config/issuance.conf
 import { ConfigurationLookup } from '../../lookup/configuration-lookup';
 import type { ResourceServerEntity } from '../../resource-servers/resource-server.entity';
 import { bareSnapshot, UserProfilesRepository } from '../../users/user-profiles.repository';
+import { granted, GrantFamilies, refused, settle, type Decision } from '../grant-families';
 import { OpaqueTokenStore } from '../opaque-token.store';
 import { refreshTokenLifetimes, effectiveExpiry } from '../refresh-tokens/refresh-token-lifetimes';
 import { RefreshTokensRepository, type RefreshTokenRow } from '../refresh-tokens/refresh-tokens.repository';
@@ -16,10 +17,6 @@ import { narrowedScopes } from '../user-scopes';
 
 /** Auth0's one answer for a revoked, expired, reused or unknown refresh token (§1.4); SDKs match on it. */
 const invalidRefreshToken = () => new InvalidGrantError('Unknown or invalid refresh token.');
-
-type Outcome =
-  | { readonly kind: 'issued'; readonly response: TokenResponse }
-  | { readonly kind: 'refused'; readonly error: Error };
 
 /**
  * `grant_type=refresh_token` (DESIGN §6 "Refresh"): the presented token is hashed and its row locked;
@@ -38,6 +35,7 @@ export class RefreshTokenGrant {
     private readonly profiles: UserProfilesRepository,
     private readonly issuer: UserTokenIssuer,
     private readonly outbox: Outbox,
+    private readonly families: GrantFamilies,
     @Inject(ISSUANCE_CONFIG) private readonly config: IssuanceConfig,
   ) {}
 
@@ -51,8 +49,8 @@ export class RefreshTokenGrant {
 
     // Refusals that change state (reuse) must commit before they are answered, so the transaction
     // returns them as outcomes rather than throwing (which would roll the revocation back).
-    const outcome = await this.outbox.transaction<Outcome>(async (manager) => {
-      const refuse = (error: Error) => ({ result: { kind: 'refused', error } as const, events: [] });
+    const decision = await this.outbox.transaction<Decision<TokenResponse>>(async (manager) => {
+      const refuse = (error: Error) => ({ result: refused<TokenResponse>(error), events: [] });
       const row = await this.refreshTokens.lockByHash(manager, tokenHash);
       if (!row || row.clientId !== client.clientId || row.revokedAt !== null)
         return refuse(invalidRefreshToken());
@@ -64,8 +62,7 @@ export class RefreshTokenGrant {
         settings.leewaySeconds > 0 && now - (row.exchangedAt ?? now) <= settings.leewaySeconds;
       if (row.exchangedAt !== null && !withinLeeway) {
         // Reuse: whoever holds this token is not (only) the legitimate client. Kill the family.
-        await this.refreshTokens.revokeGrant(manager, row.grantId, now);
-        await this.store.deleteGrant(row.grantId);
+        await this.families.kill(manager, row.grantId, now);
         const event = refreshTokenReuseDetected.create(
           {
             refresh_token_id: row.id,
@@ -78,7 +75,7 @@ export class RefreshTokenGrant {
           context,
         );
         return {
-          result: { kind: 'refused', error: invalidRefreshToken() },
+          result: refused<TokenResponse>(invalidRefreshToken()),
           events: [{ topic: TOPICS.tokensIssued.name, key: row.grantId, event }],
         };
       }
@@ -118,10 +115,9 @@ export class RefreshTokenGrant {
         { presented: row, rotate },
         context,
       );
-      return { result: { kind: 'issued', response } as const, events };
+      return { result: granted(response), events };
     });
-    if (outcome.kind === 'refused') throw outcome.error;
-    return outcome.response;
+    return settle(decision);
   }
 
   /** The user's current profile (for ID-token claims); a deleted or blocked user gets nothing. */

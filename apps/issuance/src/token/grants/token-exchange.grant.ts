@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { accessTokenIssued, TOPICS, type EventContext } from '@app/contracts';
+import type { EventContext } from '@app/contracts';
 import { AccessTokenVerifier, revocableTokenOf, RevocationList } from '@app/jwt';
 import {
   AccessDeniedError,
@@ -12,7 +12,12 @@ import { Outbox } from '@app/outbox';
 import { randomToken } from '@app/secrets';
 import type { ClientEntity } from '../../clients/client.entity';
 import { ConfigurationLookup } from '../../lookup/configuration-lookup';
-import { AccessTokenMinter, type ActorClaim } from '../access-token.minter';
+import {
+  AccessTokenMinter,
+  jwtIssuedEvent,
+  type AccessTokenRequest,
+  type ActorClaim,
+} from '../access-token.minter';
 import { grantedScope } from '../client-grant-scope';
 import { printable } from '../printable';
 import type { TokenResponse } from '../token-response';
@@ -86,7 +91,7 @@ export class TokenExchangeGrant {
 
     const scope = grantedScope(params.get('scope'), clientGrant.scope);
     const sub = verified.claims.sub;
-    const minted = await this.minter.mint({
+    const request: AccessTokenRequest = {
       clientId: client.clientId,
       sub,
       audience: [audience],
@@ -95,32 +100,16 @@ export class TokenExchangeGrant {
       dialect: api.tokenDialect,
       lifetimeSeconds: api.tokenLifetime,
       act,
-    });
+    };
+    const minted = await this.minter.mint(request);
     const grantId = `gr_${randomToken(16)}`;
     await this.outbox.emit([
-      {
-        topic: TOPICS.tokensIssued.name,
-        key: grantId,
-        event: accessTokenIssued.create(
-          {
-            jti: minted.jti,
-            grant_id: grantId,
-            client_id: client.clientId,
-            sub,
-            aud: [audience],
-            scope,
-            grant_type: TOKEN_EXCHANGE_GRANT,
-            format: 'jwt',
-            dialect: api.tokenDialect,
-            kid: minted.kid,
-            act: { sub: client.clientId },
-            issued_at: minted.issuedAt,
-            expires_at: minted.expiresAt,
-            log_type: 'secte',
-          },
-          context,
-        ),
-      },
+      jwtIssuedEvent(
+        request,
+        minted,
+        { grantId, grantType: TOKEN_EXCHANGE_GRANT, logType: 'secte' },
+        context,
+      ),
     ]);
     return {
       access_token: minted.token,
