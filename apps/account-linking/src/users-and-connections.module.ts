@@ -4,6 +4,11 @@ import { ACCOUNT_LINKING_CONFIG, type AccountLinkingConfig } from './config/acco
 import { ConnectionsController } from './connections/connections.controller';
 import { ConnectionsRepository } from './connections/connections.repository';
 import { CONNECTION_SECRET_BOX, ConnectionsService } from './connections/connections.service';
+import { IdentitiesController } from './identities/identities.controller';
+import { IdentityLinkingService } from './identities/identity-linking.service';
+import { IdpTokenVault } from './identities/idp-token-vault';
+import { IdpTokensService } from './identities/idp-tokens.service';
+import { UpstreamOidcClient } from './upstream/upstream-oidc.client';
 import { InternalCallerGuard } from './internal/internal-caller.guard';
 import { PasswordVerificationController } from './internal/password-verification.controller';
 import { PasswordVerificationService } from './internal/password-verification.service';
@@ -18,6 +23,7 @@ import { UsersService } from './users/users.service';
   controllers: [
     UsersController,
     UsersByEmailController,
+    IdentitiesController,
     ConnectionsController,
     PasswordVerificationController,
   ],
@@ -27,6 +33,10 @@ import { UsersService } from './users/users.service';
     ConnectionsRepository,
     ConnectionsService,
     PasswordHasher,
+    IdentityLinkingService,
+    IdpTokenVault,
+    IdpTokensService,
+    UpstreamOidcClient,
     PasswordVerificationService,
     InternalCallerGuard,
     {

@@ -28,15 +28,27 @@ export class PasswordVerificationService {
   ) {}
 
   async verify(connection: string, username: string, password: string): Promise<UserView> {
-    const user = await this.users.findByLogin(connection, username);
+    const { user, passwordHash } = await this.account(connection, username);
     const matches =
-      user?.passwordHash != null
-        ? await this.passwords.verify(user.passwordHash, password)
+      passwordHash != null
+        ? await this.passwords.verify(passwordHash, password)
         : await this.passwords.verifyDecoy(password);
     if (!user || !matches) throw WRONG_CREDENTIALS();
     // Only now, so that "blocked" is never said to someone who does not know the password.
     if (user.blocked) throw new UserBlockedError('user is blocked');
     await this.users.recordLogin(user.userId, new Date());
     return this.profiles.get(user.userId);
+  }
+
+  /**
+   * The user signing in and the hash to check: the user's own, or — for a database identity linked
+   * under another user — the identity's, and then the primary user signs in (Auth0 account linking).
+   */
+  private async account(connection: string, login: string) {
+    const user = await this.users.findByLogin(connection, login);
+    if (user) return { user, passwordHash: user.passwordHash };
+    const linked = await this.users.findLinkedIdentityByLogin(connection, login);
+    if (!linked) return { user: null, passwordHash: null };
+    return { user: await this.users.findById(linked.userId), passwordHash: linked.passwordHash };
   }
 }
