@@ -1,18 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { InvalidGrantError, OAuthError } from '@app/oauth';
+import { InvalidGrantError } from '@app/oauth';
 import { PasswordHasher } from '../passwords/password-hasher';
 import type { UserView } from '../users/user.view';
 import { UsersRepository } from '../users/users.repository';
 import { UsersService } from '../users/users.service';
+import { UserBlockedError } from './user-blocked.error';
 
 /** Auth0's refusal of a wrong password or an unknown user: the same words for both. */
 const WRONG_CREDENTIALS = () => new InvalidGrantError('Wrong email or password.');
-
-/** Auth0 answers `unauthorized` for a blocked user, after the password was checked. */
-class UserBlockedError extends OAuthError {
-  readonly error = 'unauthorized';
-  override readonly status = 403;
-}
 
 /**
  * Checks a password for a connection and username (or email), for issuance's password grant and
