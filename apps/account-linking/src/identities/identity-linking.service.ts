@@ -60,6 +60,8 @@ export class IdentityLinkingService {
     context: EventContext,
   ): Promise<IdentityEntity[]> {
     checkUserId(primaryUserId);
+    // An unknown primary is a 404 whatever the body says (checked again under lock below).
+    if (!(await this.users.findById(primaryUserId))) throw USER_NOT_FOUND();
     const secondaryUserId = await this.secondaryUserId(primaryUserId, body, caller);
     if (secondaryUserId === primaryUserId) throw badLink('Main identity and the new one are the same.');
     return this.outbox.transaction(async (manager) => {
