@@ -3,9 +3,9 @@ import type * as Auth0Legacy from 'auth0-legacy';
 import { generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TOPICS } from '@app/contracts';
-import { EventCollector, type CollectedMessage } from '@app/testing';
+import { eventually, EventCollector, post, type CollectedMessage } from '@app/testing';
 import { accountLinking } from './support/account-linking-api';
-import { managementToken } from './support/management-api';
+import { management, managementAudience, managementToken } from './support/management-api';
 
 const PASSWORD = 'Correct-Horse-7';
 const DB = 'Username-Password-Authentication';
@@ -282,6 +282,75 @@ describe('Account-linking: link and unlink identities', () => {
     );
     expect(oddUnlink.status).toBe(400);
     expect(oddUnlink.json.errorCode).toBe('invalid_uri');
+  });
+
+  it("links with link_with, an ID token issuance signed for the calling application; the secondary's refresh tokens stop working", async () => {
+    const api = await management(stack, token, 'POST', '/resource-servers', {
+      identifier: `https://link-api-${run}.example.test/`,
+      name: `Link API ${run}`,
+      allow_offline_access: true,
+    });
+    expect(api.status, api.text).toBe(201);
+    const app = await management(stack, token, 'POST', '/clients', {
+      name: `Linking app ${run}`,
+      app_type: 'regular_web',
+      grant_types: ['password', 'refresh_token', 'client_credentials'],
+    });
+    expect(app.status, app.text).toBe(201);
+    const client = { clientId: app.json.client_id as string, clientSecret: app.json.client_secret as string };
+    const grant = await management(stack, token, 'POST', '/client-grants', {
+      client_id: client.clientId,
+      audience: managementAudience(stack),
+      scope: ['read:users', 'update:users'],
+    });
+    expect(grant.status, grant.text).toBe(201);
+
+    const primary = await createUser(address('primary'));
+    const secondaryEmail = address('secondary');
+    const secondary = await createUser(secondaryEmail);
+    const signedIn = await post(`${stack.urls.issuance}/oauth/token`, {
+      grant_type: 'password',
+      client_id: client.clientId,
+      client_secret: client.clientSecret,
+      username: secondaryEmail,
+      password: PASSWORD,
+      audience: `https://link-api-${run}.example.test/`,
+      scope: 'openid offline_access',
+    });
+    expect(signedIn.status, signedIn.text).toBe(200);
+    const idToken = signedIn.json.id_token as string;
+    const refreshToken = signedIn.json.refresh_token as string;
+    const refresh = () =>
+      post(`${stack.urls.issuance}/oauth/token`, {
+        grant_type: 'refresh_token',
+        client_id: client.clientId,
+        client_secret: client.clientSecret,
+        refresh_token: refreshToken,
+      });
+    expect((await refresh()).status).toBe(200);
+
+    // The ID token was issued to the linking app, not to the bootstrap client that calls here.
+    const otherCaller = await call('POST', identitiesPath(primary.user_id), { link_with: idToken });
+    expect(otherCaller.status).toBe(400);
+    expect(otherCaller.json.message).toBe(
+      "JWT (link_with) must have an aud claim that matches that of the calling token's azp.",
+    );
+
+    const appToken = await managementToken(stack, client);
+    const linked = await call('POST', identitiesPath(primary.user_id), { link_with: idToken }, appToken);
+    expect(linked.status, linked.text).toBe(201);
+    expect((linked.json as { user_id: string }[]).map((identity) => identity.user_id)).toEqual([
+      idOf(primary.user_id),
+      idOf(secondary.user_id),
+    ]);
+    expect((await call('GET', userPath(secondary.user_id))).status).toBe(404);
+
+    // The secondary user is gone (user.deleted): its refresh token stops working.
+    expect(await eventually(async () => (await refresh()).status === 403, 10_000, 100)).toBe(true);
+    expect((await refresh()).json).toEqual({
+      error: 'invalid_grant',
+      error_description: "The refresh_token was generated for a user who doesn't exist anymore.",
+    });
   });
 
   it("round-trips through Auth0's ManagementClient (users.link / users.unlink)", async () => {
