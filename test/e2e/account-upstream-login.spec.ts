@@ -2,9 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TOPICS } from '@app/contracts';
-import { EventCollector } from '@app/testing';
+import { decodeJwt } from 'jose';
+import { EventCollector, post } from '@app/testing';
 import { accountLinking } from './support/account-linking-api';
-import { managementToken } from './support/management-api';
+import { Browser, pkcePair } from './support/browser';
+import { management, managementToken } from './support/management-api';
 import { browseUntil, UpstreamProvider, type UpstreamAccount } from './support/upstream-provider';
 
 const DB = 'Username-Password-Authentication';
@@ -251,6 +253,86 @@ describe('Account-linking: upstream OIDC login and identity-provider tokens', ()
       access_token: expect.any(String),
       profileData: { email: dave.email, email_verified: true, name: dave.name },
     });
+  });
+
+  it('through issuance: /authorize?connection= signs in the upstream user, and after a link the primary user', async () => {
+    const appCallback = 'https://app.example.test/callback';
+    const app = await management(stack, token, 'POST', '/clients', {
+      name: `Upstream login app ${run}`,
+      app_type: 'spa',
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code'],
+      callbacks: [appCallback],
+    });
+    expect(app.status, app.text).toBe(201);
+    const clientId = app.json.client_id as string;
+
+    /** The whole browser round trip; returns the ID token's subject. */
+    const signInThroughIssuance = async (who: UpstreamAccount) => {
+      const browser = new Browser(stack.urls.issuance, stack.issuer);
+      const pkce = pkcePair();
+      const authorize = await browser.get(
+        `/authorize?${new URLSearchParams({
+          response_type: 'code',
+          client_id: clientId,
+          redirect_uri: appCallback,
+          scope: 'openid profile email',
+          state: 'app-state',
+          nonce: 'app-nonce',
+          connection,
+          code_challenge: pkce.challenge,
+          code_challenge_method: 'S256',
+        }).toString()}`,
+      );
+      expect(authorize.status, authorize.html).toBe(302);
+      const start = new URL(authorize.location!);
+      expect(`${start.origin}${start.pathname}`).toBe(`${stack.issuer}login/start`);
+      const started = await get(`/login/start${start.search}`);
+      expect(started.status).toBe(302);
+      upstream.nextAccount = who;
+      const callback = await browseUntil(started.headers.get('location')!, callbackUrl);
+      const finished = await get(`/login/callback${callback.search}`);
+      expect(finished.status).toBe(302);
+      const resumed = await browser.get(finished.headers.get('location')!);
+      expect(resumed.status, resumed.html).toBe(302);
+      const back = new URL(resumed.location!);
+      expect(`${back.origin}${back.pathname}`).toBe(appCallback);
+      expect(back.searchParams.get('state')).toBe('app-state');
+      const tokens = await post(`${stack.urls.issuance}/oauth/token`, {
+        grant_type: 'authorization_code',
+        client_id: clientId,
+        code: back.searchParams.get('code')!,
+        redirect_uri: appCallback,
+        code_verifier: pkce.verifier,
+      });
+      expect(tokens.status, tokens.text).toBe(200);
+      const claims = decodeJwt(tokens.json.id_token as string);
+      expect(claims).toMatchObject({ aud: clientId, nonce: 'app-nonce' });
+      return claims;
+    };
+
+    const gina = account('gina');
+    const first = await signInThroughIssuance(gina);
+    expect(first).toMatchObject({
+      sub: `oidc|${connection}|${gina.sub}`,
+      email: gina.email,
+      name: gina.name,
+    });
+
+    const primary = await call('POST', '/users', {
+      connection: DB,
+      email: `gina-primary-${run}@example.test`,
+      password: 'Correct-Horse-7',
+      name: 'Gina Primary',
+    });
+    expect(primary.status).toBe(201);
+    const linked = await call('POST', `${userPath(primary.json.user_id as string)}/identities`, {
+      provider: 'oidc',
+      user_id: `${connection}|${gina.sub}`,
+    });
+    expect(linked.status).toBe(201);
+    const second = await signInThroughIssuance(gina);
+    expect(second).toMatchObject({ sub: primary.json.user_id as string, name: 'Gina Primary' });
   });
 
   it('refuses blocked users at redemption, tickets of another transaction, and callers through the gateway', async () => {
