@@ -40,10 +40,23 @@ export class IdpTokensService {
     const revealed = new Map<string, IdpTokens>();
     for (const stored of identities) {
       const identity = this.needsRefresh(stored) ? await this.refreshed(stored, context) : stored;
-      const tokens = this.vault.open(identity);
+      const tokens = this.opened(identity);
       if (tokens) revealed.set(identityKey(identity), tokens);
     }
     return revealed;
+  }
+
+  /**
+   * The identity's tokens, or none when they no longer decrypt (sealed under a key version that was
+   * removed from the configuration): the user is still readable, and the log says why.
+   */
+  private opened(identity: IdentityEntity): IdpTokens | null {
+    try {
+      return this.vault.open(identity);
+    } catch {
+      this.logger.error(`identity-provider tokens of an identity at ${identity.connection} do not decrypt`);
+      return null;
+    }
   }
 
   private needsRefresh(identity: IdentityEntity): boolean {
@@ -56,7 +69,7 @@ export class IdpTokensService {
 
   /** The identity with fresh tokens, or as it was when the provider cannot refresh them now. */
   private async refreshed(identity: IdentityEntity, context: EventContext): Promise<IdentityEntity> {
-    const refreshToken = this.vault.open(identity)?.refresh_token;
+    const refreshToken = this.opened(identity)?.refresh_token;
     const connection = await this.connections.findByName(identity.connection);
     const provider = connection ? this.connections.upstreamProviderOf(connection) : null;
     if (!refreshToken || !provider) return identity;

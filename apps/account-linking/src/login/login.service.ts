@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EventContext } from '@app/contracts';
 import { SecretBox, sha256Hex } from '@app/secrets';
 import { ACCOUNT_LINKING_CONFIG, type AccountLinkingConfig } from '../config/account-linking.config';
@@ -35,6 +35,7 @@ const random = (bytes: number) => randomBytes(bytes).toString('base64url');
  */
 @Injectable()
 export class LoginService {
+  private readonly logger = new Logger(LoginService.name);
   private readonly redirectUri: string;
 
   constructor(
@@ -102,7 +103,7 @@ export class LoginService {
     if (subject === undefined || !SUBJECT.test(subject)) {
       throw new LoginError('The identity provider sent an unusable subject');
     }
-    const userinfo = await this.upstreamCall(() => this.upstream.userinfo(provider, tokens.accessToken));
+    const userinfo = await this.userinfo(provider, tokens.accessToken);
     // OIDC Core §5.3.2: userinfo about someone else must not be used.
     const claims = userinfo.sub === subject ? { ...idClaims, ...userinfo } : idClaims;
 
@@ -129,6 +130,19 @@ export class LoginService {
     const provider = connection ? this.connections.upstreamProviderOf(connection) : null;
     if (!provider) throw new LoginError('This connection does not exist or does not sign in upstream');
     return provider;
+  }
+
+  /** Userinfo completes the ID token's claims; a provider whose userinfo fails still signs people in. */
+  private async userinfo(provider: UpstreamProvider, accessToken: string): Promise<Record<string, unknown>> {
+    try {
+      return await this.upstream.userinfo(provider, accessToken);
+    } catch (error) {
+      if (!(error instanceof UpstreamError)) throw error;
+      this.logger.warn(
+        `userinfo of ${provider.connection} unusable, using the ID token alone: ${error.message}`,
+      );
+      return {};
+    }
   }
 
   private async upstreamCall<T>(call: () => Promise<T>): Promise<T> {

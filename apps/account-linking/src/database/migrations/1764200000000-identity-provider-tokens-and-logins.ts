@@ -15,6 +15,14 @@ export class IdentityProviderTokensAndLogins1764200000000 implements MigrationIn
       ADD COLUMN "refresh_token_sealed" TEXT,
       ADD COLUMN "access_token_expires_at" TIMESTAMPTZ,
       ADD COLUMN "password_hash" TEXT`);
+    // A password sign-in through a linked database identity finds it by the email (or username) its
+    // profile had; without these, every sign-in with an unknown login would scan the identities.
+    await runner.query(
+      `CREATE INDEX "identities_linked_email" ON "account_linking"."identities" ("connection", ("profile_data" ->> 'email')) WHERE "position" > 0`,
+    );
+    await runner.query(
+      `CREATE INDEX "identities_linked_username" ON "account_linking"."identities" ("connection", ("profile_data" ->> 'username')) WHERE "position" > 0`,
+    );
     await runner.query(`CREATE TABLE "account_linking"."login_attempts" (
       "state_hash" TEXT PRIMARY KEY,
       "connection" TEXT NOT NULL,
@@ -41,6 +49,8 @@ export class IdentityProviderTokensAndLogins1764200000000 implements MigrationIn
   async down(runner: QueryRunner): Promise<void> {
     await runner.query(`DROP TABLE "account_linking"."login_tickets"`);
     await runner.query(`DROP TABLE "account_linking"."login_attempts"`);
+    await runner.query(`DROP INDEX "account_linking"."identities_linked_username"`);
+    await runner.query(`DROP INDEX "account_linking"."identities_linked_email"`);
     await runner.query(`ALTER TABLE "account_linking"."identities"
       DROP COLUMN "access_token_sealed",
       DROP COLUMN "refresh_token_sealed",
