@@ -190,6 +190,16 @@ describe('Account-linking: upstream OIDC login and identity-provider tokens', ()
     expect(created.raw).not.toContain(accessToken);
     expect(created.raw).not.toContain(refreshToken);
 
+    // Upstream subjects run to 255 characters: the user id is still a path parameter like any other.
+    const long = account(`long-${'s'.repeat(200)}`);
+    const longTransaction = transactionId();
+    const longUser = await redeem(await signIn(long, longTransaction), longTransaction);
+    expect(longUser.status).toBe(200);
+    const longRead = await call('GET', userPath(longUser.json.user_id as string));
+    expect(longRead.status).toBe(200);
+    expect(longRead.json.user_id).toBe(`oidc|${connection}|${long.sub}`);
+    expect((await call('GET', userPath(`oidc|${connection}|${'x'.repeat(300)}`))).status).toBe(400);
+
     // Signing in again finds the same user.
     const secondTransaction = transactionId();
     const second = await redeem(await signIn(alice, secondTransaction), secondTransaction);
