@@ -228,6 +228,13 @@ describe('Account-linking: upstream OIDC login and identity-provider tokens', ()
     });
     expect(userinfo.status).toBe(200);
 
+    // Storing the new tokens is a change to the user: its snapshot follows, without any token.
+    const snapshot = await accountEvents.waitFor(
+      (message) => message.key === userId && (message.value as { type: string }).type === 'user.updated',
+    );
+    expect(snapshot.raw).not.toContain(after.access_token as string);
+    expect(snapshot.raw).not.toContain(before.access_token);
+
     const stored = await sealedColumns(`${connection}|${carol.sub}`);
     expect(stored.expires!.getTime()).toBeGreaterThan(Date.now());
     // Read again: the stored, refreshed token, not another refresh.
