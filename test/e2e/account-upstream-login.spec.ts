@@ -413,5 +413,14 @@ describe('Account-linking: upstream OIDC login and identity-provider tokens', ()
       /incomplete or malformed/,
     );
     await page(`/login/start?connection=%3Cscript%3E&transaction=t`, /does not exist/);
+
+    // A provider that cannot be reached: the person is told, the service does not fail.
+    const unreachable = await call('POST', '/connections', {
+      name: `unreachable-${run}`,
+      strategy: 'oidc',
+      options: { issuer: 'http://127.0.0.1:9', client_id: 'nobody', client_secret: 'nothing' },
+    });
+    expect(unreachable.status).toBe(201);
+    await page(`/login/start?connection=unreachable-${run}&transaction=t`, /could not be reached/);
   });
 });
