@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { decodeJwt } from 'jose';
+import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { eventually, post, requestJson } from '@app/testing';
 import { accountLinking } from './support/account-linking-api';
@@ -105,6 +105,8 @@ describe('Issuance: token exchange and delegation', () => {
     expect(first.status, first.text).toBe(200);
     expect(first.json.issued_token_type).toBe(ACCESS_TOKEN_TYPE);
     expect(first.json.scope).toBe('read:data');
+    const jwks = createRemoteJWKSet(new URL(`${stack.urls.issuance}/.well-known/jwks.json`));
+    await jwtVerify(String(first.json.access_token), jwks, { issuer: stack.issuer, audience: backApi });
     const claims = decodeJwt(first.json.access_token);
     expect(claims).toMatchObject({
       sub: userId,
@@ -186,6 +188,11 @@ describe('Issuance: token exchange and delegation', () => {
     const fromIdToken = await delegate({ id_token: tokens.id_token });
     expect(fromIdToken.status, fromIdToken.text).toBe(200);
     expect(fromIdToken.json.token_type).toBe('Bearer');
+    const jwks = createRemoteJWKSet(new URL(`${stack.urls.issuance}/.well-known/jwks.json`));
+    await jwtVerify(String(fromIdToken.json.id_token), jwks, {
+      issuer: stack.issuer,
+      audience: downstream.client_id,
+    });
     expect(decodeJwt(fromIdToken.json.id_token)).toMatchObject({
       sub: userId,
       aud: downstream.client_id,

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { decodeJwt } from 'jose';
+import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { redisKeys, TOPICS } from '@app/contracts';
@@ -142,6 +142,10 @@ describe('Issuance: tokens for users', () => {
     const body = response.json;
     expect(body.token_type).toBe('Bearer');
     expect(body.scope).toBe('openid profile email offline_access read:notes');
+    // Both verify against the published JWKS (served by issuance itself here).
+    const jwks = createRemoteJWKSet(new URL(`${stack.urls.issuance}/.well-known/jwks.json`));
+    await jwtVerify(String(body.access_token), jwks, { issuer: stack.issuer, audience: apiIdentifier });
+    await jwtVerify(String(body.id_token), jwks, { issuer: stack.issuer, audience: rotating.client_id });
     const access = decodeJwt(body.access_token);
     expect(access).toMatchObject({
       sub: userId,
