@@ -220,10 +220,13 @@ describe('Account-linking: users, connections, password verification', () => {
       expect(response.json.errorCode).toBe('invalid_uri');
     }
     expect((await call('GET', userPath('auth0|000000000000000000000000'))).status).toBe(404);
-    // Longer than any id (fastify's path-parameter limit answers before the route does).
+    // Longer than any id: Auth0's 400; far beyond (over 1024 characters), the router's 414, in JSON.
     const overlong = await call('GET', userPath(`auth0|${'x'.repeat(300)}`));
-    expect(overlong.status).toBe(414);
-    expect(overlong.headers.get('content-type')).toMatch(/json/);
+    expect(overlong.status).toBe(400);
+    expect(overlong.json.errorCode).toBe('invalid_uri');
+    const huge = await call('GET', userPath(`auth0|${'x'.repeat(2000)}`));
+    expect(huge.status).toBe(414);
+    expect(huge.headers.get('content-type')).toMatch(/json/);
     expect((await call('PATCH', userPath('auth0|000000000000000000000000'), { name: 'x' })).status).toBe(404);
     expect((await call('PATCH', userPath('bad id'), { name: 'x' })).json.errorCode).toBe('invalid_uri');
   });

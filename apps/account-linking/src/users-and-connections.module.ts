@@ -4,6 +4,18 @@ import { ACCOUNT_LINKING_CONFIG, type AccountLinkingConfig } from './config/acco
 import { ConnectionsController } from './connections/connections.controller';
 import { ConnectionsRepository } from './connections/connections.repository';
 import { CONNECTION_SECRET_BOX, ConnectionsService } from './connections/connections.service';
+import { IdentitiesController } from './identities/identities.controller';
+import { IdentityLinkingService } from './identities/identity-linking.service';
+import { IdpTokenVault } from './identities/idp-token-vault';
+import { IdpTokensService } from './identities/idp-tokens.service';
+import { UpstreamOidcClient } from './upstream/upstream-oidc.client';
+import { LoginTicketRedemptionController } from './internal/login-ticket-redemption.controller';
+import { LoginTicketRedemptionService } from './internal/login-ticket-redemption.service';
+import { LoginAttemptsRepository } from './login/login-attempts.repository';
+import { LoginController } from './login/login.controller';
+import { LoginService } from './login/login.service';
+import { LoginTicketsRepository } from './login/login-tickets.repository';
+import { UpstreamAccountsService } from './login/upstream-accounts.service';
 import { InternalCallerGuard } from './internal/internal-caller.guard';
 import { PasswordVerificationController } from './internal/password-verification.controller';
 import { PasswordVerificationService } from './internal/password-verification.service';
@@ -13,13 +25,19 @@ import { UsersController } from './users/users.controller';
 import { UsersRepository } from './users/users.repository';
 import { UsersService } from './users/users.service';
 
-/** Users and connections: the Management API v2 routes and the internal password check. */
+/**
+ * Users, connections and identities: the Management API v2 routes, account linking, upstream login
+ * and the internal API issuance calls (password check, login-ticket redemption).
+ */
 @Module({
   controllers: [
     UsersController,
     UsersByEmailController,
+    IdentitiesController,
     ConnectionsController,
     PasswordVerificationController,
+    LoginController,
+    LoginTicketRedemptionController,
   ],
   providers: [
     UsersRepository,
@@ -27,6 +45,15 @@ import { UsersService } from './users/users.service';
     ConnectionsRepository,
     ConnectionsService,
     PasswordHasher,
+    IdentityLinkingService,
+    IdpTokenVault,
+    IdpTokensService,
+    UpstreamOidcClient,
+    LoginAttemptsRepository,
+    LoginTicketsRepository,
+    LoginService,
+    UpstreamAccountsService,
+    LoginTicketRedemptionService,
     PasswordVerificationService,
     InternalCallerGuard,
     {

@@ -13,6 +13,8 @@ export interface ServiceAppOptions {
   readonly logLevel: LogLevel;
   /** Largest accepted request body in bytes. */
   readonly bodyLimit?: number;
+  /** Longest path parameter (fastify's default is 100; longer ones are answered 414). */
+  readonly maxParamLength?: number;
 }
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
@@ -24,6 +26,7 @@ export async function createServiceApp(
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: options.bodyLimit ?? 64 * 1024,
+    ...(options.maxParamLength !== undefined ? { maxParamLength: options.maxParamLength } : {}),
     // The gateway on loopback forwards client addresses (X-Forwarded-For).
     trustProxy: ['127.0.0.1', '::1'],
     genReqId: (request: IncomingMessage) => {
@@ -61,6 +64,7 @@ export interface ServiceLaunch<C extends { HOST: string; PORT: number; LOG_LEVEL
   readonly prepare?: (config: C) => Promise<unknown>;
   readonly module: (config: C) => DynamicModule;
   readonly bodyLimit?: number;
+  readonly maxParamLength?: number;
 }
 
 /** A service's `main`: config, preparation, then the app; any failure exits with its message. */
@@ -76,6 +80,7 @@ export function launchService<C extends { HOST: string; PORT: number; LOG_LEVEL:
       port: config.PORT,
       logLevel: config.LOG_LEVEL,
       bodyLimit: launch.bodyLimit,
+      maxParamLength: launch.maxParamLength,
     });
   };
   start().catch((error: unknown) => {

@@ -20,6 +20,7 @@ import {
   type ListConnectionsQuery,
   type UpdateConnectionBody,
 } from './connection.schemas';
+import type { UpstreamProvider } from '../upstream/upstream-provider';
 import { toConnectionView, type ConnectionView } from './connection.view';
 import { ConnectionsRepository } from './connections.repository';
 
@@ -67,6 +68,31 @@ export class ConnectionsService implements OnApplicationBootstrap {
   /** The connection named `name`, or null. */
   findByName(name: string): Promise<ConnectionEntity | null> {
     return this.repository.findByName(name);
+  }
+
+  /** The connection with this id, or null (also for a string that cannot be a connection id). */
+  async findById(id: string): Promise<ConnectionEntity | null> {
+    return CONNECTION_ID.test(id) ? this.repository.findById(id) : null;
+  }
+
+  /** The upstream provider behind an `oidc` connection, its client secret unsealed; null otherwise. */
+  upstreamProviderOf(connection: ConnectionEntity): UpstreamProvider | null {
+    if (connection.strategy !== 'oidc') return null;
+    const parsed = oidcOptions.safeParse(connection.options);
+    if (!parsed.success) return null;
+    const { issuer, discovery_url: discoveryUrl, client_id: clientId, scopes } = parsed.data;
+    return {
+      connection: connection.name,
+      issuer,
+      // OpenID Connect Discovery §4: the issuer (trailing slash removed) + /.well-known/openid-configuration.
+      discoveryUrl: discoveryUrl ?? `${issuer!.replace(/\/$/, '')}/.well-known/openid-configuration`,
+      clientId,
+      clientSecret:
+        connection.clientSecretSealed !== null
+          ? this.secrets.decrypt(connection.clientSecretSealed, connection.id)
+          : undefined,
+      scopes,
+    };
   }
 
   async create(body: CreateConnectionBody): Promise<ConnectionView> {

@@ -4,6 +4,9 @@ import { IdentityEntity } from '../users/identity.entity';
 import { UserEntity } from '../users/user.entity';
 import { Initial1732406400000 } from './migrations/1732406400000-initial';
 import { UsersAndConnections1764100000000 } from './migrations/1764100000000-users-and-connections';
+import { IdentityProviderTokensAndLogins1764200000000 } from './migrations/1764200000000-identity-provider-tokens-and-logins';
+import { LoginAttemptEntity } from '../login/login-attempt.entity';
+import { LoginTicketEntity } from '../login/login-ticket.entity';
 
 export const ACCOUNT_LINKING_SCHEMA = 'account_linking';
 
@@ -11,7 +14,11 @@ export function accountLinkingDatabase(url: string) {
   return postgresOptions({
     url,
     schema: ACCOUNT_LINKING_SCHEMA,
-    entities: [UserEntity, IdentityEntity, ConnectionEntity],
-    migrations: [Initial1732406400000, UsersAndConnections1764100000000],
+    entities: [UserEntity, IdentityEntity, ConnectionEntity, LoginAttemptEntity, LoginTicketEntity],
+    migrations: [
+      Initial1732406400000,
+      UsersAndConnections1764100000000,
+      IdentityProviderTokensAndLogins1764200000000,
+    ],
   });
 }

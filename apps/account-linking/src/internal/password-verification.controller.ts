@@ -1,9 +1,7 @@
 import { Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { rawBodyOf } from '@app/http';
-import { InvalidRequestError } from '@app/oauth';
-import { validate } from '@app/management';
 import { InternalCallerGuard } from './internal-caller.guard';
+import { parseInternalBody } from './json-body';
 import { passwordVerificationBody } from './password-verification.schemas';
 import { PasswordVerificationService } from './password-verification.service';
 
@@ -19,22 +17,7 @@ export class PasswordVerificationController {
   @Post()
   @HttpCode(200)
   verify(@Req() request: FastifyRequest) {
-    const body = parseJsonBody(request);
+    const body = parseInternalBody(request, passwordVerificationBody);
     return this.verifications.verify(body.connection, body.username, body.password);
   }
-}
-
-function parseJsonBody(request: FastifyRequest) {
-  const raw = rawBodyOf(request);
-  if (raw.kind !== 'json')
-    throw new InvalidRequestError('The body must be JSON (Content-Type: application/json)');
-  let input: unknown;
-  try {
-    input = JSON.parse(raw.text);
-  } catch {
-    throw new InvalidRequestError('The body is not valid JSON');
-  }
-  const result = validate(passwordVerificationBody, input);
-  if (!result.ok) throw new InvalidRequestError(`Invalid body: ${result.problem}`);
-  return result.value;
 }

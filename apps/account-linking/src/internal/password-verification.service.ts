@@ -1,18 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { InvalidGrantError, OAuthError } from '@app/oauth';
+import { InvalidGrantError } from '@app/oauth';
 import { PasswordHasher } from '../passwords/password-hasher';
 import type { UserView } from '../users/user.view';
 import { UsersRepository } from '../users/users.repository';
 import { UsersService } from '../users/users.service';
+import { UserBlockedError } from './user-blocked.error';
 
 /** Auth0's refusal of a wrong password or an unknown user: the same words for both. */
 const WRONG_CREDENTIALS = () => new InvalidGrantError('Wrong email or password.');
-
-/** Auth0 answers `unauthorized` for a blocked user, after the password was checked. */
-class UserBlockedError extends OAuthError {
-  readonly error = 'unauthorized';
-  override readonly status = 403;
-}
 
 /**
  * Checks a password for a connection and username (or email), for issuance's password grant and
@@ -28,15 +23,27 @@ export class PasswordVerificationService {
   ) {}
 
   async verify(connection: string, username: string, password: string): Promise<UserView> {
-    const user = await this.users.findByLogin(connection, username);
+    const { user, passwordHash } = await this.account(connection, username);
     const matches =
-      user?.passwordHash != null
-        ? await this.passwords.verify(user.passwordHash, password)
+      passwordHash != null
+        ? await this.passwords.verify(passwordHash, password)
         : await this.passwords.verifyDecoy(password);
     if (!user || !matches) throw WRONG_CREDENTIALS();
     // Only now, so that "blocked" is never said to someone who does not know the password.
     if (user.blocked) throw new UserBlockedError('user is blocked');
     await this.users.recordLogin(user.userId, new Date());
     return this.profiles.get(user.userId);
+  }
+
+  /**
+   * The user signing in and the hash to check: the user's own, or — for a database identity linked
+   * under another user — the identity's, and then the primary user signs in (Auth0 account linking).
+   */
+  private async account(connection: string, login: string) {
+    const user = await this.users.findByLogin(connection, login);
+    if (user) return { user, passwordHash: user.passwordHash };
+    const linked = await this.users.findLinkedIdentityByLogin(connection, login);
+    if (!linked) return { user: null, passwordHash: null };
+    return { user: await this.users.findById(linked.userId), passwordHash: linked.passwordHash };
   }
 }

@@ -25,6 +25,23 @@ export class IdentityEntity {
   @Column({ name: 'profile_data', type: 'jsonb', nullable: true })
   profileData!: Record<string, unknown> | null;
 
+  /** The upstream access token, sealed (SecretBox, associated data = this identity and the token kind). */
+  @Column({ name: 'access_token_sealed', type: 'text', nullable: true })
+  accessTokenSealed!: string | null;
+
+  @Column({ name: 'refresh_token_sealed', type: 'text', nullable: true })
+  refreshTokenSealed!: string | null;
+
+  @Column({ name: 'access_token_expires_at', type: 'timestamptz', nullable: true })
+  accessTokenExpiresAt!: Date | null;
+
+  /**
+   * A database identity linked under another user keeps its password here (argon2id), so signing in
+   * through it still works, and gives it back when it is unlinked.
+   */
+  @Column({ name: 'password_hash', type: 'text', nullable: true })
+  passwordHash!: string | null;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

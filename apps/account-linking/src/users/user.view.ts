@@ -1,13 +1,18 @@
 import type { UserSnapshot } from '@app/contracts';
+import type { IdpTokens } from '../identities/idp-token-vault';
 import type { IdentityEntity } from './identity.entity';
 import type { UserEntity } from './user.entity';
 
-function identityView(identity: IdentityEntity) {
+/** Identity-provider tokens by identity (`provider|user_id`), only for callers allowed to see them. */
+export type RevealedIdpTokens = ReadonlyMap<string, IdpTokens>;
+
+export function identityView(identity: IdentityEntity, tokens?: RevealedIdpTokens) {
   return {
     connection: identity.connection,
     user_id: identity.providerUserId,
     provider: identity.provider,
     isSocial: identity.isSocial,
+    ...tokens?.get(`${identity.provider}|${identity.providerUserId}`),
     ...(identity.profileData ? { profileData: identity.profileData } : {}),
   };
 }
@@ -16,7 +21,11 @@ function identityView(identity: IdentityEntity) {
  * A user in Auth0's Management API v2 shape. Absent profile fields are left out rather than `null`,
  * as Auth0 does; `last_login`/`logins_count` appear once the user has logged in.
  */
-export function toUserView(user: UserEntity, identities: readonly IdentityEntity[]) {
+export function toUserView(
+  user: UserEntity,
+  identities: readonly IdentityEntity[],
+  tokens?: RevealedIdpTokens,
+) {
   return {
     user_id: user.userId,
     ...(user.email !== null ? { email: user.email } : {}),
@@ -29,7 +38,7 @@ export function toUserView(user: UserEntity, identities: readonly IdentityEntity
     ...(user.familyName !== null ? { family_name: user.familyName } : {}),
     created_at: user.createdAt.toISOString(),
     updated_at: user.updatedAt.toISOString(),
-    identities: identities.map(identityView),
+    identities: identities.map((identity) => identityView(identity, tokens)),
     app_metadata: user.appMetadata,
     user_metadata: user.userMetadata,
     blocked: user.blocked,

@@ -1,5 +1,13 @@
 import { Get } from '@nestjs/common';
-import { ManagementController, ManagementQuery, RequireScopes } from '@app/management';
+import { RequestId } from '@app/http';
+import {
+  ManagementCaller,
+  ManagementController,
+  ManagementQuery,
+  RequireScopes,
+  type ManagementCallerInfo,
+} from '@app/management';
+import { readOptionsFor } from './read-options';
 import { usersByEmailQuery, type UsersByEmailQuery } from './user.schemas';
 import { UsersService } from './users.service';
 
@@ -10,7 +18,11 @@ export class UsersByEmailController {
 
   @Get()
   @RequireScopes('read:users')
-  find(@ManagementQuery(usersByEmailQuery) query: UsersByEmailQuery) {
-    return this.users.findByEmail(query.email);
+  find(
+    @ManagementQuery(usersByEmailQuery) query: UsersByEmailQuery,
+    @ManagementCaller() caller: ManagementCallerInfo | undefined,
+    @RequestId() requestId: string,
+  ) {
+    return this.users.findByEmail(query.email, readOptionsFor(caller, { correlationId: requestId }));
   }
 }

@@ -1,6 +1,14 @@
 import { Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { RequestId } from '@app/http';
-import { ManagementBody, ManagementController, ManagementQuery, RequireScopes } from '@app/management';
+import {
+  ManagementBody,
+  ManagementCaller,
+  ManagementController,
+  ManagementQuery,
+  RequireScopes,
+  type ManagementCallerInfo,
+} from '@app/management';
+import { readOptionsFor } from './read-options';
 import {
   createUserBody,
   listUsersQuery,
@@ -25,14 +33,22 @@ export class UsersController {
 
   @Get()
   @RequireScopes('read:users')
-  list(@ManagementQuery(listUsersQuery) query: ListUsersQuery) {
-    return this.users.list(query);
+  list(
+    @ManagementQuery(listUsersQuery) query: ListUsersQuery,
+    @ManagementCaller() caller: ManagementCallerInfo | undefined,
+    @RequestId() requestId: string,
+  ) {
+    return this.users.list(query, readOptionsFor(caller, { correlationId: requestId }));
   }
 
   @Get(':id')
   @RequireScopes('read:users')
-  get(@Param('id') id: string) {
-    return this.users.get(id);
+  get(
+    @Param('id') id: string,
+    @ManagementCaller() caller: ManagementCallerInfo | undefined,
+    @RequestId() requestId: string,
+  ) {
+    return this.users.get(id, readOptionsFor(caller, { correlationId: requestId }));
   }
 
   @Patch(':id')

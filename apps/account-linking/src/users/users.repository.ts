@@ -52,6 +52,46 @@ export class UsersRepository {
     return byUser;
   }
 
+  /** Locks several users in one order (by id), so two links touching the same pair cannot deadlock. */
+  async lockUsers(manager: EntityManager, userIds: readonly string[]): Promise<Map<string, UserEntity>> {
+    const locked = new Map<string, UserEntity>();
+    for (const userId of [...new Set(userIds)].sort()) {
+      const user = await this.findForUpdate(manager, userId);
+      if (user) locked.set(userId, user);
+    }
+    return locked;
+  }
+
+  findIdentity(
+    provider: string,
+    providerUserId: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<IdentityEntity | null> {
+    return manager.getRepository(IdentityEntity).findOne({ where: { provider, providerUserId } });
+  }
+
+  /** A database identity linked under another user, found by the login its profile had. */
+  findLinkedIdentityByLogin(connection: string, login: string): Promise<IdentityEntity | null> {
+    return this.dataSource
+      .getRepository(IdentityEntity)
+      .createQueryBuilder('identity')
+      .where('identity.connection = :connection', { connection })
+      .andWhere('identity.position > 0')
+      .andWhere(
+        `(identity.profile_data ->> 'email' = :email OR identity.profile_data ->> 'username' = :login)`,
+        { email: login.toLowerCase(), login },
+      )
+      .getOne();
+  }
+
+  async saveIdentity(manager: EntityManager, identity: IdentityEntity): Promise<void> {
+    await manager.getRepository(IdentityEntity).save(identity);
+  }
+
+  async insertUser(manager: EntityManager, user: UserEntity): Promise<void> {
+    await manager.getRepository(UserEntity).insert(user as QueryDeepPartialEntity<UserEntity>);
+  }
+
   async insert(manager: EntityManager, user: UserEntity, identity: IdentityEntity): Promise<void> {
     // insert, not save: an existing row must fail the unique constraint, never be overwritten. (The
     // casts: TypeORM's partial-entity type cannot express JSONB columns typed as records.)

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { TOPICS, userCreated, userDeleted, userUpdated, type EventContext } from '@app/contracts';
+import { userCreated, userDeleted, userUpdated, type EventContext } from '@app/contracts';
 import {
   conflict,
   invalidBody,
@@ -10,12 +10,13 @@ import {
   pageOf,
   pageWindow,
 } from '@app/management';
-import { Outbox, type OutboxEvent } from '@app/outbox';
+import { Outbox } from '@app/outbox';
 import { DATABASE_PROVIDER } from '../connections/database-connection';
 import { ConnectionsService } from '../connections/connections.service';
 import { invalidUri } from '../management/path-validation';
 import { PasswordHasher } from '../passwords/password-hasher';
 import { isStrongEnough } from '../passwords/password-policy';
+import { IdpTokensService } from '../identities/idp-tokens.service';
 import type { IdentityEntity } from './identity.entity';
 import { METADATA_MAX_BYTES, mergeMetadata, metadataBytes, type Metadata } from './metadata';
 import type { UserEntity } from './user.entity';
@@ -25,18 +26,22 @@ import {
   type ListUsersQuery,
   type UpdateUserBody,
 } from './user.schemas';
-import { toUserSnapshot, toUserView, type UserView } from './user.view';
+import { userEvent } from './user-events';
+import { toUserView, type UserView } from './user.view';
 import { isUniqueViolation, UsersRepository } from './users.repository';
 
 /** `<provider>|<id>` with printable ASCII only: anything else cannot be a user id of ours. */
 const USER_ID = /^[A-Za-z0-9_-]{1,64}\|[\x21-\x7e]{1,255}$/;
 
-const USER_NOT_FOUND = () => notFound('The user does not exist.', 'inexistent_user');
-const USER_EXISTS = () => conflict('The user already exists.', 'auth0_idp_error');
+export const USER_NOT_FOUND = () => notFound('The user does not exist.', 'inexistent_user');
+export const USER_EXISTS = () => conflict('The user already exists.', 'auth0_idp_error');
 /** Auth0's answer to a password that fails the connection's policy (no errorCode). */
 const PASSWORD_TOO_WEAK = () => new ManagementError(400, 'PasswordStrengthError: Password is too weak');
 
-type EventDefinition = typeof userCreated | typeof userUpdated | typeof userDeleted;
+/** How a user is read: with identity-provider tokens only for callers holding `read:user_idp_tokens`. */
+export type ReadOptions =
+  { readonly idpTokens: false } | { readonly idpTokens: true; readonly context: EventContext };
+const NO_IDP_TOKENS: ReadOptions = { idpTokens: false };
 
 /**
  * The Management API's rules for users (`/api/v2/users`). Every change is written with its `user.*`
@@ -49,6 +54,7 @@ export class UsersService {
     private readonly connections: ConnectionsService,
     private readonly passwords: PasswordHasher,
     private readonly outbox: Outbox,
+    private readonly idpTokens: IdpTokensService,
   ) {}
 
   async create(body: CreateUserBody, context: EventContext): Promise<UserView> {
@@ -98,6 +104,10 @@ export class UsersService {
       isSocial: false,
       position: 0,
       profileData: null,
+      accessTokenSealed: null,
+      refreshTokenSealed: null,
+      accessTokenExpiresAt: null,
+      passwordHash: null,
       createdAt: now,
     };
     try {
@@ -114,7 +124,7 @@ export class UsersService {
     return toUserView(user, [identity]);
   }
 
-  async list(query: ListUsersQuery) {
+  async list(query: ListUsersQuery, reading: ReadOptions = NO_IDP_TOKENS) {
     let email: string | undefined;
     if (query.q !== undefined) {
       const parsed = emailFromQuery(query.q);
@@ -124,19 +134,18 @@ export class UsersService {
       email = parsed.toLowerCase();
     }
     const [users, total] = await this.repository.list({ email }, pageWindow(query));
-    return pageOf('users', await this.views(users), total, query);
+    return pageOf('users', await this.views(users, reading), total, query);
   }
 
   /** Users with exactly this email, in any connection (Auth0: case-insensitive). */
-  async findByEmail(email: string): Promise<UserView[]> {
+  async findByEmail(email: string, reading: ReadOptions = NO_IDP_TOKENS): Promise<UserView[]> {
     const [users] = await this.repository.list({ email: email.toLowerCase() }, { skip: 0, take: 100 });
-    return this.views(users);
+    return this.views(users, reading);
   }
 
-  async get(userId: string): Promise<UserView> {
-    const user = await this.find(userId);
-    const identities = await this.repository.identitiesOf([user.userId]);
-    return toUserView(user, identities.get(user.userId) ?? []);
+  async get(userId: string, reading: ReadOptions = NO_IDP_TOKENS): Promise<UserView> {
+    const [view] = await this.views([await this.find(userId)], reading);
+    return view!;
   }
 
   async update(userId: string, body: UpdateUserBody, context: EventContext): Promise<UserView> {
@@ -212,13 +221,20 @@ export class UsersService {
     }
   }
 
-  private async views(users: readonly UserEntity[]): Promise<UserView[]> {
+  private async views(users: readonly UserEntity[], reading: ReadOptions): Promise<UserView[]> {
     const identities = await this.repository.identitiesOf(users.map((user) => user.userId));
-    return users.map((user) => toUserView(user, identities.get(user.userId) ?? []));
+    const views: UserView[] = [];
+    for (const user of users) {
+      const own = identities.get(user.userId) ?? [];
+      // Only a caller with read:user_idp_tokens sees (and may cause a refresh of) upstream tokens.
+      const tokens = reading.idpTokens ? await this.idpTokens.reveal(own, reading.context) : undefined;
+      views.push(toUserView(user, own, tokens));
+    }
+    return views;
   }
 }
 
-function checkUserId(userId: string): void {
+export function checkUserId(userId: string): void {
   if (!USER_ID.test(userId)) throw invalidUri('id', 'ID of the user');
 }
 
@@ -227,19 +243,6 @@ function checkedMetadata(property: 'user_metadata' | 'app_metadata', metadata: M
     throw invalidBody(`'${property} must not exceed ${METADATA_MAX_BYTES} bytes' on property ${property}.`);
   }
   return metadata;
-}
-
-function userEvent(
-  definition: EventDefinition,
-  user: UserEntity,
-  identities: readonly IdentityEntity[],
-  context: EventContext,
-): OutboxEvent {
-  return {
-    topic: TOPICS.accounts.name,
-    key: user.userId,
-    event: definition.create(toUserSnapshot(user, identities), context),
-  };
 }
 
 /** Auth0's default picture: the Gravatar of the address (MD5 is Gravatar's key, not a security use). */
