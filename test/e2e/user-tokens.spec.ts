@@ -214,6 +214,17 @@ describe('Issuance: tokens for users', () => {
     expect(missing.json.error).toBe('invalid_request');
   });
 
+  it('a user never gets administrative Management API scopes, only the current-user ones', async () => {
+    const asked = await passwordGrant(nonRotating, {
+      audience: `${stack.issuer}api/v2/`,
+      scope: 'openid delete:users read:users create:clients update:current_user_identities',
+    });
+    expect(asked.status, asked.text).toBe(200);
+    expect(asked.json.scope).toBe('openid update:current_user_identities');
+    const everything = await passwordGrant(nonRotating, { audience: `${stack.issuer}api/v2/`, scope: '' });
+    expect(String(decodeJwt(everything.json.access_token).scope).split(' ')).not.toContain('delete:users');
+  });
+
   it('without an audience the access token is opaque, stored hashed in Redis for /userinfo', async () => {
     const response = await passwordGrant(nonRotating, { audience: '', scope: 'openid email' });
     expect(response.status, response.text).toBe(200);

@@ -37,6 +37,21 @@ export const MANAGEMENT_SCOPES = [
   'create:token_revocations',
 ] as const;
 
+/**
+ * The only Management API scopes a *user's* token may carry (Auth0 "Get Management API tokens for
+ * single-page applications"): each acts on the calling user alone. Every other management scope is
+ * for machine clients with a client grant, never for a user who logs in.
+ */
+export const CURRENT_USER_MANAGEMENT_SCOPES = [
+  'read:current_user',
+  'update:current_user_identities',
+  'create:current_user_metadata',
+  'update:current_user_metadata',
+  'delete:current_user_metadata',
+  'create:current_user_device_credentials',
+  'delete:current_user_device_credentials',
+] as const;
+
 /** The Management API's audience for an issuer: `https://{host}/api/v2/`, trailing slash included. */
 export function managementAudience(issuer: string): string {
   return `${issuer}api/v2/`;

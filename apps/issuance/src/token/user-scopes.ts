@@ -1,3 +1,4 @@
+import { CURRENT_USER_MANAGEMENT_SCOPES } from '@app/contracts';
 import type { ResourceServerEntity } from '../resource-servers/resource-server.entity';
 
 /** The OpenID Connect scopes, granted to any client that asks (they gate claims, not APIs). */
@@ -8,6 +9,8 @@ export interface UserScopeContext {
   readonly api: ResourceServerEntity | null;
   /** Whether the client may use refresh tokens (its `grant_types` include `refresh_token`). */
   readonly clientMayRefresh: boolean;
+  /** `{issuer}api/v2/`: a user's token for it gets only the current-user scopes. */
+  readonly managementAudience: string;
 }
 
 /**
@@ -17,7 +20,12 @@ export interface UserScopeContext {
  * follow: the client has the refresh_token grant and the API allows offline access.
  */
 export function grantedUserScopes(requested: string | undefined, context: UserScopeContext): string[] {
-  const apiScopes = new Set(context.api?.scopes ?? []);
+  // Never the Management API's administrative scopes for a user, whatever the API lists.
+  const apiScopes = new Set<string>(
+    context.api?.identifier === context.managementAudience
+      ? CURRENT_USER_MANAGEMENT_SCOPES
+      : (context.api?.scopes ?? []),
+  );
   const asked = requested === undefined ? [...apiScopes] : requested.split(' ').filter(Boolean);
   const offlineAllowed = context.clientMayRefresh && (context.api === null || context.api.allowOfflineAccess);
   const granted = asked.filter((scope) =>

@@ -1,9 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
-import { authorizationCodeReused, TOPICS, type EventContext } from '@app/contracts';
+import { Inject, Injectable } from '@nestjs/common';
+import { authorizationCodeReused, managementAudience, TOPICS, type EventContext } from '@app/contracts';
 import { InvalidGrantError, UnauthorizedClientError, type OAuthParams } from '@app/oauth';
 import { Outbox } from '@app/outbox';
 import type { ClientEntity } from '../../clients/client.entity';
+import { ISSUANCE_CONFIG, type IssuanceConfig } from '../../config/issuance.config';
 import {
   AuthorizationCodesRepository,
   type AuthorizationCode,
@@ -31,6 +32,7 @@ export class AuthorizationCodeGrant {
     private readonly profiles: UserProfilesRepository,
     private readonly families: GrantFamilies,
     private readonly issuer: UserTokenIssuer,
+    @Inject(ISSUANCE_CONFIG) private readonly config: IssuanceConfig,
     private readonly outbox: Outbox,
   ) {}
 
@@ -67,6 +69,7 @@ export class AuthorizationCodeGrant {
         scopes: grantedUserScopes(code.scope, {
           api,
           clientMayRefresh: client.grantTypes.includes('refresh_token'),
+          managementAudience: managementAudience(this.config.TESSERA_ISSUER),
         }),
         grantType: 'authorization_code',
         grantId: code.grantId,

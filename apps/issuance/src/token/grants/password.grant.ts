@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
-import type { EventContext } from '@app/contracts';
+import { Inject, Injectable } from '@nestjs/common';
+import { managementAudience, type EventContext } from '@app/contracts';
 import { UnauthorizedClientError, type OAuthParams } from '@app/oauth';
 import { randomToken } from '@app/secrets';
 import { AccountLinkingClient } from '../../accounts/account-linking.client';
 import { DATABASE_CONNECTION } from '../../accounts/database-connection';
 import type { ClientEntity } from '../../clients/client.entity';
+import { ISSUANCE_CONFIG, type IssuanceConfig } from '../../config/issuance.config';
 import { ConfigurationLookup } from '../../lookup/configuration-lookup';
 import { UserProfilesRepository } from '../../users/user-profiles.repository';
 import { requestedApi } from '../audience';
@@ -26,6 +27,7 @@ export class PasswordGrant {
     private readonly lookup: ConfigurationLookup,
     private readonly accounts: AccountLinkingClient,
     private readonly issuer: UserTokenIssuer,
+    @Inject(ISSUANCE_CONFIG) private readonly config: IssuanceConfig,
     private readonly profiles: UserProfilesRepository,
   ) {}
 
@@ -45,6 +47,7 @@ export class PasswordGrant {
     const scopes = grantedUserScopes(params.get('scope'), {
       api,
       clientMayRefresh: client.grantTypes.includes('refresh_token'),
+      managementAudience: managementAudience(this.config.TESSERA_ISSUER),
     });
     const user = await this.accounts.verifyPassword(realm ?? DATABASE_CONNECTION, username, password);
     // The profile just read is the freshest there is; refreshes later must not wait for its event.
