@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { revocationKey, type RevocationPayload } from '@app/contracts';
+import { markProcessed } from '@app/outbox';
 import { REVOCATION_SCHEMA } from '../database/revocation-database';
 
 /** A revoked jti whose token has not expired yet: what the Redis fast-lookup set must hold. */
@@ -73,5 +74,23 @@ export class RevocationsRepository {
       jti: row.jti,
       expiresAt: Number(row.expires_at),
     }));
+  }
+
+  /** The revocations in force among these targets (by `revocationKey`), for tokens that arrive late. */
+  async inForce(targetKeys: readonly string[]): Promise<Map<string, RevocationPayload>> {
+    if (targetKeys.length === 0) return new Map();
+    const rows = await this.dataSource.query<{ target_key: string; payload: RevocationPayload }[]>(
+      `SELECT "target_key", "payload" FROM ${TABLE} WHERE "target_key" = ANY($1)`,
+      [[...new Set(targetKeys)]],
+    );
+    return new Map(rows.map((row) => [row.target_key, row.payload]));
+  }
+
+  /**
+   * Records that `consumer` applied an event, in the caller's transaction; false when it was applied
+   * before (a redelivery), so the caller changes nothing.
+   */
+  markApplied(manager: EntityManager, consumer: string, eventId: string): Promise<boolean> {
+    return markProcessed(manager, REVOCATION_SCHEMA, consumer, eventId);
   }
 }

@@ -41,10 +41,10 @@ export class RevocationsService {
   }
 
   /**
-   * RFC 7009 §2.1–2.2: revoke `token` if it was issued to `caller`. Tokens that are unknown, invalid,
-   * expired or another client's are left untouched and still answered 200 by the controller.
+   * Revokes a JWT access token presented at `/oauth/revoke` if it was issued to `caller`: its `jti` is
+   * recorded until its `exp`. Invalid, expired or another client's JWTs are left untouched.
    */
-  async revokeToken(caller: AuthenticatedClient, token: string, context: EventContext): Promise<void> {
+  async revokeJwt(caller: AuthenticatedClient, token: string, context: EventContext): Promise<void> {
     if (!AccessTokenVerifier.looksLikeJwt(token)) return;
     const verified = await this.verifier.verify(token);
     if (!verified) return;
