@@ -61,13 +61,13 @@ export class AccountRevocationsService {
       events.push(...notBefore.events);
       const now = Math.floor(Date.now() / 1000);
       const cascades: StagedGrantRevocations[] = [];
-      for (const sessionId of await this.sessions.liveIdsOfUser(manager, revoked.userId, now)) {
+      for (const sessionId of await this.sessions.liveIdsOfUser(revoked.userId, now, manager)) {
         const session = await this.grantRevocations.stageSession(manager, sessionId, cause, context);
         if (session) cascades.push(session);
       }
       const grantIds = [
-        ...(await this.grants.activeOfUser(manager, revoked.userId)),
-        ...(await this.refreshTokens.grantsOfUser(manager, revoked.userId, now)),
+        ...(await this.grants.activeOfUser(revoked.userId, manager)),
+        ...(await this.refreshTokens.grantsOfUser(revoked.userId, now, manager)),
       ];
       cascades.push(await this.grantRevocations.stageGrants(manager, grantIds, cause, context));
       for (const cascade of cascades) events.push(...cascade.events);

@@ -93,7 +93,7 @@ export class GrantsRepository {
     const where = clauses.join(' AND ');
     const [rows, counted] = await Promise.all([
       this.dataSource.query<Row[]>(
-        `SELECT * FROM ${T} WHERE ${where} ORDER BY "created_at" DESC, "id"
+        `SELECT * FROM ${T} WHERE ${where} ORDER BY "id"
          LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
         [...params, page.take, page.skip],
       ),
@@ -103,7 +103,7 @@ export class GrantsRepository {
   }
 
   /** The user's grants not revoked yet. */
-  async activeOfUser(manager: EntityManager, userId: string): Promise<string[]> {
+  async activeOfUser(userId: string, manager: EntityManager = this.dataSource.manager): Promise<string[]> {
     const rows = await manager.query<{ id: string }[]>(
       `SELECT "id" FROM ${T} WHERE "user_id" = $1 AND "revoked_at" IS NULL ORDER BY "id"`,
       [userId],

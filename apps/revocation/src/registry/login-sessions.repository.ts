@@ -97,21 +97,25 @@ export class LoginSessionsRepository {
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
-  /** One page of the user's live sessions, newest first. */
-  async listOfUser(
+  /** One page of the user's live sessions in id order after `afterId` (checkpoint pagination). */
+  async pageOfUser(
     userId: string,
     nowSeconds: number,
-    page: { skip: number; take: number },
-  ): Promise<LoginSessionRecord[]> {
+    afterId: string,
+    take: number,
+  ): Promise<{ items: LoginSessionRecord[]; more: boolean }> {
     const rows = await this.dataSource.query<Row[]>(
-      `SELECT * FROM ${T} WHERE "user_id" = $2 AND ${LIVE}
-       ORDER BY "authenticated_at" DESC, "id" LIMIT $3 OFFSET $4`,
-      [nowSeconds, userId, page.take, page.skip],
+      `SELECT * FROM ${T} WHERE "user_id" = $2 AND "id" > $3 AND ${LIVE} ORDER BY "id" LIMIT $4`,
+      [nowSeconds, userId, afterId, take + 1],
     );
-    return rows.map(toRecord);
+    return { items: rows.slice(0, take).map(toRecord), more: rows.length > take };
   }
 
-  async liveIdsOfUser(manager: EntityManager, userId: string, nowSeconds: number): Promise<string[]> {
+  async liveIdsOfUser(
+    userId: string,
+    nowSeconds: number,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<string[]> {
     const rows = await manager.query<{ id: string }[]>(
       `SELECT "id" FROM ${T} WHERE "user_id" = $2 AND ${LIVE} ORDER BY "id"`,
       [nowSeconds, userId],

@@ -138,7 +138,7 @@ export class RefreshTokensRepository {
     const { where, params } = filterSql(filter, nowSeconds);
     const [rows, counted] = await Promise.all([
       this.dataSource.query<Row[]>(
-        `SELECT * FROM ${T} WHERE ${where} ORDER BY "created_at" DESC, "id" LIMIT $${params.length + 1}
+        `SELECT * FROM ${T} WHERE ${where} ORDER BY "id" LIMIT $${params.length + 1}
          OFFSET $${params.length + 2}`,
         [...params, page.take, page.skip],
       ),
@@ -147,8 +147,29 @@ export class RefreshTokensRepository {
     return { items: rows.map(toRecord), total: Number(counted[0]?.total ?? 0) };
   }
 
+  /**
+   * A user's usable tokens in id order after `afterId` (Auth0's checkpoint pagination: `from` is the
+   * last id of the previous page). Fetches one more than asked to tell whether a next page exists.
+   */
+  async pageOfUser(
+    userId: string,
+    nowSeconds: number,
+    afterId: string,
+    take: number,
+  ): Promise<{ items: RefreshTokenRecord[]; more: boolean }> {
+    const rows = await this.dataSource.query<Row[]>(
+      `SELECT * FROM ${T} WHERE "user_id" = $2 AND "id" > $3 AND ${USABLE} ORDER BY "id" LIMIT $4`,
+      [nowSeconds, userId, afterId, take + 1],
+    );
+    return { items: rows.slice(0, take).map(toRecord), more: rows.length > take };
+  }
+
   /** Grants that hold a usable refresh token of the user. */
-  async grantsOfUser(manager: EntityManager, userId: string, nowSeconds: number): Promise<string[]> {
+  async grantsOfUser(
+    userId: string,
+    nowSeconds: number,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<string[]> {
     const rows = await manager.query<{ grant_id: string }[]>(
       `SELECT DISTINCT "grant_id" FROM ${T} WHERE "user_id" = $2 AND ${USABLE}`,
       [nowSeconds, userId],

@@ -62,6 +62,21 @@ export class GrantRevocationsService {
     await this.afterCommit(staged);
   }
 
+  /** Revokes every grant in which the user holds a usable refresh token. */
+  async revokeUserGrants(userId: string, cause: RevocationCause, context: EventContext): Promise<void> {
+    const grantIds = await this.refreshTokens.grantsOfUser(userId, Math.floor(Date.now() / 1000));
+    await this.revokeGrants(grantIds, cause, context);
+  }
+
+  /** Revokes every grant of the user the registry knows, with or without a refresh token. */
+  async revokeEveryGrantOfUser(userId: string, cause: RevocationCause, context: EventContext): Promise<void> {
+    const grantIds = [
+      ...(await this.grants.activeOfUser(userId)),
+      ...(await this.refreshTokens.grantsOfUser(userId, Math.floor(Date.now() / 1000))),
+    ];
+    await this.revokeGrants(grantIds, cause, context);
+  }
+
   /**
    * Revokes a login session and its grants. Returns false when the session is unknown (already
    * revoked, expired, or never seen), and revokes nothing then.
