@@ -123,10 +123,13 @@ export class LoginSessionsRepository {
     return rows.map((row) => row.id);
   }
 
-  /** The session's absolute expiry, after which its revocation no longer matters (null if unknown). */
+  /**
+   * The absolute expiry of a session not revoked yet, after which its revocation no longer matters;
+   * null when the session is unknown or already revoked.
+   */
   async expiry(manager: EntityManager, id: string): Promise<number | null> {
     const rows = await manager.query<{ expires_at: string }[]>(
-      `SELECT "expires_at" FROM ${T} WHERE "id" = $1`,
+      `SELECT "expires_at" FROM ${T} WHERE "id" = $1 AND "revoked_at" IS NULL`,
       [id],
     );
     return rows[0] ? Number(rows[0].expires_at) : null;
