@@ -129,25 +129,24 @@ export class GrantRevocationsService {
     const now = Math.floor(Date.now() / 1000);
     const revokedAt = new Date();
     const jwts = await this.issuedTokens.liveJwtsOfGrants(manager, ordered, now);
-    const events: OutboxEvent[] = [];
-    const stage = async (target: RevocationPayload['target'], expiresAt: number | null) => {
-      const staged = await this.revocations.stage(
-        manager,
-        {
-          target,
-          expires_at: expiresAt,
-          reason: cause.reason,
-          revoked_by: cause.revokedBy,
-          revoked_at: revokedAt.toISOString(),
-        },
-        context,
-      );
-      events.push(...staged.events);
-    };
+    const revocation = (target: RevocationPayload['target'], expiresAt: number | null) => ({
+      payload: {
+        target,
+        expires_at: expiresAt,
+        reason: cause.reason,
+        revoked_by: cause.revokedBy,
+        revoked_at: revokedAt.toISOString(),
+      },
+      context,
+    });
+    const items = [];
     for (const grantId of ordered) {
-      await stage({ kind: 'grant', grant_id: grantId }, await this.grantExpiry(manager, grantId, jwts));
+      items.push(
+        revocation({ kind: 'grant', grant_id: grantId }, await this.grantExpiry(manager, grantId, jwts)),
+      );
     }
-    for (const jwt of jwts) await stage({ kind: 'jti', jti: jwt.jti }, jwt.expiresAt);
+    for (const jwt of jwts) items.push(revocation({ kind: 'jti', jti: jwt.jti }, jwt.expiresAt));
+    const events = (await this.revocations.stageAll(manager, items)).flatMap((staged) => staged.events);
     await this.refreshTokens.markGrantsRevoked(manager, ordered, revokedAt);
     await this.grants.markRevoked(manager, ordered, revokedAt);
     return { grantIds: ordered, jwts, events };

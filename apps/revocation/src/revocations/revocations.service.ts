@@ -32,10 +32,8 @@ export class RevocationsService {
   ) {
     this.commits = new GroupCommit(
       outbox,
-      async (manager, { payload, context }) => {
-        const { inForce, events } = await this.stage(manager, payload, context);
-        return { result: inForce, events };
-      },
+      // One multi-row statement per transaction, not a round trip per revocation (the hot path).
+      { many: (manager, items) => this.stageAll(manager, items) },
       ({ payload }) => revocationKey(payload.target),
     );
   }
@@ -72,6 +70,29 @@ export class RevocationsService {
     return this.commits.submit({ payload, context });
   }
 
+  /** `stage` for many revocations at once (one multi-row statement), in the caller's transaction. */
+  async stageAll(
+    manager: Transaction,
+    items: readonly { payload: RevocationPayload; context: EventContext }[],
+  ): Promise<{ result: RevocationPayload; events: OutboxEvent[] }[]> {
+    const stored = await this.repository.storeMany(
+      manager,
+      items.map((item) => item.payload),
+    );
+    return items.map(({ payload, context }, index) => {
+      const { changed, inForce } = stored[index]!;
+      return { result: inForce, events: changed ? [this.eventOf(payload, context)] : [] };
+    });
+  }
+
+  private eventOf(payload: RevocationPayload, context: EventContext): OutboxEvent {
+    return {
+      topic: TOPICS.tokensRevoked.name,
+      key: revocationKey(payload.target),
+      event: createRevocationEvent(payload, context),
+    };
+  }
+
   /**
    * `record` inside the caller's transaction, for a change that must commit together with other
    * state (e.g. a consumed event marked processed): the caller appends the returned events to the outbox.
@@ -82,15 +103,7 @@ export class RevocationsService {
     context: EventContext,
   ): Promise<{ inForce: RevocationPayload; events: OutboxEvent[] }> {
     const { changed, inForce } = await this.repository.store(manager, payload);
-    const events = changed
-      ? [
-          {
-            topic: TOPICS.tokensRevoked.name,
-            key: revocationKey(payload.target),
-            event: createRevocationEvent(payload, context),
-          },
-        ]
-      : [];
+    const events = changed ? [this.eventOf(payload, context)] : [];
     return { inForce, events };
   }
 }
