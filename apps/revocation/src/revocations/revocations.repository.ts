@@ -102,7 +102,10 @@ export class RevocationsRepository {
     );
     const changedKeys = new Set(stored.map((row) => row.target_key));
     const unchangedKeys = firsts.map((index) => keys[index]!).filter((key) => !changedKeys.has(key));
-    const inForce = unchangedKeys.length > 0 ? await this.inForceWith(manager, unchangedKeys) : new Map();
+    const inForce =
+      unchangedKeys.length > 0
+        ? await this.inForceWith(manager, unchangedKeys)
+        : new Map<string, RevocationPayload>();
 
     const results = new Array<{ changed: boolean; inForce: RevocationPayload }>(payloads.length);
     for (const index of firsts) {
@@ -138,7 +141,7 @@ export class RevocationsRepository {
 
   /** The revocations in force among these targets (by `revocationKey`), for tokens that arrive late. */
   inForce(targetKeys: readonly string[]): Promise<Map<string, RevocationPayload>> {
-    if (targetKeys.length === 0) return Promise.resolve(new Map());
+    if (targetKeys.length === 0) return Promise.resolve(new Map<string, RevocationPayload>());
     return this.inForceWith(this.dataSource.manager, targetKeys);
   }
 
