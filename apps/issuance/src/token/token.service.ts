@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ClientCredentialsSnapshot } from '@app/contracts';
+import type { ClientCredentialsSnapshot, EventContext } from '@app/contracts';
 import {
   ClientAuthenticator,
   InvalidClientError,
@@ -8,11 +8,19 @@ import {
   type OAuthParams,
 } from '@app/oauth';
 import { toSnapshot } from '../clients/client-events';
+import type { ClientEntity } from '../clients/client.entity';
 import { ConfigurationLookup } from '../lookup/configuration-lookup';
+import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
+import { PASSWORD_GRANT, PASSWORD_REALM_GRANT, PasswordGrant } from './grants/password.grant';
+import { RefreshTokenGrant } from './grants/refresh-token.grant';
+import { RefusalAudit } from './refusal-audit';
 import type { TokenResponse } from './token-response';
 
-/** `POST /oauth/token`: authenticates the client, then hands the request to its grant. */
+/**
+ * `POST /oauth/token`: authenticates the client, then hands the request to its grant. Every refusal
+ * is recorded on the audit stream with Auth0's failure log code for the grant.
+ */
 @Injectable()
 export class TokenService {
   private readonly authenticator: ClientAuthenticator;
@@ -20,6 +28,10 @@ export class TokenService {
   constructor(
     private readonly lookup: ConfigurationLookup,
     private readonly clientCredentials: ClientCredentialsGrant,
+    private readonly password: PasswordGrant,
+    private readonly refreshToken: RefreshTokenGrant,
+    private readonly authorizationCode: AuthorizationCodeGrant,
+    private readonly refusals: RefusalAudit,
   ) {
     const directory: ClientDirectory = {
       findClient: async (clientId): Promise<ClientCredentialsSnapshot | null> => {
@@ -35,11 +47,38 @@ export class TokenService {
     authorization: string | undefined,
     correlationId: string,
   ): Promise<TokenResponse> {
-    const grantType = params.require('grant_type');
-    if (grantType !== 'client_credentials') throw new UnsupportedGrantTypeError();
-    const { client } = await this.authenticator.authenticate(authorization, params);
-    const entity = await this.lookup.client(client.client_id);
-    if (!entity) throw new InvalidClientError();
-    return this.clientCredentials.exchange(entity, params, { correlationId });
+    const context: EventContext = { correlationId };
+    const grantType = params.get('grant_type');
+    try {
+      if (grantType === undefined) params.require('grant_type');
+      const { client } = await this.authenticator.authenticate(authorization, params);
+      const entity = await this.lookup.client(client.client_id);
+      if (!entity) throw new InvalidClientError();
+      return await this.dispatch(entity, grantType ?? '', params, context);
+    } catch (error) {
+      await this.refusals.record(error, { grantType, params, authorization }, context);
+      throw error;
+    }
+  }
+
+  private dispatch(
+    client: ClientEntity,
+    grantType: string,
+    params: OAuthParams,
+    context: EventContext,
+  ): Promise<TokenResponse> {
+    switch (grantType) {
+      case 'client_credentials':
+        return this.clientCredentials.exchange(client, params, context);
+      case PASSWORD_GRANT:
+      case PASSWORD_REALM_GRANT:
+        return this.password.exchange(client, grantType, params, context);
+      case 'refresh_token':
+        return this.refreshToken.exchange(client, params, context);
+      case 'authorization_code':
+        return this.authorizationCode.exchange(client, params, context);
+      default:
+        throw new UnsupportedGrantTypeError();
+    }
   }
 }

@@ -5,6 +5,7 @@ import { Outbox } from '@app/outbox';
 import type { ClientEntity } from '../../clients/client.entity';
 import { ConfigurationLookup } from '../../lookup/configuration-lookup';
 import { AccessTokenMinter } from '../access-token.minter';
+import { printable } from '../printable';
 import type { TokenResponse } from '../token-response';
 
 /**
@@ -96,10 +97,4 @@ function grantedScope(requested: string | undefined, granted: readonly string[])
     throw new AccessDeniedError(`Client has not been granted scopes: ${missing.map(printable).join(', ')}`);
   }
   return asked.join(' ');
-}
-
-/** Caller-supplied text echoed in an error: bounded and stripped of control characters. */
-function printable(value: string): string {
-  const clean = value.replace(/[^\x20-\x7e]/g, '?');
-  return clean.length > 200 ? `${clean.slice(0, 200)}…` : clean;
 }

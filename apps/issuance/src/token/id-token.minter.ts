@@ -1,0 +1,63 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { SignJWT } from 'jose';
+import type { SigningAlg, UserSnapshot } from '@app/contracts';
+import { randomToken } from '@app/secrets';
+import { ISSUANCE_CONFIG, type IssuanceConfig } from '../config/issuance.config';
+import { SigningKeysService } from '../signing-keys/signing-keys.service';
+import { profileClaims } from './profile-claims';
+
+/** Auth0's default ID-token lifetime (10 h). */
+export const ID_TOKEN_LIFETIME_SECONDS = 36_000;
+
+export interface IdTokenRequest {
+  readonly clientId: string;
+  readonly alg: SigningAlg;
+  readonly user: UserSnapshot;
+  readonly scopes: ReadonlySet<string>;
+  readonly nonce?: string;
+  readonly authTime?: number;
+  readonly sessionId?: string;
+}
+
+export interface MintedIdToken {
+  readonly token: string;
+  readonly jti: string;
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+}
+
+/**
+ * Signs OIDC ID tokens the way Auth0's SDK validators expect them (reference/auth0-api.md §1.1):
+ * `aud` = the client id, `nonce` echoed, `auth_time` and `sid` when there was a login session, and
+ * the profile claims the scope releases.
+ */
+@Injectable()
+export class IdTokenMinter {
+  constructor(
+    private readonly signingKeys: SigningKeysService,
+    @Inject(ISSUANCE_CONFIG) private readonly config: IssuanceConfig,
+  ) {}
+
+  async mint(request: IdTokenRequest): Promise<MintedIdToken> {
+    const signer = await this.signingKeys.signer(request.alg);
+    const jti = randomToken(16);
+    const issuedAt = Math.floor(Date.now() / 1000);
+    const expiresAt = issuedAt + ID_TOKEN_LIFETIME_SECONDS;
+    const claims: Record<string, unknown> = {
+      ...profileClaims(request.user, request.scopes),
+      ...(request.nonce !== undefined ? { nonce: request.nonce } : {}),
+      ...(request.authTime !== undefined ? { auth_time: request.authTime } : {}),
+      ...(request.sessionId !== undefined ? { sid: request.sessionId } : {}),
+    };
+    const token = await new SignJWT(claims)
+      .setProtectedHeader({ alg: signer.alg, typ: 'JWT', kid: signer.kid })
+      .setIssuer(this.config.TESSERA_ISSUER)
+      .setSubject(request.user.user_id)
+      .setAudience(request.clientId)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(expiresAt)
+      .setJti(jti)
+      .sign(signer.key);
+    return { token, jti, issuedAt, expiresAt };
+  }
+}
