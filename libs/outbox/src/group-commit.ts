@@ -30,6 +30,8 @@ export class GroupCommit<I, R> {
     /** Orders a batch so concurrent transactions take row locks in the same order (no deadlocks). */
     private readonly lockOrder: (item: I) => string,
     maxChangesPerTransaction = 200,
+    /** Transactions in flight at once: more than one while a commit's round trips are the bottleneck. */
+    concurrentTransactions = 1,
   ) {
     this.stageMany =
       typeof stage === 'function'
@@ -42,6 +44,7 @@ export class GroupCommit<I, R> {
     this.queue = new BatchQueue((items) => this.commit(items), {
       max: maxChangesPerTransaction,
       weight: () => 1,
+      concurrency: concurrentTransactions,
     });
   }
 

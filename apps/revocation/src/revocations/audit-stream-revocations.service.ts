@@ -7,13 +7,16 @@ import { RevocationsRepository } from './revocations.repository';
 import { RevocationsService } from './revocations.service';
 
 type AuditEvent = EventOnTopic<typeof TOPICS.tokensIssued.name>;
-type ReuseDetected = Extract<AuditEvent, { type: 'refresh_token.reuse_detected' }>;
+type ReuseDetected = Extract<
+  AuditEvent,
+  { type: 'refresh_token.reuse_detected' | 'authorization_code.reused' }
+>;
 type TokenIssued = Extract<
   AuditEvent,
   { type: 'access_token.issued' | 'refresh_token.issued' | 'refresh_token.rotated' }
 >;
 
-const REUSE_CONSUMER = 'refresh-token-reuse';
+const REUSE_CONSUMER = 'grant-reuse';
 
 /**
  * Revocations the audit stream calls for: a reused refresh token revokes its grant, and a token that
@@ -33,16 +36,19 @@ export class AuditStreamRevocations {
   async apply(events: readonly AuditEvent[]): Promise<void> {
     await this.revokeLateTokens(events.filter(isTokenIssued));
     for (const event of events) {
-      if (event.type === 'refresh_token.reuse_detected') await this.revokeReusedFamily(event);
+      if (event.type === 'refresh_token.reuse_detected' || event.type === 'authorization_code.reused') {
+        await this.revokeReusedGrant(event);
+      }
     }
   }
 
   /**
-   * `refresh_token.reuse_detected`: issuance already deleted the family from Redis; the grant
-   * revocation makes it durable, revokes the grant's JWTs and tells every subscriber. Marked processed
-   * in the same transaction, so a redelivery changes and emits nothing.
+   * `refresh_token.reuse_detected` and `authorization_code.reused`: issuance already deleted the
+   * grant's opaque tokens from Redis; the grant revocation makes it durable, revokes the grant's JWTs
+   * and tells every subscriber. Marked processed in the same transaction, so a redelivery changes and
+   * emits nothing.
    */
-  private async revokeReusedFamily(event: ReuseDetected): Promise<void> {
+  private async revokeReusedGrant(event: ReuseDetected): Promise<void> {
     const staged = await this.outbox.transaction(async (manager) => {
       if (!(await this.repository.markApplied(manager, REUSE_CONSUMER, event.id))) {
         return { result: null, events: [] };
@@ -50,7 +56,13 @@ export class AuditStreamRevocations {
       const result = await this.grantRevocations.stageGrants(
         manager,
         [event.payload.grant_id],
-        { reason: 'refresh_token_reuse', revokedBy: { kind: 'system' } },
+        {
+          reason:
+            event.type === 'refresh_token.reuse_detected'
+              ? 'refresh_token_reuse'
+              : 'authorization_code_reuse',
+          revokedBy: { kind: 'system' },
+        },
         { correlationId: event.correlation_id, causationId: event.id },
       );
       return { result, events: result.events };

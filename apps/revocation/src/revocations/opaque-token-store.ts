@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { opaqueTokenRecord, redisKeys, type OpaqueTokenRecord } from '@app/contracts';
 import { REDIS, type RedisClient } from '@app/redis';
+import { sha256Hex } from '@app/secrets';
 
 /** A stored opaque token, found by the hash of the presented value. */
 export interface FoundOpaqueToken {
@@ -22,7 +22,7 @@ export class OpaqueTokenStore {
 
   /** The hash under which a token is stored: SHA-256 hex of its value (never the value itself). */
   static hashOf(token: string): string {
-    return createHash('sha256').update(token).digest('hex');
+    return sha256Hex(token);
   }
 
   /** The record of a presented token; null when unknown, expired, or not a record we can read. */

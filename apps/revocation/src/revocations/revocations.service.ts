@@ -15,6 +15,9 @@ import { RevokedJtiMarker } from './revoked-jti-marker';
 /** The transaction a revocation is stored in (only repositories name TypeORM's types). */
 type Transaction = Parameters<RevocationsRepository['store']>[0];
 
+/** Concurrent group commits of revocations (row locks are taken in key order, so they cannot deadlock). */
+const REVOCATION_TRANSACTIONS_IN_FLIGHT = 3;
+
 /** Decides what a presented token is, and records its revocation durably with its event. */
 @Injectable()
 export class RevocationsService {
@@ -35,6 +38,9 @@ export class RevocationsService {
       // One multi-row statement per transaction, not a round trip per revocation (the hot path).
       { many: (manager, items) => this.stageAll(manager, items) },
       ({ payload }) => revocationKey(payload.target),
+      200,
+      // A commit is a few round trips to PostgreSQL: while one is in flight, the next batch starts.
+      REVOCATION_TRANSACTIONS_IN_FLIGHT,
     );
   }
 
