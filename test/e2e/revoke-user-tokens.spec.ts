@@ -20,12 +20,14 @@ describe('revoking refresh tokens issued by /oauth/token', () => {
   const audience = `https://revoke-users-${run}.example.test/`;
   let adminToken: string;
   let revocations: EventCollector;
+  let issued: EventCollector;
   let client: { client_id: string; client_secret: string };
   let userId: string;
 
   beforeAll(async () => {
     adminToken = await managementToken(stack);
     revocations = await EventCollector.start(stack.brokers, TOPICS.tokensRevoked.name);
+    issued = await EventCollector.start(stack.brokers, TOPICS.tokensIssued.name);
     const api = await management(stack, adminToken, 'POST', '/resource-servers', {
       identifier: audience,
       name: `Revoke API ${run}`,
@@ -57,7 +59,7 @@ describe('revoking refresh tokens issued by /oauth/token', () => {
   });
 
   afterAll(async () => {
-    await revocations?.stop();
+    await Promise.all([revocations?.stop(), issued?.stop()]);
   });
 
   const credentials = () => ({ client_id: client.client_id, client_secret: client.client_secret });
@@ -131,16 +133,27 @@ describe('revoking refresh tokens issued by /oauth/token', () => {
   });
 
   it("the Management API lists the user's refresh tokens and deleting them ends the refreshes", async () => {
-    const session = await login();
     const listed = async () => {
       const response = await requestJson(
         `${stack.urls.revocation}/api/v2/users/${encodeURIComponent(userId)}/refresh-tokens`,
         'GET',
         adminToken,
       );
-      return (response.json as { tokens: { client_id: string; rotating: boolean }[] }).tokens;
+      return (response.json as { tokens: { id: string; client_id: string; rotating: boolean }[] }).tokens;
     };
-    expect(await eventually(async () => (await listed()).length > 0, 15_000, 50)).toBe(true);
+    const refreshTokensIssued = () =>
+      issued.messages.filter((m) => {
+        const event = m.value as { type?: string; payload?: { sub?: string } };
+        return event.type === 'refresh_token.issued' && event.payload?.sub === userId;
+      });
+    const seen = refreshTokensIssued().length;
+    const session = await login();
+    await issued.waitFor(() => refreshTokensIssued().length > seen);
+    const newest = refreshTokensIssued().at(-1)!.value as { payload: { refresh_token_id: string } };
+    // The registry follows the audit stream: a user-wide deletion covers the tokens it has projected.
+    const projected = async () =>
+      (await listed()).some((token) => token.id === newest.payload.refresh_token_id);
+    expect(await eventually(projected, 15_000, 50)).toBe(true);
     expect((await listed())[0]).toMatchObject({ client_id: client.client_id, rotating: true });
 
     const deleted = await requestJson(
@@ -152,5 +165,49 @@ describe('revoking refresh tokens issued by /oauth/token', () => {
     expect((await refresh(session.refresh_token)).status).toBe(403);
     expect(await listed()).toEqual([]);
     expect(await eventually(async () => !(await active(session.access_token)), 10_000)).toBe(true);
+  });
+
+  it('with "revoke_refresh_token_grant" off, revoking a refresh token revokes that token only', async () => {
+    const created = await management(stack, adminToken, 'POST', '/clients', {
+      name: `Token-only revocation ${run}`,
+      app_type: 'regular_web',
+      grant_types: ['refresh_token', 'password'],
+      revoke_refresh_token_grant: false,
+    });
+    expect(created.status, created.text).toBe(201);
+    expect(created.json.revoke_refresh_token_grant).toBe(false);
+    const own = created.json as { client_id: string; client_secret: string };
+    const ownCredentials = { client_id: own.client_id, client_secret: own.client_secret };
+    // Revocation learns the setting from the clients topic.
+    const revokeOwn = (token: string) =>
+      post(`${stack.urls.revocation}/oauth/revoke`, { token, ...ownCredentials });
+    expect(await eventually(async () => (await revokeOwn('unknown')).status === 200, 15_000, 100)).toBe(true);
+
+    const issued = await post(`${stack.urls.issuance}/oauth/token`, {
+      grant_type: 'password',
+      username: email,
+      password: PASSWORD,
+      audience,
+      scope: 'openid offline_access read:notes',
+      ...ownCredentials,
+    });
+    expect(issued.status, issued.text).toBe(200);
+    const { access_token: accessToken, refresh_token: refreshToken } = issued.json as {
+      access_token: string;
+      refresh_token: string;
+    };
+    expect((await revokeOwn(refreshToken)).status).toBe(200);
+    const refused = await post(`${stack.urls.issuance}/oauth/token`, {
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+      ...ownCredentials,
+    });
+    expect(refused.status).toBe(403);
+    const event = await revocations.waitFor(
+      (m) => (m.value as { type?: string }).type === 'refresh_token.revoked' && m.raw.includes(own.client_id),
+    );
+    expect(event.key).toMatch(/^rt:/);
+    // The access token of the grant stays active: only the refresh token was revoked.
+    expect(await active(accessToken)).toBe(true);
   });
 });
