@@ -34,7 +34,10 @@ export class AuditStreamRevocations {
   ) {}
 
   async apply(events: readonly AuditEvent[]): Promise<void> {
-    await this.revokeLateTokens(events.filter(isTokenIssued));
+    // A client-credentials token is a grant of its own that nothing revokes by grant: no lookup for it.
+    await this.revokeLateTokens(
+      events.filter(isTokenIssued).filter((event) => event.payload.grant_type !== 'client_credentials'),
+    );
     for (const event of events) {
       if (event.type === 'refresh_token.reuse_detected' || event.type === 'authorization_code.reused') {
         await this.revokeReusedGrant(event);
