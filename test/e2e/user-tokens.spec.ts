@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -159,6 +159,10 @@ describe('Issuance: tokens for users', () => {
       name: 'Grace Hopper',
       given_name: 'Grace',
     });
+    // at_hash binds the ID token to its access token (OIDC Core §3.1.3.6).
+    const digest = createHash('sha256').update(String(body.access_token)).digest();
+    expect(id.at_hash).toBe(digest.subarray(0, 16).toString('base64url'));
+    expect(id.azp).toBe(rotating.client_id);
     expect(typeof body.refresh_token).toBe('string');
     const record = await redis.get(redisKeys.opaqueToken(sha256Hex(body.refresh_token)));
     expect(JSON.parse(record!)).toMatchObject({

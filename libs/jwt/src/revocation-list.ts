@@ -28,6 +28,11 @@ export class RevocationList {
       case 'jti':
         this.jtis.set(target.jti, Math.max(until, this.jtis.get(target.jti) ?? 0));
         return;
+      case 'refresh_token':
+      case 'session':
+        // Opaque refresh tokens and login sessions: not JWTs. The revocation service deletes the
+        // opaque records, and issuance stops honouring the session.
+        return;
       case 'grant':
         // A JWT does not name its grant, so a validator cannot apply this itself: the revocation
         // service expands a grant into the jtis and opaque tokens it issued (its registry).

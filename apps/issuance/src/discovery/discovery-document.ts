@@ -20,6 +20,7 @@ export interface DiscoveryDocument {
   readonly scopes_supported: readonly string[];
   readonly claims_supported: readonly string[];
   readonly token_endpoint_auth_methods_supported: readonly string[];
+  readonly token_endpoint_auth_signing_alg_values_supported: readonly string[];
   readonly introspection_endpoint_auth_methods_supported: readonly string[];
   readonly revocation_endpoint_auth_methods_supported: readonly string[];
   readonly subject_types_supported: readonly string[];
@@ -49,6 +50,7 @@ export function discoveryDocument(issuer: string, signingAlgs: readonly SigningA
       'refresh_token',
       'password',
       'http://auth0.com/oauth/grant-type/password-realm',
+      'urn:ietf:params:oauth:grant-type:token-exchange',
     ],
     // Only the code flow with PKCE S256 (OAuth 2.1 drops implicit and `plain`).
     response_types_supported: ['code'],
@@ -73,7 +75,9 @@ export function discoveryDocument(issuer: string, signingAlgs: readonly SigningA
       'sub',
       'updated_at',
     ],
-    token_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
+    // The token endpoint also takes private_key_jwt assertions (RFC 7523) and public clients.
+    token_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS, 'private_key_jwt', 'none'],
+    token_endpoint_auth_signing_alg_values_supported: ['RS256', 'RS384', 'PS256'],
     introspection_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
     revocation_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
     subject_types_supported: ['public'],

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { SignJWT } from 'jose';
 import type { SigningAlg, UserSnapshot } from '@app/contracts';
@@ -17,6 +18,8 @@ export interface IdTokenRequest {
   readonly nonce?: string;
   readonly authTime?: number;
   readonly sessionId?: string;
+  /** The access token issued alongside, for `at_hash` (OIDC Core §3.1.3.6). */
+  readonly accessToken?: string;
 }
 
 export interface MintedIdToken {
@@ -45,6 +48,10 @@ export class IdTokenMinter {
     const expiresAt = issuedAt + ID_TOKEN_LIFETIME_SECONDS;
     const claims: Record<string, unknown> = {
       ...profileClaims(request.user, request.scopes),
+      azp: request.clientId,
+      ...(request.accessToken !== undefined
+        ? { at_hash: accessTokenHash(request.accessToken, signer.alg) }
+        : {}),
       ...(request.nonce !== undefined ? { nonce: request.nonce } : {}),
       ...(request.authTime !== undefined ? { auth_time: request.authTime } : {}),
       ...(request.sessionId !== undefined ? { sid: request.sessionId } : {}),
@@ -60,4 +67,15 @@ export class IdTokenMinter {
       .sign(signer.key);
     return { token, jti, issuedAt, expiresAt };
   }
+}
+
+/**
+ * OIDC Core §3.1.3.6: the left half of the access token's hash, with the hash of the ID token's
+ * algorithm (SHA-256 for RS256, PS256 and ES256; SHA-512 for EdDSA with Ed25519).
+ */
+export function accessTokenHash(accessToken: string, alg: SigningAlg): string {
+  const digest = createHash(alg === 'EdDSA' ? 'sha512' : 'sha256')
+    .update(accessToken)
+    .digest();
+  return digest.subarray(0, digest.length / 2).toString('base64url');
 }

@@ -14,6 +14,7 @@ const FAILURE_LOG_TYPE: Readonly<Record<string, LogType>> = {
   'http://auth0.com/oauth/grant-type/password-realm': 'fepft',
   refresh_token: 'fertft',
   'urn:ietf:params:oauth:grant-type:token-exchange': 'fecte',
+  'urn:ietf:params:oauth:grant-type:jwt-bearer': 'fd',
 };
 
 const CLIENT_ID = /^[A-Za-z0-9_.@:-]{1,128}$/;

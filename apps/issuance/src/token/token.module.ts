@@ -6,9 +6,12 @@ import { SigningKeysModule } from '../signing-keys/signing-keys.module';
 import { UsersModule } from '../users/users.module';
 import { AccessTokenMinter } from './access-token.minter';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
+import { DelegationController } from './delegation.controller';
+import { DelegationService } from './delegation.service';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
 import { PasswordGrant } from './grants/password.grant';
 import { RefreshTokenGrant } from './grants/refresh-token.grant';
+import { TokenExchangeGrant } from './grants/token-exchange.grant';
 import { IdTokenMinter } from './id-token.minter';
 import { OpaqueTokenStore } from './opaque-token.store';
 import { RefreshTokensRepository } from './refresh-tokens/refresh-tokens.repository';
@@ -19,7 +22,7 @@ import { UserTokenIssuer } from './user-token.issuer';
 
 @Module({
   imports: [SigningKeysModule, LookupModule, AccountsModule, UsersModule, LoginModule],
-  controllers: [TokenController],
+  controllers: [TokenController, DelegationController],
   providers: [
     AccessTokenMinter,
     IdTokenMinter,
@@ -30,6 +33,8 @@ import { UserTokenIssuer } from './user-token.issuer';
     PasswordGrant,
     RefreshTokenGrant,
     AuthorizationCodeGrant,
+    TokenExchangeGrant,
+    DelegationService,
     RefusalAudit,
     TokenService,
   ],

@@ -226,6 +226,7 @@ export class UserTokenIssuer {
         nonce: request.nonce,
         authTime: request.authTime,
         sessionId: request.sessionId,
+        accessToken,
       });
       response.id_token = idToken.token;
       emit(

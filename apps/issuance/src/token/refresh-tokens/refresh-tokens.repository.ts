@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 
 /** One refresh token of a family (= grant). Only the SHA-256 of the token is kept. */
 export interface RefreshTokenRow {
@@ -80,6 +80,8 @@ const TABLE = '"issuance"."refresh_tokens"';
  */
 @Injectable()
 export class RefreshTokensRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
   async insert(manager: EntityManager, row: RefreshTokenRow): Promise<void> {
     await manager.query(
       `INSERT INTO ${TABLE} ("id", "token_hash", "grant_id", "client_id", "sub", "aud", "scope",
@@ -107,6 +109,14 @@ export class RefreshTokensRepository {
         row.revokedAt,
       ],
     );
+  }
+
+  /** The token with this hash, read without a lock (nothing about it will change). */
+  async findByHash(tokenHash: string): Promise<RefreshTokenRow | null> {
+    const rows = await this.dataSource.query<RawRow[]>(`SELECT * FROM ${TABLE} WHERE "token_hash" = $1`, [
+      tokenHash,
+    ]);
+    return rows[0] ? fromRaw(rows[0]) : null;
   }
 
   /**
