@@ -271,7 +271,7 @@ describe('SDKs through the HTTPS gateway', () => {
         {
           id: (await managementClient.resourceServers.getAll()).data.find(
             (server) => server.identifier === stack.api.identifier,
-          )!.id!,
+          )!.id,
         },
         { allow_offline_access: true },
       );
@@ -287,7 +287,7 @@ describe('SDKs through the HTTPS gateway', () => {
           idle_token_lifetime: 3_600,
         },
       });
-      webApp = { client_id: data.client_id!, client_secret: data.client_secret! };
+      webApp = { client_id: data.client_id, client_secret: data.client_secret };
     });
 
     it('auth0 AuthenticationClient: passwordGrant, then refreshTokenGrant (rotating), ID tokens validated by the SDK', async () => {
