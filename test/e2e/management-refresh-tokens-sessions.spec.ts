@@ -188,6 +188,36 @@ describe('Management API: device credentials, refresh tokens, grants and session
     expect((await api('GET', `/grants?user_id=${user(grant.userId)}`)).json).toEqual([]);
   });
 
+  it("a user-wide deletion also revokes the user's grants the registry hears of only afterwards", async () => {
+    const userId = `auth0|late-${Date.now()}`;
+    const deleted = await api('DELETE', `/users/${user(userId)}/refresh-tokens`);
+    expect(deleted.status).toBe(202);
+    const deletedBy = Math.floor(Date.now() / 1000);
+    // Issued before the deletion, reported after it (the audit stream lags): revoked on arrival.
+    const late = await issuance.startGrant({
+      clientId: stack.client.clientId,
+      userId,
+      issuedAt: Math.floor(Date.now() / 1000) - 5,
+    });
+    expect(value(await revocations.waitFor(onKey(`grant:${late.grantId}`)))).toMatchObject({
+      type: 'grant.revoked',
+      payload: { reason: 'admin', revoked_by: { kind: 'admin', sub: `${stack.bootstrap.clientId}@clients` } },
+    });
+    expect(await eventually(async () => !(await issuance.isStored(late.refreshToken.hash)), 5_000)).toBe(
+      true,
+    );
+    // Issued after the deletion (a later second: the deletion covers its own second): untouched.
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.max(0, (deletedBy + 1) * 1000 - Date.now() + 20)),
+    );
+    const later = await grantOf({ userId });
+    expect(later.issuedAt).toBeGreaterThan(deletedBy);
+    expect((await api('GET', `/device-credentials?user_id=${user(userId)}`)).json).toEqual([
+      expect.objectContaining({ id: later.refreshTokenId }),
+    ]);
+    expect(await issuance.isStored(later.refreshToken.hash)).toBe(true);
+  });
+
   it('answers bad input with the Management API errors, never a 500', async () => {
     expect((await api('GET', '/device-credentials', null)).status).toBe(401);
     const narrow = await managementToken(stack, stack.bootstrap, 'read:grants');

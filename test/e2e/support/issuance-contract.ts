@@ -64,7 +64,14 @@ export class IssuanceContract {
    * and a JWT access token (its jti only: the registry never sees the JWT), all events published and
    * both opaque tokens stored.
    */
-  async startGrant(options: { clientId: string; userId?: string; rotating?: boolean; device?: string }) {
+  async startGrant(options: {
+    clientId: string;
+    userId?: string;
+    rotating?: boolean;
+    device?: string;
+    /** When issuance issued it (default now): earlier for a grant the audit stream reports late. */
+    issuedAt?: number;
+  }) {
     const ids = {
       grantId: `gr_${randomUUID()}`,
       sessionId: `sess_${randomUUID()}`,
@@ -73,7 +80,7 @@ export class IssuanceContract {
       opaqueJti: `at_${randomUUID()}`,
       jwtJti: `jwt_${randomUUID()}`,
     };
-    const issuedAt = now();
+    const issuedAt = options.issuedAt ?? now();
     const audience = ['https://api.example.test/'];
     const context = { correlationId: randomUUID() };
     const session = loginSessionStarted.create(

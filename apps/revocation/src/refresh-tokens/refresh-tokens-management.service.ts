@@ -62,6 +62,6 @@ export class RefreshTokensManagementService {
   }
 
   async deleteOfUser(userId: string, adminSub: string, context: EventContext): Promise<void> {
-    await this.grantRevocations.revokeUserGrants(userId, adminCause(adminSub), context);
+    await this.grantRevocations.revokeEveryGrantOfUser(userId, adminCause(adminSub), context);
   }
 }

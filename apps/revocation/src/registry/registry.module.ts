@@ -4,12 +4,14 @@ import { IssuedTokensRepository } from './issued-tokens.repository';
 import { LoginSessionsRepository } from './login-sessions.repository';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { RegistryProjectionService } from './registry-projection.service';
+import { UserGrantRevocationsRepository } from './user-grant-revocations.repository';
 
 const repositories = [
   IssuedTokensRepository,
   RefreshTokensRepository,
   GrantsRepository,
   LoginSessionsRepository,
+  UserGrantRevocationsRepository,
 ];
 
 /** The registry of issued tokens, grants and login sessions (its consumer lives with the revocations it triggers). */

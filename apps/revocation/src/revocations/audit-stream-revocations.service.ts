@@ -78,19 +78,23 @@ export class AuditStreamRevocations {
     const grantKey = (token: TokenIssued) =>
       revocationKey({ kind: 'grant', grant_id: token.payload.grant_id });
     const sessionKey = (sessionId: string) => revocationKey({ kind: 'session', session_id: sessionId });
-    const inForce = await this.repository.inForce(
-      tokens.flatMap((token) => [
-        grantKey(token),
-        ...(token.payload.session_id ? [sessionKey(token.payload.session_id)] : []),
-      ]),
-    );
-    if (inForce.size === 0) return;
+    const [inForce, userWide] = await Promise.all([
+      this.repository.inForce(
+        tokens.flatMap((token) => [
+          grantKey(token),
+          ...(token.payload.session_id ? [sessionKey(token.payload.session_id)] : []),
+        ]),
+      ),
+      this.grantRevocations.userGrantRevocationsOf(tokens.map((token) => token.payload.sub)),
+    ]);
+    if (inForce.size === 0 && userWide.size === 0) return;
     for (const token of tokens) {
       const context = { correlationId: token.correlation_id, causationId: token.id };
       const grantRevocation = inForce.get(grantKey(token));
       const sessionRevocation = token.payload.session_id
         ? inForce.get(sessionKey(token.payload.session_id))
         : undefined;
+      const userRevocation = userWide.get(token.payload.sub);
       if (grantRevocation) {
         await this.opaqueTokens.deleteGrants([token.payload.grant_id]);
         if (token.type === 'access_token.issued' && token.payload.format === 'jwt') {
@@ -104,6 +108,13 @@ export class AuditStreamRevocations {
         await this.grantRevocations.revokeGrants(
           [token.payload.grant_id],
           { reason: sessionRevocation.reason, revokedBy: sessionRevocation.revoked_by },
+          context,
+        );
+      } else if (userRevocation && token.payload.issued_at <= userRevocation.revokedThrough) {
+        // A grant issued before a user-wide deletion that the registry did not know then.
+        await this.grantRevocations.revokeGrants(
+          [token.payload.grant_id],
+          { reason: userRevocation.reason, revokedBy: userRevocation.revokedBy },
           context,
         );
       }

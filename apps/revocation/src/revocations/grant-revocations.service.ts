@@ -5,6 +5,7 @@ import { GrantsRepository } from '../registry/grants.repository';
 import { IssuedTokensRepository, type LiveJwt } from '../registry/issued-tokens.repository';
 import { LoginSessionsRepository } from '../registry/login-sessions.repository';
 import { RefreshTokensRepository } from '../registry/refresh-tokens.repository';
+import { UserGrantRevocationsRepository } from '../registry/user-grant-revocations.repository';
 import { OpaqueTokenStore } from './opaque-token-store';
 import { RevocationsService } from './revocations.service';
 import { RevokedJtiMarker } from './revoked-jti-marker';
@@ -45,6 +46,7 @@ export class GrantRevocationsService {
     private readonly sessions: LoginSessionsRepository,
     private readonly opaqueTokens: OpaqueTokenStore,
     private readonly marker: RevokedJtiMarker,
+    private readonly userGrantRevocations: UserGrantRevocationsRepository,
   ) {}
 
   /** Revokes whole grants; resolves once committed and their opaque tokens are gone. */
@@ -62,19 +64,27 @@ export class GrantRevocationsService {
     await this.afterCommit(staged);
   }
 
-  /** Revokes every grant in which the user holds a usable refresh token. */
-  async revokeUserGrants(userId: string, cause: RevocationCause, context: EventContext): Promise<void> {
-    const grantIds = await this.refreshTokens.grantsOfUser(userId, Math.floor(Date.now() / 1000));
+  /**
+   * Revokes every grant of the user issued up to now: those the registry knows at once, and — since
+   * the audit stream can lag — any it learns of later, on arrival (`lateUserGrantRevocation`).
+   */
+  async revokeEveryGrantOfUser(userId: string, cause: RevocationCause, context: EventContext): Promise<void> {
+    const now = Math.floor(Date.now() / 1000);
+    await this.userGrantRevocations.record(userId, {
+      revokedThrough: now,
+      reason: cause.reason,
+      revokedBy: cause.revokedBy,
+    });
+    const grantIds = [
+      ...(await this.grants.activeOfUser(userId)),
+      ...(await this.refreshTokens.grantsOfUser(userId, now)),
+    ];
     await this.revokeGrants(grantIds, cause, context);
   }
 
-  /** Revokes every grant of the user the registry knows, with or without a refresh token. */
-  async revokeEveryGrantOfUser(userId: string, cause: RevocationCause, context: EventContext): Promise<void> {
-    const grantIds = [
-      ...(await this.grants.activeOfUser(userId)),
-      ...(await this.refreshTokens.grantsOfUser(userId, Math.floor(Date.now() / 1000))),
-    ];
-    await this.revokeGrants(grantIds, cause, context);
+  /** The user-wide grant revocations recorded for these users. */
+  userGrantRevocationsOf(userIds: readonly string[]) {
+    return this.userGrantRevocations.ofUsers(userIds);
   }
 
   /**
