@@ -52,6 +52,8 @@ export class AuditStreamRevocations {
    * emits nothing.
    */
   private async revokeReusedGrant(event: ReuseDetected): Promise<void> {
+    // Before the commit (which releases the event): no subscriber hears of it while a token still works.
+    await this.opaqueTokens.deleteGrants([event.payload.grant_id]);
     const staged = await this.outbox.transaction(async (manager) => {
       if (!(await this.repository.markApplied(manager, REUSE_CONSUMER, event.id))) {
         return { result: null, events: [] };
