@@ -36,6 +36,8 @@ describe('registry of issued tokens', () => {
       scope: 'read:things write:things',
       grant_type: 'client_credentials',
       format: 'jwt',
+      // A client-credentials token has no login session.
+      session_id: null,
       issued_at: String(iat),
       expires_at: String(exp),
     });

@@ -57,6 +57,7 @@ describe('Management API: clients', () => {
         infinite_token_lifetime: true,
         infinite_idle_token_lifetime: true,
       },
+      revoke_refresh_token_grant: true,
       client_secret: expect.stringMatching(/^[A-Za-z0-9_-]{64}$/),
     });
     const clientId = created.json.client_id as string;

@@ -149,6 +149,34 @@ describe('revocation list on the real PostgreSQL and Redis', () => {
     expect(new Set(emitted).size).toBe(emitted.length);
   });
 
+  it('stores a batch in one statement with the rules of one: repeats, not-befores, a target named twice', async () => {
+    const jti = `itest-${run}-batch`;
+    const clientId = `itest-${run}-batch-client`;
+    const client = (notBefore: number) =>
+      revocation({ kind: 'client', client_id: clientId, not_before: notBefore });
+    await repository.store(dataSource.manager, client(1000));
+
+    const results = await dataSource.transaction((manager) =>
+      repository.storeMany(manager, [
+        revocation({ kind: 'jti', jti }, nowSeconds() + 600),
+        client(900), // earlier than the one in force: unchanged, answers 1000
+        revocation({ kind: 'jti', jti }, nowSeconds() + 600), // named twice in the batch
+        client(1100),
+        client(1200),
+      ]),
+    );
+    // The first mention of a target is upserted in the statement; its repeats follow one by one, in order.
+    expect(results.map((result) => result.changed)).toEqual([true, false, false, true, true]);
+    expect(results[1]!.inForce.target).toMatchObject({ not_before: 1000 });
+    expect(results[2]!.inForce.target).toEqual({ kind: 'jti', jti });
+    expect(results[3]!.inForce.target).toMatchObject({ not_before: 1100 });
+    const stored = await dataSource.query<{ payload: RevocationPayload }[]>(
+      `SELECT "payload" FROM "${REVOCATION_SCHEMA}"."revocations" WHERE "target_key" = $1`,
+      [`client:${clientId}`],
+    );
+    expect(stored[0]!.payload.target).toMatchObject({ not_before: 1200 });
+  });
+
   describe('the Redis fast-lookup set of revoked jtis', () => {
     const COUNT = 5000;
     const jtiOf = (index: number) => `itest-${run}-live-${index}`;

@@ -9,6 +9,10 @@ import { OutboxModule } from '@app/outbox';
 import { RedisModule } from '@app/redis';
 import { REVOCATION_CONFIG, type RevocationConfig } from './config/revocation.config';
 import { REVOCATION_SCHEMA, revocationDatabase } from './database/revocation-database';
+import { AccountsModule } from './accounts/accounts.module';
+import { GrantsModule } from './grants/grants.module';
+import { RefreshTokensModule } from './refresh-tokens/refresh-tokens.module';
+import { SessionsModule } from './sessions/sessions.module';
 import { RegistryModule } from './registry/registry.module';
 import { RevocationsModule } from './revocations/revocations.module';
 import { SigningKeyRevocationsModule } from './signing-keys/signing-key-revocations.module';
@@ -39,6 +43,10 @@ export class RevocationModule {
         RegistryModule,
         RevocationsModule,
         SigningKeyRevocationsModule,
+        AccountsModule,
+        RefreshTokensModule,
+        GrantsModule,
+        SessionsModule,
       ],
       providers: [{ provide: REVOCATION_CONFIG, useValue: config }],
       exports: [REVOCATION_CONFIG],

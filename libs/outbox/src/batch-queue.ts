@@ -16,24 +16,33 @@ interface Waiting<T, R> {
  */
 export class BatchQueue<T, R> {
   private queue: Waiting<T, R>[] = [];
-  private flushing = false;
+  /** Flush loops running; each takes a batch, flushes it, and goes on while items wait. */
+  private flushers = 0;
 
   constructor(
     /** Handles one batch; returns one result (or ItemFailure) per item, in order. Throwing fails all. */
     private readonly flush: (items: T[]) => Promise<(R | ItemFailure)[]>,
     /** How much one batch may hold: a weight per item (e.g. its number of rows) and a limit. */
-    private readonly limit: { readonly max: number; readonly weight: (item: T) => number },
+    private readonly limit: {
+      readonly max: number;
+      readonly weight: (item: T) => number;
+      /**
+       * How many batches may be in flight at once (default 1). More than one keeps a latency-bound
+       * flush (a commit's round trips) from leaving the queue idle while it waits.
+       */
+      readonly concurrency?: number;
+    },
   ) {}
 
   submit(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      if (!this.flushing) void this.flushAll();
+      if (this.flushers < (this.limit.concurrency ?? 1)) void this.flushAll();
     });
   }
 
   private async flushAll(): Promise<void> {
-    this.flushing = true;
+    this.flushers++;
     try {
       while (this.queue.length > 0) {
         const batch = this.takeBatch();
@@ -49,7 +58,7 @@ export class BatchQueue<T, R> {
         }
       }
     } finally {
-      this.flushing = false;
+      this.flushers--;
     }
   }
 

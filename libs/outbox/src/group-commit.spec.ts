@@ -56,4 +56,43 @@ describe('GroupCommit', () => {
     // The retries run one change per transaction, in submission order (a single change needs no lock order).
     expect(committed).toEqual([['first'], ['good'], ['fine']]);
   });
+
+  it('stages a batch at once with a batch stager, and keeps several transactions in flight when asked', async () => {
+    let started = 0;
+    const release: (() => void)[] = [];
+    const staged: string[][] = [];
+    const outbox = {
+      transaction: async <T>(
+        work: (manager: EntityManager) => Promise<{ result: T; events: OutboxEvent[] }>,
+      ) => {
+        started++;
+        const { result } = await work({} as EntityManager);
+        await new Promise<void>((resolve) => release.push(resolve));
+        return result;
+      },
+    } as unknown as Outbox;
+    const commits = new GroupCommit<string, string>(
+      outbox,
+      {
+        many: (_manager, items) => {
+          staged.push(items);
+          return Promise.resolve(items.map((item) => ({ result: item.toUpperCase(), events: [] })));
+        },
+      },
+      (item) => item,
+      200,
+      2,
+    );
+    const answers = ['b', 'a', 'd', 'c'].map((item) => commits.submit(item));
+    await new Promise((resolve) => setImmediate(resolve));
+    // Two transactions in flight (one item each, taken as they came); the rest waits for a free one.
+    expect(started).toBe(2);
+    release.splice(0).forEach((resolve) => resolve());
+    await new Promise((resolve) => setImmediate(resolve));
+    release.splice(0).forEach((resolve) => resolve());
+    expect(await Promise.all(answers)).toEqual(['B', 'A', 'D', 'C']);
+    expect(staged.flat().sort()).toEqual(['a', 'b', 'c', 'd']);
+    // Each batch is staged in lock order.
+    for (const batch of staged) expect([...batch].sort()).toEqual(batch);
+  });
 });

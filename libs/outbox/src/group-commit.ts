@@ -5,6 +5,9 @@ import type { OutboxEvent } from './outbox-writer';
 
 export type StagedChange<R> = { result: R; events: OutboxEvent[] };
 
+/** Stages every change of one transaction at once: one staged change per item, in the items' order. */
+export type BatchStager<I, R> = (manager: EntityManager, items: I[]) => Promise<StagedChange<R>[]>;
+
 /**
  * Group commit for state changes: the changes submitted while a transaction is in flight are staged
  * together in the next one, with their events, and committed once — one WAL flush for many requests.
@@ -14,16 +17,34 @@ export type StagedChange<R> = { result: R; events: OutboxEvent[] };
 export class GroupCommit<I, R> {
   private readonly queue: BatchQueue<I, R>;
 
+  /** Stages the changes of one transaction, in lock order; one staged change per item, in that order. */
+  private readonly stageMany: (manager: EntityManager, items: I[]) => Promise<StagedChange<R>[]>;
+
   constructor(
     private readonly outbox: Outbox,
-    private readonly stage: (manager: EntityManager, item: I) => Promise<StagedChange<R>>,
+    /**
+     * Stages one change — or, as `{ many }`, all the changes of a transaction together (e.g. one
+     * multi-row statement for the batch instead of a round trip per change).
+     */
+    stage: ((manager: EntityManager, item: I) => Promise<StagedChange<R>>) | { many: BatchStager<I, R> },
     /** Orders a batch so concurrent transactions take row locks in the same order (no deadlocks). */
     private readonly lockOrder: (item: I) => string,
     maxChangesPerTransaction = 200,
+    /** Transactions in flight at once: more than one while a commit's round trips are the bottleneck. */
+    concurrentTransactions = 1,
   ) {
+    this.stageMany =
+      typeof stage === 'function'
+        ? async (manager, items) => {
+            const staged: StagedChange<R>[] = [];
+            for (const item of items) staged.push(await stage(manager, item));
+            return staged;
+          }
+        : stage.many;
     this.queue = new BatchQueue((items) => this.commit(items), {
       max: maxChangesPerTransaction,
       weight: () => 1,
+      concurrency: concurrentTransactions,
     });
   }
 
@@ -56,11 +77,15 @@ export class GroupCommit<I, R> {
     return this.outbox.transaction(async (manager) => {
       const results = new Array<R>(items.length);
       const events: OutboxEvent[] = [];
-      for (const { item, index } of ordered) {
-        const staged = await this.stage(manager, item);
-        results[index] = staged.result;
-        events.push(...staged.events);
-      }
+      const staged = await this.stageMany(
+        manager,
+        ordered.map(({ item }) => item),
+      );
+      ordered.forEach(({ index }, position) => {
+        const change = staged[position]!;
+        results[index] = change.result;
+        events.push(...change.events);
+      });
       return { result: results, events };
     });
   }

@@ -86,6 +86,11 @@ const clientFields = {
   jwt_configuration: jwtConfiguration,
   refresh_token: refreshTokenSettings,
   client_authentication_methods: clientAuthenticationMethods,
+  /**
+   * Auth0's "refresh token revocation deletes grant" (a tenant flag there, per client here): revoking
+   * a refresh token revokes its whole grant (default), or only that token when false.
+   */
+  revoke_refresh_token_grant: z.boolean(),
 };
 
 /** `POST /api/v2/clients`. The secret is ours to generate: a body cannot set it. */

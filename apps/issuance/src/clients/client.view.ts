@@ -16,6 +16,7 @@ export function toClientView(client: ClientEntity, secret?: string) {
     callbacks: [...client.callbacks],
     jwt_configuration: { alg: client.jwtAlg },
     refresh_token: { ...(client.refreshToken ?? DEFAULT_REFRESH_TOKEN_SETTINGS) },
+    revoke_refresh_token_grant: client.revocationDeletesGrant,
     ...(client.publicKeys.length > 0
       ? {
           client_authentication_methods: {

@@ -62,7 +62,7 @@ export class ClientsManagementService {
       jwtAlg: body.jwt_configuration?.alg ?? 'RS256',
       refreshToken: body.refresh_token ? mergeRefreshToken(null, body.refresh_token) : null,
       publicKeys: readPublicKeys(body.client_authentication_methods) ?? [],
-      revocationDeletesGrant: true,
+      revocationDeletesGrant: body.revoke_refresh_token_grant ?? true,
       createdAt: now,
       updatedAt: now,
     };
@@ -107,6 +107,7 @@ export class ClientsManagementService {
           ? mergeRefreshToken(existing.refreshToken, body.refresh_token)
           : existing.refreshToken,
         publicKeys: readPublicKeys(body.client_authentication_methods) ?? existing.publicKeys,
+        revocationDeletesGrant: body.revoke_refresh_token_grant ?? existing.revocationDeletesGrant,
         updatedAt: new Date(),
       };
       checkConsistency(client);

@@ -4,6 +4,8 @@ import { IssuedTokenEntity } from '../registry/issued-token.entity';
 import { RevocationEntity } from '../revocations/revocation.entity';
 import { Initial1732406400000 } from './migrations/1732406400000-initial';
 import { IssuedTokenRegistry1732492800000 } from './migrations/1732492800000-issued-token-registry';
+import { RefreshTokensGrantsSessions1732665600000 } from './migrations/1732665600000-refresh-tokens-grants-sessions';
+import { UserGrantRevocations1732752000000 } from './migrations/1732752000000-user-grant-revocations';
 
 export const REVOCATION_SCHEMA = 'revocation';
 
@@ -12,6 +14,11 @@ export function revocationDatabase(url: string) {
     url,
     schema: REVOCATION_SCHEMA,
     entities: [RevocationEntity, ClientProjectionEntity, IssuedTokenEntity],
-    migrations: [Initial1732406400000, IssuedTokenRegistry1732492800000],
+    migrations: [
+      Initial1732406400000,
+      IssuedTokenRegistry1732492800000,
+      RefreshTokensGrantsSessions1732665600000,
+      UserGrantRevocations1732752000000,
+    ],
   });
 }

@@ -27,6 +27,10 @@ export class IssuedTokenEntity {
   @Column({ type: 'text' })
   format!: string;
 
+  /** The login session behind a user's token. */
+  @Column({ name: 'session_id', type: 'text', nullable: true })
+  sessionId!: string | null;
+
   /** Epoch seconds. */
   @Column({ name: 'issued_at', type: 'bigint' })
   issuedAt!: string;

@@ -1,16 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
-import { accessTokenIssued, TOPICS, type EventOnTopic } from '@app/contracts';
+import { TOPICS, type EventOnTopic } from '@app/contracts';
 import { ReadinessRegistry } from '@app/http';
 import { EventStreamSubscriber, KAFKA } from '@app/kafka';
 import { REVOCATION_CONFIG, type RevocationConfig } from '../config/revocation.config';
+import { AuditStreamRevocations } from '../revocations/audit-stream-revocations.service';
 import { IssuedTokensRepository } from './issued-tokens.repository';
+import { RegistryProjectionService } from './registry-projection.service';
 
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
+type AuditEvent = EventOnTopic<typeof TOPICS.tokensIssued.name>;
+
 /**
- * Projects the audit stream into the registry of issued tokens, so this service knows every token by
- * grant, user, client and audience (what a grant, user or client revocation has to cover).
+ * Reads the audit stream: projects it into the registry of issued tokens (so this service knows every
+ * token by grant, user, client and session), then applies the revocations it calls for (reused
+ * refresh tokens, tokens issued from a grant already revoked).
  */
 @Injectable()
 export class IssuedTokensConsumer extends EventStreamSubscriber<typeof TOPICS.tokensIssued.name> {
@@ -19,7 +24,9 @@ export class IssuedTokensConsumer extends EventStreamSubscriber<typeof TOPICS.to
   constructor(
     @Inject(KAFKA) kafka: Kafka,
     @Inject(REVOCATION_CONFIG) config: RevocationConfig,
-    private readonly registry: IssuedTokensRepository,
+    private readonly projection: RegistryProjectionService,
+    private readonly auditRevocations: AuditStreamRevocations,
+    private readonly issuedTokens: IssuedTokensRepository,
     readiness: ReadinessRegistry,
   ) {
     super(kafka, {
@@ -33,18 +40,20 @@ export class IssuedTokensConsumer extends EventStreamSubscriber<typeof TOPICS.to
     readiness.register('issued tokens projected', () => this.caughtUp);
   }
 
-  protected handle(event: EventOnTopic<typeof TOPICS.tokensIssued.name>): Promise<void> {
-    return this.registry.record(accessTokensIn([event]));
+  protected handle(event: AuditEvent): Promise<void> {
+    return this.handleBatch([event]);
   }
 
-  protected override handleBatch(events: EventOnTopic<typeof TOPICS.tokensIssued.name>[]): Promise<void> {
-    return this.registry.record(accessTokensIn(events));
+  protected override async handleBatch(events: AuditEvent[]): Promise<void> {
+    // The projection first: a revocation of a late token finds what the registry knows of its grant.
+    await this.projection.apply(events);
+    await this.auditRevocations.apply(events);
   }
 
   override async onApplicationBootstrap(): Promise<void> {
     await super.onApplicationBootstrap();
     this.pruneTimer = setInterval(
-      () => void this.registry.pruneExpired(Math.floor(Date.now() / 1000)),
+      () => void this.issuedTokens.pruneExpired(Math.floor(Date.now() / 1000)).catch(() => undefined),
       PRUNE_INTERVAL_MS,
     );
     this.pruneTimer.unref();
@@ -54,11 +63,4 @@ export class IssuedTokensConsumer extends EventStreamSubscriber<typeof TOPICS.to
     if (this.pruneTimer) clearInterval(this.pruneTimer);
     await super.beforeApplicationShutdown();
   }
-}
-
-/** The registry records access tokens; the other audit facts are not revocable by themselves. */
-function accessTokensIn(events: readonly EventOnTopic<typeof TOPICS.tokensIssued.name>[]) {
-  return events.filter(
-    (event): event is ReturnType<typeof accessTokenIssued.create> => event.type === accessTokenIssued.type,
-  );
 }

@@ -1,6 +1,22 @@
 import { Module } from '@nestjs/common';
-import { IssuedTokensConsumer } from './issued-tokens.consumer';
+import { GrantsRepository } from './grants.repository';
 import { IssuedTokensRepository } from './issued-tokens.repository';
+import { LoginSessionsRepository } from './login-sessions.repository';
+import { RefreshTokensRepository } from './refresh-tokens.repository';
+import { RegistryProjectionService } from './registry-projection.service';
+import { UserGrantRevocationsRepository } from './user-grant-revocations.repository';
 
-@Module({ providers: [IssuedTokensRepository, IssuedTokensConsumer], exports: [IssuedTokensRepository] })
+const repositories = [
+  IssuedTokensRepository,
+  RefreshTokensRepository,
+  GrantsRepository,
+  LoginSessionsRepository,
+  UserGrantRevocationsRepository,
+];
+
+/** The registry of issued tokens, grants and login sessions (its consumer lives with the revocations it triggers). */
+@Module({
+  providers: [...repositories, RegistryProjectionService],
+  exports: [...repositories, RegistryProjectionService],
+})
 export class RegistryModule {}

@@ -4,6 +4,12 @@ import { ClientsConsumer } from '../clients/clients.consumer';
 import { ClientsProjectionService } from '../clients/clients-projection.service';
 import { CachedClientDirectory } from '../clients/cached-client-directory';
 import { ClientsRepository } from '../clients/clients.repository';
+import { IssuedTokensConsumer } from '../registry/issued-tokens.consumer';
+import { RegistryModule } from '../registry/registry.module';
+import { AuditStreamRevocations } from './audit-stream-revocations.service';
+import { GrantRevocationsService } from './grant-revocations.service';
+import { OpaqueTokenStore } from './opaque-token-store';
+import { PresentedTokenRevocations } from './presented-token-revocations.service';
 import { RevocationsRepository } from './revocations.repository';
 import { RevocationsService } from './revocations.service';
 import { RevokeController } from './revoke.controller';
@@ -13,6 +19,7 @@ import { TokenRevocationsController } from './token-revocations.controller';
 import { TokenRevocationsService } from './token-revocations.service';
 
 @Module({
+  imports: [RegistryModule],
   controllers: [RevokeController, TokenRevocationsController],
   providers: [
     ClientsRepository,
@@ -29,7 +36,12 @@ import { TokenRevocationsService } from './token-revocations.service';
     RevokedJtiRebuilder,
     RevocationsService,
     TokenRevocationsService,
+    OpaqueTokenStore,
+    GrantRevocationsService,
+    PresentedTokenRevocations,
+    AuditStreamRevocations,
+    IssuedTokensConsumer,
   ],
-  exports: [RevocationsService],
+  exports: [RevocationsService, RevocationsRepository, GrantRevocationsService],
 })
 export class RevocationsModule {}

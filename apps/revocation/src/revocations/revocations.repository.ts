@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { revocationKey, type RevocationPayload } from '@app/contracts';
+import { markProcessed } from '@app/outbox';
 import { REVOCATION_SCHEMA } from '../database/revocation-database';
 
 /** A revoked jti whose token has not expired yet: what the Redis fast-lookup set must hold. */
@@ -58,6 +59,69 @@ export class RevocationsRepository {
   }
 
   /**
+   * `store` for many revocations in two statements, whatever their number: one multi-row conditional
+   * upsert, and one read of the revocations in force for the targets it did not change. Results are in
+   * the order of `payloads`. A target named twice is stored once in the statement (PostgreSQL cannot
+   * upsert a row twice in one command) and its repeats go through `store`, after it.
+   */
+  async storeMany(
+    manager: EntityManager,
+    payloads: readonly RevocationPayload[],
+  ): Promise<{ changed: boolean; inForce: RevocationPayload }[]> {
+    const keys = payloads.map((payload) => revocationKey(payload.target));
+    const firstIndexOf = new Map<string, number>();
+    keys.forEach((key, index) => {
+      if (!firstIndexOf.has(key)) firstIndexOf.set(key, index);
+    });
+    const firsts = [...firstIndexOf.values()];
+    const rows = firsts.map((index) => {
+      const payload = payloads[index]!;
+      return {
+        target_key: keys[index],
+        kind: payload.target.kind,
+        payload,
+        expires_at: payload.expires_at,
+        revoked_at: payload.revoked_at,
+      };
+    });
+    const stored = await manager.query<{ target_key: string }[]>(
+      `INSERT INTO ${TABLE} AS stored ("target_key", "kind", "payload", "expires_at", "revoked_at")
+       SELECT r.target_key, r.kind, r.payload, r.expires_at, r.revoked_at
+       FROM jsonb_to_recordset($1::jsonb) AS r(target_key text, kind text, payload jsonb,
+         expires_at bigint, revoked_at timestamptz)
+       ORDER BY r.target_key
+       ON CONFLICT ("target_key") DO UPDATE SET
+         "payload" = EXCLUDED."payload",
+         "expires_at" = EXCLUDED."expires_at",
+         "revoked_at" = EXCLUDED."revoked_at"
+       WHERE stored."kind" IN ('subject', 'client')
+         AND (stored."payload"->'target'->>'not_before')::bigint
+           < (EXCLUDED."payload"->'target'->>'not_before')::bigint
+       RETURNING "target_key"`,
+      [JSON.stringify(rows)],
+    );
+    const changedKeys = new Set(stored.map((row) => row.target_key));
+    const unchangedKeys = firsts.map((index) => keys[index]!).filter((key) => !changedKeys.has(key));
+    const inForce =
+      unchangedKeys.length > 0
+        ? await this.inForceWith(manager, unchangedKeys)
+        : new Map<string, RevocationPayload>();
+
+    const results = new Array<{ changed: boolean; inForce: RevocationPayload }>(payloads.length);
+    for (const index of firsts) {
+      const key = keys[index]!;
+      results[index] = changedKeys.has(key)
+        ? { changed: true, inForce: payloads[index]! }
+        : { changed: false, inForce: inForce.get(key) ?? payloads[index]! };
+    }
+    for (let index = 0; index < payloads.length; index++) {
+      if (firstIndexOf.get(keys[index]!) !== index)
+        results[index] = await this.store(manager, payloads[index]!);
+    }
+    return results;
+  }
+
+  /**
    * One page of revoked jtis still alive at `nowSeconds`, in key order after `afterKey` (keyset
    * pagination: each page is an index range scan, however many revocations there are).
    */
@@ -73,5 +137,30 @@ export class RevocationsRepository {
       jti: row.jti,
       expiresAt: Number(row.expires_at),
     }));
+  }
+
+  /** The revocations in force among these targets (by `revocationKey`), for tokens that arrive late. */
+  inForce(targetKeys: readonly string[]): Promise<Map<string, RevocationPayload>> {
+    if (targetKeys.length === 0) return Promise.resolve(new Map<string, RevocationPayload>());
+    return this.inForceWith(this.dataSource.manager, targetKeys);
+  }
+
+  private async inForceWith(
+    manager: EntityManager,
+    targetKeys: readonly string[],
+  ): Promise<Map<string, RevocationPayload>> {
+    const rows = await manager.query<{ target_key: string; payload: RevocationPayload }[]>(
+      `SELECT "target_key", "payload" FROM ${TABLE} WHERE "target_key" = ANY($1)`,
+      [[...new Set(targetKeys)]],
+    );
+    return new Map(rows.map((row) => [row.target_key, row.payload]));
+  }
+
+  /**
+   * Records that `consumer` applied an event, in the caller's transaction; false when it was applied
+   * before (a redelivery), so the caller changes nothing.
+   */
+  markApplied(manager: EntityManager, consumer: string, eventId: string): Promise<boolean> {
+    return markProcessed(manager, REVOCATION_SCHEMA, consumer, eventId);
   }
 }

@@ -15,6 +15,12 @@ import { RevokedJtiMarker } from './revoked-jti-marker';
 /** The transaction a revocation is stored in (only repositories name TypeORM's types). */
 type Transaction = Parameters<RevocationsRepository['store']>[0];
 
+/**
+ * Concurrent group commits of revocations (row locks are taken in key order, so they cannot deadlock).
+ * Measured: 1 → 3 → 6 in flight gave 754 → 767–792 → 836 revocations/s (docs/benchmarks.md).
+ */
+const REVOCATION_TRANSACTIONS_IN_FLIGHT = 6;
+
 /** Decides what a presented token is, and records its revocation durably with its event. */
 @Injectable()
 export class RevocationsService {
@@ -32,19 +38,20 @@ export class RevocationsService {
   ) {
     this.commits = new GroupCommit(
       outbox,
-      async (manager, { payload, context }) => {
-        const { inForce, events } = await this.stage(manager, payload, context);
-        return { result: inForce, events };
-      },
+      // One multi-row statement per transaction, not a round trip per revocation (the hot path).
+      { many: (manager, items) => this.stageAll(manager, items) },
       ({ payload }) => revocationKey(payload.target),
+      200,
+      // A commit is a few round trips to PostgreSQL: while one is in flight, the next batch starts.
+      REVOCATION_TRANSACTIONS_IN_FLIGHT,
     );
   }
 
   /**
-   * RFC 7009 §2.1–2.2: revoke `token` if it was issued to `caller`. Tokens that are unknown, invalid,
-   * expired or another client's are left untouched and still answered 200 by the controller.
+   * Revokes a JWT access token presented at `/oauth/revoke` if it was issued to `caller`: its `jti` is
+   * recorded until its `exp`. Invalid, expired or another client's JWTs are left untouched.
    */
-  async revokeToken(caller: AuthenticatedClient, token: string, context: EventContext): Promise<void> {
+  async revokeJwt(caller: AuthenticatedClient, token: string, context: EventContext): Promise<void> {
     if (!AccessTokenVerifier.looksLikeJwt(token)) return;
     const verified = await this.verifier.verify(token);
     if (!verified) return;
@@ -72,6 +79,29 @@ export class RevocationsService {
     return this.commits.submit({ payload, context });
   }
 
+  /** `stage` for many revocations at once (one multi-row statement), in the caller's transaction. */
+  async stageAll(
+    manager: Transaction,
+    items: readonly { payload: RevocationPayload; context: EventContext }[],
+  ): Promise<{ result: RevocationPayload; events: OutboxEvent[] }[]> {
+    const stored = await this.repository.storeMany(
+      manager,
+      items.map((item) => item.payload),
+    );
+    return items.map(({ payload, context }, index) => {
+      const { changed, inForce } = stored[index]!;
+      return { result: inForce, events: changed ? [this.eventOf(payload, context)] : [] };
+    });
+  }
+
+  private eventOf(payload: RevocationPayload, context: EventContext): OutboxEvent {
+    return {
+      topic: TOPICS.tokensRevoked.name,
+      key: revocationKey(payload.target),
+      event: createRevocationEvent(payload, context),
+    };
+  }
+
   /**
    * `record` inside the caller's transaction, for a change that must commit together with other
    * state (e.g. a consumed event marked processed): the caller appends the returned events to the outbox.
@@ -82,15 +112,7 @@ export class RevocationsService {
     context: EventContext,
   ): Promise<{ inForce: RevocationPayload; events: OutboxEvent[] }> {
     const { changed, inForce } = await this.repository.store(manager, payload);
-    const events = changed
-      ? [
-          {
-            topic: TOPICS.tokensRevoked.name,
-            key: revocationKey(payload.target),
-            event: createRevocationEvent(payload, context),
-          },
-        ]
-      : [];
+    const events = changed ? [this.eventOf(payload, context)] : [];
     return { inForce, events };
   }
 }

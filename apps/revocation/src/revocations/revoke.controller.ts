@@ -2,14 +2,14 @@ import { Controller, Headers, HttpCode, Post, Res, UseFilters } from '@nestjs/co
 import type { FastifyReply } from 'fastify';
 import { OAuthBody, RequestId } from '@app/http';
 import { ClientAuthenticator, OAuthExceptionFilter, type OAuthParams } from '@app/oauth';
-import { RevocationsService } from './revocations.service';
+import { PresentedTokenRevocations } from './presented-token-revocations.service';
 
 @Controller('oauth')
 @UseFilters(OAuthExceptionFilter)
 export class RevokeController {
   constructor(
     private readonly authenticator: ClientAuthenticator,
-    private readonly revocations: RevocationsService,
+    private readonly revocations: PresentedTokenRevocations,
   ) {}
 
   /**
@@ -27,7 +27,7 @@ export class RevokeController {
   ): Promise<void> {
     const caller = await this.authenticator.authenticate(authorization, params);
     const token = params.require('token');
-    await this.revocations.revokeToken(caller, token, { correlationId: requestId });
+    await this.revocations.revoke(caller, token, { correlationId: requestId });
     void reply.header('cache-control', 'no-store');
   }
 }

@@ -29,6 +29,8 @@ export const revocationReason = z.enum([
   'signing_key_revoked',
   'admin',
   'session_deleted',
+  /** An authorization code presented twice: RFC 6749 §4.1.2 revokes the grant it started. */
+  'authorization_code_reuse',
 ]);
 
 export const revokedBy = z.discriminatedUnion('kind', [

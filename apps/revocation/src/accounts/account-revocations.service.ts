@@ -1,0 +1,91 @@
+import { Injectable } from '@nestjs/common';
+import type { EventOnTopic, RevocationPayload, TOPICS } from '@app/contracts';
+import { Outbox, type OutboxEvent } from '@app/outbox';
+import { GrantsRepository } from '../registry/grants.repository';
+import { LoginSessionsRepository } from '../registry/login-sessions.repository';
+import { RefreshTokensRepository } from '../registry/refresh-tokens.repository';
+import {
+  GrantRevocationsService,
+  type RevocationCause,
+  type StagedGrantRevocations,
+} from '../revocations/grant-revocations.service';
+import { RevocationsRepository } from '../revocations/revocations.repository';
+import { RevocationsService } from '../revocations/revocations.service';
+import { epochSeconds } from '../revocations/system-revocations';
+
+type AccountEvent = EventOnTopic<typeof TOPICS.accounts.name>;
+
+const CONSUMER = 'account-revocations';
+
+/**
+ * A user whose tokens must all stop: the secondary user of `identity.linked` (merged into the primary)
+ * and a deleted user. Each gets a subject not-before at the event's own time (so a redelivery is the
+ * same revocation, a no-op) — what JWT validators apply — and their login sessions and grants are
+ * revoked, which deletes their opaque and refresh tokens from Redis at once. All in one transaction with
+ * the event marked processed.
+ */
+@Injectable()
+export class AccountRevocationsService {
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly repository: RevocationsRepository,
+    private readonly revocations: RevocationsService,
+    private readonly grantRevocations: GrantRevocationsService,
+    private readonly grants: GrantsRepository,
+    private readonly refreshTokens: RefreshTokensRepository,
+    private readonly sessions: LoginSessionsRepository,
+  ) {}
+
+  async apply(event: AccountEvent): Promise<void> {
+    const revoked = userToRevoke(event);
+    if (!revoked) return;
+    const context = { correlationId: event.correlation_id, causationId: event.id };
+    const staged = await this.outbox.transaction(async (manager) => {
+      if (!(await this.repository.markApplied(manager, CONSUMER, event.id))) {
+        return { result: [] as StagedGrantRevocations[], events: [] };
+      }
+      const cause: RevocationCause = { reason: revoked.reason, revokedBy: { kind: 'system' } };
+      const events: OutboxEvent[] = [];
+      const notBefore = await this.revocations.stage(
+        manager,
+        {
+          target: { kind: 'subject', sub: revoked.userId, not_before: epochSeconds(event.occurred_at) },
+          // Forever: tokens of any lifetime issued before it must never come back.
+          expires_at: null,
+          reason: revoked.reason,
+          revoked_by: { kind: 'system' },
+          revoked_at: event.occurred_at,
+        },
+        context,
+      );
+      events.push(...notBefore.events);
+      const now = Math.floor(Date.now() / 1000);
+      const cascades: StagedGrantRevocations[] = [];
+      for (const sessionId of await this.sessions.liveIdsOfUser(revoked.userId, now, manager)) {
+        const session = await this.grantRevocations.stageSession(manager, sessionId, cause, context);
+        if (session) cascades.push(session);
+      }
+      const grantIds = [
+        ...(await this.grants.activeOfUser(revoked.userId, manager)),
+        ...(await this.refreshTokens.grantsOfUser(revoked.userId, now, manager)),
+      ];
+      cascades.push(await this.grantRevocations.stageGrants(manager, grantIds, cause, context));
+      for (const cascade of cascades) events.push(...cascade.events);
+      return { result: cascades, events };
+    });
+    for (const cascade of staged) await this.grantRevocations.afterCommit(cascade);
+  }
+}
+
+function userToRevoke(event: AccountEvent): { userId: string; reason: RevocationPayload['reason'] } | null {
+  switch (event.type) {
+    case 'identity.linked':
+      return { userId: event.payload.secondary_user_id, reason: 'identity_linked' };
+    case 'user.deleted':
+      return { userId: event.payload.user_id, reason: 'user_deleted' };
+    case 'user.created':
+    case 'user.updated':
+    case 'identity.unlinked':
+      return null;
+  }
+}

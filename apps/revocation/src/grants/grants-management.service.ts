@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import type { EventContext } from '@app/contracts';
+import { pageOf, pageWindow } from '@app/management';
+import { adminCause } from '../management/management-params';
+import { GrantsRepository, type GrantRecord } from '../registry/grants.repository';
+import { GrantRevocationsService } from '../revocations/grant-revocations.service';
+import type { ListGrantsQuery } from './grant.schemas';
+
+/** Auth0's grant object: `{id, clientID, user_id, audience, scope: [...]}`. */
+function grantView(grant: GrantRecord) {
+  return {
+    id: grant.id,
+    clientID: grant.clientId,
+    user_id: grant.userId,
+    audience: grant.audiences[0] ?? '',
+    scope: grant.scope.split(' ').filter((scope) => scope.length > 0),
+  };
+}
+
+/** The Management API over users' grants; deleting one revokes it with its tokens. */
+@Injectable()
+export class GrantsManagementService {
+  constructor(
+    private readonly grants: GrantsRepository,
+    private readonly grantRevocations: GrantRevocationsService,
+  ) {}
+
+  async list(query: ListGrantsQuery) {
+    const { items, total } = await this.grants.list(
+      { userId: query.user_id, clientId: query.client_id, audience: query.audience },
+      pageWindow(query),
+    );
+    return pageOf('grants', items.map(grantView), total, query);
+  }
+
+  /** Deleting a grant nobody knows is not an error (Auth0 documents only 204). */
+  async delete(id: string, adminSub: string, context: EventContext): Promise<void> {
+    const grant = await this.grants.find(id);
+    if (!grant) return;
+    await this.grantRevocations.revokeGrants([grant.id], adminCause(adminSub), context);
+  }
+
+  async deleteOfUser(userId: string, adminSub: string, context: EventContext): Promise<void> {
+    await this.grantRevocations.revokeEveryGrantOfUser(userId, adminCause(adminSub), context);
+  }
+}

@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import type { EventContext } from '@app/contracts';
+import { notFound, pageOf, pageWindow } from '@app/management';
+import { adminCause, checkpointPage, type CheckpointQuery } from '../management/management-params';
+import { RefreshTokensRepository } from '../registry/refresh-tokens.repository';
+import { GrantRevocationsService } from '../revocations/grant-revocations.service';
+import type { ListDeviceCredentialsQuery } from './refresh-token.schemas';
+import { deviceCredentialView, refreshTokenView, selectFields } from './refresh-token.views';
+
+const now = () => Math.floor(Date.now() / 1000);
+
+/**
+ * The Management API over refresh tokens: `/device-credentials`, `/refresh-tokens/{id}` and
+ * `/users/{id}/refresh-tokens`. Deleting a refresh token revokes its grant — the family it belongs to
+ * and the access tokens issued from it — as Auth0's deletion ends the grant's refresh tokens.
+ */
+@Injectable()
+export class RefreshTokensManagementService {
+  constructor(
+    private readonly refreshTokens: RefreshTokensRepository,
+    private readonly grantRevocations: GrantRevocationsService,
+  ) {}
+
+  async listDeviceCredentials(query: ListDeviceCredentialsQuery) {
+    if (query.type === 'public_key') return pageOf('device_credentials', [], 0, query);
+    const { items, total } = await this.refreshTokens.list(
+      {
+        userId: query.user_id,
+        clientId: query.client_id,
+        rotating: query.type === undefined ? undefined : query.type === 'rotating_refresh_token',
+      },
+      now(),
+      pageWindow(query),
+    );
+    const views = items.map((item) =>
+      selectFields(deviceCredentialView(item), query.fields, query.include_fields),
+    );
+    return pageOf('device_credentials', views, total, query);
+  }
+
+  async deleteDeviceCredential(id: string, adminSub: string, context: EventContext): Promise<void> {
+    const token = await this.refreshTokens.find(id, now());
+    if (!token) throw notFound('The device credential does not exist', 'inexistent_device_credential');
+    await this.grantRevocations.revokeGrants([token.grantId], adminCause(adminSub), context);
+  }
+
+  async get(id: string) {
+    const token = await this.refreshTokens.find(id, now());
+    if (!token) throw notFound('The refresh token does not exist', 'refresh_token_not_found');
+    return refreshTokenView(token);
+  }
+
+  async delete(id: string, adminSub: string, context: EventContext): Promise<void> {
+    const token = await this.refreshTokens.find(id, now());
+    if (!token) throw notFound('The refresh token does not exist', 'refresh_token_not_found');
+    await this.grantRevocations.revokeGrants([token.grantId], adminCause(adminSub), context);
+  }
+
+  async listOfUser(userId: string, query: CheckpointQuery) {
+    const { items, more } = await this.refreshTokens.pageOfUser(userId, now(), query.from ?? '', query.take);
+    return checkpointPage('tokens', items.map(refreshTokenView), more, (token) => token.id);
+  }
+
+  async deleteOfUser(userId: string, adminSub: string, context: EventContext): Promise<void> {
+    await this.grantRevocations.revokeEveryGrantOfUser(userId, adminCause(adminSub), context);
+  }
+}

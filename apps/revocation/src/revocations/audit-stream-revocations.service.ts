@@ -1,0 +1,144 @@
+import { Injectable } from '@nestjs/common';
+import { revocationKey, TOPICS, type EventOnTopic, type RevocationPayload } from '@app/contracts';
+import { Outbox } from '@app/outbox';
+import { GrantRevocationsService } from './grant-revocations.service';
+import { OpaqueTokenStore } from './opaque-token-store';
+import { RevocationsRepository } from './revocations.repository';
+import { RevocationsService } from './revocations.service';
+
+type AuditEvent = EventOnTopic<typeof TOPICS.tokensIssued.name>;
+type ReuseDetected = Extract<
+  AuditEvent,
+  { type: 'refresh_token.reuse_detected' | 'authorization_code.reused' }
+>;
+type TokenIssued = Extract<
+  AuditEvent,
+  { type: 'access_token.issued' | 'refresh_token.issued' | 'refresh_token.rotated' }
+>;
+
+const REUSE_CONSUMER = 'grant-reuse';
+
+/**
+ * Revocations the audit stream calls for: a reused refresh token revokes its grant, and a token that
+ * issuance reports after its grant (or login session) was revoked is revoked too — the stream can lag
+ * a revocation, and a JWT carries no grant id a validator could check.
+ */
+@Injectable()
+export class AuditStreamRevocations {
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly repository: RevocationsRepository,
+    private readonly revocations: RevocationsService,
+    private readonly grantRevocations: GrantRevocationsService,
+    private readonly opaqueTokens: OpaqueTokenStore,
+  ) {}
+
+  async apply(events: readonly AuditEvent[]): Promise<void> {
+    // A client-credentials token is a grant of its own that nothing revokes by grant: no lookup for it.
+    await this.revokeLateTokens(
+      events.filter(isTokenIssued).filter((event) => event.payload.grant_type !== 'client_credentials'),
+    );
+    for (const event of events) {
+      if (event.type === 'refresh_token.reuse_detected' || event.type === 'authorization_code.reused') {
+        await this.revokeReusedGrant(event);
+      }
+    }
+  }
+
+  /**
+   * `refresh_token.reuse_detected` and `authorization_code.reused`: issuance already deleted the
+   * grant's opaque tokens from Redis; the grant revocation makes it durable, revokes the grant's JWTs
+   * and tells every subscriber. Marked processed in the same transaction, so a redelivery changes and
+   * emits nothing.
+   */
+  private async revokeReusedGrant(event: ReuseDetected): Promise<void> {
+    // Before the commit (which releases the event): no subscriber hears of it while a token still works.
+    await this.opaqueTokens.deleteGrants([event.payload.grant_id]);
+    const staged = await this.outbox.transaction(async (manager) => {
+      if (!(await this.repository.markApplied(manager, REUSE_CONSUMER, event.id))) {
+        return { result: null, events: [] };
+      }
+      const result = await this.grantRevocations.stageGrants(
+        manager,
+        [event.payload.grant_id],
+        {
+          reason:
+            event.type === 'refresh_token.reuse_detected'
+              ? 'refresh_token_reuse'
+              : 'authorization_code_reuse',
+          revokedBy: { kind: 'system' },
+        },
+        { correlationId: event.correlation_id, causationId: event.id },
+      );
+      return { result, events: result.events };
+    });
+    if (staged) await this.grantRevocations.afterCommit(staged);
+  }
+
+  private async revokeLateTokens(tokens: readonly TokenIssued[]): Promise<void> {
+    if (tokens.length === 0) return;
+    const grantKey = (token: TokenIssued) =>
+      revocationKey({ kind: 'grant', grant_id: token.payload.grant_id });
+    const sessionKey = (sessionId: string) => revocationKey({ kind: 'session', session_id: sessionId });
+    const [inForce, userWide] = await Promise.all([
+      this.repository.inForce(
+        tokens.flatMap((token) => [
+          grantKey(token),
+          ...(token.payload.session_id ? [sessionKey(token.payload.session_id)] : []),
+        ]),
+      ),
+      this.grantRevocations.userGrantRevocationsOf(tokens.map((token) => token.payload.sub)),
+    ]);
+    if (inForce.size === 0 && userWide.size === 0) return;
+    for (const token of tokens) {
+      const context = { correlationId: token.correlation_id, causationId: token.id };
+      const grantRevocation = inForce.get(grantKey(token));
+      const sessionRevocation = token.payload.session_id
+        ? inForce.get(sessionKey(token.payload.session_id))
+        : undefined;
+      const userRevocation = userWide.get(token.payload.sub);
+      if (grantRevocation) {
+        await this.opaqueTokens.deleteGrants([token.payload.grant_id]);
+        if (token.type === 'access_token.issued' && token.payload.format === 'jwt') {
+          await this.revocations.record(
+            lateJwtRevocation(token.payload.jti, token.payload.expires_at, grantRevocation),
+            context,
+          );
+        }
+      } else if (sessionRevocation) {
+        // A grant of a deleted session that the registry did not know when the session was deleted.
+        await this.grantRevocations.revokeGrants(
+          [token.payload.grant_id],
+          { reason: sessionRevocation.reason, revokedBy: sessionRevocation.revoked_by },
+          context,
+        );
+      } else if (userRevocation && token.payload.issued_at <= userRevocation.revokedThrough) {
+        // A grant issued before a user-wide deletion that the registry did not know then.
+        await this.grantRevocations.revokeGrants(
+          [token.payload.grant_id],
+          { reason: userRevocation.reason, revokedBy: userRevocation.revokedBy },
+          context,
+        );
+      }
+    }
+  }
+}
+
+/** The jti revocation of a JWT issued from a grant already revoked: same reason and author. */
+function lateJwtRevocation(jti: string, expiresAt: number, grant: RevocationPayload): RevocationPayload {
+  return {
+    target: { kind: 'jti', jti },
+    expires_at: expiresAt,
+    reason: grant.reason,
+    revoked_by: grant.revoked_by,
+    revoked_at: new Date().toISOString(),
+  };
+}
+
+function isTokenIssued(event: AuditEvent): event is TokenIssued {
+  return (
+    event.type === 'access_token.issued' ||
+    event.type === 'refresh_token.issued' ||
+    event.type === 'refresh_token.rotated'
+  );
+}

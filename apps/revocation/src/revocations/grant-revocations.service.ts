@@ -1,0 +1,228 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { EventContext, RevocationPayload } from '@app/contracts';
+import { Outbox, type OutboxEvent } from '@app/outbox';
+import { GrantsRepository } from '../registry/grants.repository';
+import { IssuedTokensRepository, type LiveJwt } from '../registry/issued-tokens.repository';
+import { LoginSessionsRepository } from '../registry/login-sessions.repository';
+import { RefreshTokensRepository } from '../registry/refresh-tokens.repository';
+import { UserGrantRevocationsRepository } from '../registry/user-grant-revocations.repository';
+import { OpaqueTokenStore } from './opaque-token-store';
+import { RevocationsService } from './revocations.service';
+import { RevokedJtiMarker } from './revoked-jti-marker';
+
+/** Why and by whom, as every revocation event says it. */
+export interface RevocationCause {
+  readonly reason: RevocationPayload['reason'];
+  readonly revokedBy: RevocationPayload['revoked_by'];
+}
+
+/** Grant revocations staged in a caller's transaction, and what to do in Redis once it commits. */
+export interface StagedGrantRevocations {
+  readonly grantIds: readonly string[];
+  readonly jwts: readonly LiveJwt[];
+  readonly events: OutboxEvent[];
+}
+
+/** The transaction a revocation is stored in (only repositories name TypeORM's types). */
+type Transaction = Parameters<RefreshTokensRepository['markGrantsRevoked']>[0];
+
+/**
+ * Revokes grants (a refresh-token family and every access token issued from it, DESIGN §3) and login
+ * sessions (their grants with them). The durable part — a `grant` revocation per grant and a `jti`
+ * revocation per live JWT access token of it, since validators cannot map a JWT to its grant — commits
+ * with its events in one transaction; the opaque tokens are deleted from Redis before that commit (so a
+ * refresh fails from then on) and once more after it (for a rotation that raced the first deletion).
+ */
+@Injectable()
+export class GrantRevocationsService {
+  private readonly logger = new Logger(GrantRevocationsService.name);
+
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly revocations: RevocationsService,
+    private readonly issuedTokens: IssuedTokensRepository,
+    private readonly refreshTokens: RefreshTokensRepository,
+    private readonly grants: GrantsRepository,
+    private readonly sessions: LoginSessionsRepository,
+    private readonly opaqueTokens: OpaqueTokenStore,
+    private readonly marker: RevokedJtiMarker,
+    private readonly userGrantRevocations: UserGrantRevocationsRepository,
+  ) {}
+
+  /** Revokes whole grants; resolves once committed and their opaque tokens are gone. */
+  async revokeGrants(
+    grantIds: readonly string[],
+    cause: RevocationCause,
+    context: EventContext,
+  ): Promise<void> {
+    if (grantIds.length === 0) return;
+    await this.opaqueTokens.deleteGrants(grantIds);
+    const staged = await this.outbox.transaction(async (manager) => {
+      const result = await this.stageGrants(manager, grantIds, cause, context);
+      return { result, events: result.events };
+    });
+    await this.afterCommit(staged);
+  }
+
+  /**
+   * Revokes every grant of the user issued up to now: those the registry knows at once, and — since
+   * the audit stream can lag — any it learns of later, on arrival (`lateUserGrantRevocation`).
+   */
+  async revokeEveryGrantOfUser(userId: string, cause: RevocationCause, context: EventContext): Promise<void> {
+    const now = Math.floor(Date.now() / 1000);
+    await this.userGrantRevocations.record(userId, {
+      revokedThrough: now,
+      reason: cause.reason,
+      revokedBy: cause.revokedBy,
+    });
+    const grantIds = [
+      ...(await this.grants.activeOfUser(userId)),
+      ...(await this.refreshTokens.grantsOfUser(userId, now)),
+    ];
+    await this.revokeGrants(grantIds, cause, context);
+  }
+
+  /** The user-wide grant revocations recorded for these users. */
+  userGrantRevocationsOf(userIds: readonly string[]) {
+    return this.userGrantRevocations.ofUsers(userIds);
+  }
+
+  /**
+   * Revokes a login session and its grants. Returns false when the session is unknown (already
+   * revoked, expired, or never seen), and revokes nothing then.
+   */
+  async revokeSession(sessionId: string, cause: RevocationCause, context: EventContext): Promise<boolean> {
+    const staged = await this.outbox.transaction(async (manager) => {
+      const result = await this.stageSession(manager, sessionId, cause, context);
+      return { result, events: result?.events ?? [] };
+    });
+    if (staged) await this.afterCommit(staged);
+    return staged !== null;
+  }
+
+  /**
+   * Revokes one refresh token only (its client's "revocation deletes grant" is off): the caller has
+   * deleted its Redis record; this records the revocation durably, with its event.
+   */
+  async revokeRefreshToken(
+    refreshTokenId: string,
+    expiresAt: number,
+    cause: RevocationCause,
+    context: EventContext,
+  ): Promise<void> {
+    await this.outbox.transaction(async (manager) => {
+      const revokedAt = new Date();
+      const { events } = await this.revocations.stage(
+        manager,
+        {
+          target: { kind: 'refresh_token', refresh_token_id: refreshTokenId },
+          expires_at: expiresAt,
+          reason: cause.reason,
+          revoked_by: cause.revokedBy,
+          revoked_at: revokedAt.toISOString(),
+        },
+        context,
+      );
+      await this.refreshTokens.markRevoked(manager, refreshTokenId, revokedAt);
+      return { result: undefined, events };
+    });
+  }
+
+  /** `revokeGrants` inside the caller's transaction: the caller appends `events` and calls `afterCommit`. */
+  async stageGrants(
+    manager: Transaction,
+    grantIds: readonly string[],
+    cause: RevocationCause,
+    context: EventContext,
+  ): Promise<StagedGrantRevocations> {
+    const ordered = [...new Set(grantIds)].sort();
+    const now = Math.floor(Date.now() / 1000);
+    const revokedAt = new Date();
+    const jwts = await this.issuedTokens.liveJwtsOfGrants(manager, ordered, now);
+    const revocation = (target: RevocationPayload['target'], expiresAt: number | null) => ({
+      payload: {
+        target,
+        expires_at: expiresAt,
+        reason: cause.reason,
+        revoked_by: cause.revokedBy,
+        revoked_at: revokedAt.toISOString(),
+      },
+      context,
+    });
+    const items = [];
+    for (const grantId of ordered) {
+      items.push(
+        revocation({ kind: 'grant', grant_id: grantId }, await this.grantExpiry(manager, grantId, jwts)),
+      );
+    }
+    for (const jwt of jwts) items.push(revocation({ kind: 'jti', jti: jwt.jti }, jwt.expiresAt));
+    const events = (await this.revocations.stageAll(manager, items)).flatMap((staged) => staged.events);
+    await this.refreshTokens.markGrantsRevoked(manager, ordered, revokedAt);
+    await this.grants.markRevoked(manager, ordered, revokedAt);
+    return { grantIds: ordered, jwts, events };
+  }
+
+  /** `revokeSession` inside the caller's transaction; null when the session is unknown. */
+  async stageSession(
+    manager: Transaction,
+    sessionId: string,
+    cause: RevocationCause,
+    context: EventContext,
+  ): Promise<StagedGrantRevocations | null> {
+    const expiresAt = await this.sessions.expiry(manager, sessionId);
+    if (expiresAt === null) return null;
+    const revokedAt = new Date();
+    const sessionEvents = (
+      await this.revocations.stage(
+        manager,
+        {
+          target: { kind: 'session', session_id: sessionId },
+          expires_at: expiresAt,
+          reason: cause.reason,
+          revoked_by: cause.revokedBy,
+          revoked_at: revokedAt.toISOString(),
+        },
+        context,
+      )
+    ).events;
+    await this.sessions.markRevoked(manager, sessionId, revokedAt);
+    const grantIds = [
+      ...(await this.grants.ofSession(manager, sessionId)),
+      ...(await this.refreshTokens.grantsOfSession(manager, sessionId)),
+      ...(await this.issuedTokens.grantsOfSession(manager, sessionId)),
+    ];
+    const staged = await this.stageGrants(manager, grantIds, cause, context);
+    return { ...staged, events: [...sessionEvents, ...staged.events] };
+  }
+
+  /**
+   * After the commit: the fast-lookup markers of the revoked JWTs (a cache of PostgreSQL: a failure is
+   * logged, the rebuilder restores them) and the opaque tokens issued while the transaction ran.
+   */
+  async afterCommit(staged: StagedGrantRevocations): Promise<void> {
+    if (staged.jwts.length > 0) {
+      try {
+        await this.marker.markMany(staged.jwts, Math.floor(Date.now() / 1000));
+      } catch (error) {
+        this.logger.warn(`could not mark revoked jtis in Redis: ${describe(error)}`);
+      }
+    }
+    await this.opaqueTokens.deleteGrants(staged.grantIds);
+  }
+
+  /**
+   * Until when a grant revocation matters: the family's absolute expiry, else the latest of its JWTs;
+   * forever (null) when a refresh token never expires or nothing of the grant is known yet.
+   */
+  private async grantExpiry(manager: Transaction, grantId: string, jwts: readonly LiveJwt[]) {
+    const family = await this.refreshTokens.familyExpiry(manager, grantId);
+    if (family === null) return null;
+    const expiries = jwts.filter((jwt) => jwt.grantId === grantId).map((jwt) => jwt.expiresAt);
+    if (family !== undefined) expiries.push(family);
+    return expiries.length > 0 ? Math.max(...expiries) : null;
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

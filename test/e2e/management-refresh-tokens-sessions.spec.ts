@@ -1,0 +1,317 @@
+import type * as Auth0Legacy from 'auth0-legacy';
+import { Client } from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { TOPICS } from '@app/contracts';
+import {
+  eventually,
+  EventCollector,
+  requestJson,
+  type CollectedMessage,
+  type HttpMethod,
+} from '@app/testing';
+import { IssuanceContract } from './support/issuance-contract';
+import { managementToken } from './support/management-api';
+
+/** `auth0/legacy` re-exports `auth0-legacy` (node-auth0 4), whose types we borrow (see management-auth0-sdk.spec.ts). */
+const legacyEntry = 'auth0/legacy';
+
+/**
+ * The revocation service's Management API — device credentials, refresh tokens, grants and sessions —
+ * over grants that `IssuanceContract` starts through the real audit stream and Redis store. Deleting
+ * any of them revokes grants: their opaque tokens leave Redis before the answer, and the revocations
+ * reach the public revocation topic.
+ */
+describe('Management API: device credentials, refresh tokens, grants and sessions', () => {
+  const stack = inject('stack');
+  const db = new Client({ connectionString: stack.databaseUrl });
+  let issuance: IssuanceContract;
+  let revocations: EventCollector;
+  let adminToken: string;
+
+  beforeAll(async () => {
+    await db.connect();
+    issuance = await IssuanceContract.connect(stack.brokers);
+    revocations = await EventCollector.start(stack.brokers, TOPICS.tokensRevoked.name);
+    adminToken = await managementToken(stack);
+  });
+
+  afterAll(async () => {
+    await Promise.all([revocations?.stop(), issuance?.close(), db.end()]);
+  });
+
+  const api = (method: HttpMethod, path: string, token: string | null = adminToken) =>
+    requestJson(`${stack.urls.revocation}/api/v2${path}`, method, token);
+  const onKey = (key: string) => (message: CollectedMessage) => message.key === key;
+  const value = (message: CollectedMessage) => message.value as Record<string, any>;
+  const user = (id: string) => encodeURIComponent(id);
+
+  /** A user's grant, once the registry has projected its refresh token and session. */
+  async function grantOf(options: { userId?: string; rotating?: boolean; device?: string } = {}) {
+    const grant = await issuance.startGrant({ clientId: stack.client.clientId, ...options });
+    const projected = async () =>
+      (await db.query('SELECT 1 FROM revocation.refresh_tokens WHERE id = $1', [grant.refreshTokenId]))
+        .rowCount === 1 &&
+      (await db.query('SELECT 1 FROM revocation.login_sessions WHERE id = $1', [grant.sessionId]))
+        .rowCount === 1;
+    expect(await eventually(projected, 15_000, 50)).toBe(true);
+    return grant;
+  }
+
+  it("lists a user's refresh tokens, device credentials, grants and sessions in Auth0's shapes", async () => {
+    const first = await grantOf({ device: 'Pixel 9', rotating: true });
+    const second = await grantOf({ userId: first.userId, rotating: false });
+
+    const credentials = await api('GET', `/device-credentials?user_id=${user(first.userId)}`);
+    expect(credentials.status).toBe(200);
+    expect(credentials.json).toHaveLength(2);
+    expect(credentials.json).toContainEqual({
+      id: first.refreshTokenId,
+      device_name: 'Pixel 9',
+      type: 'rotating_refresh_token',
+      user_id: first.userId,
+      client_id: stack.client.clientId,
+    });
+    const rotatingOnly = await api(
+      'GET',
+      `/device-credentials?user_id=${user(first.userId)}&type=refresh_token&include_totals=true&fields=id,type`,
+    );
+    expect(rotatingOnly.json).toEqual({
+      start: 0,
+      limit: 50,
+      length: 1,
+      total: 1,
+      device_credentials: [{ id: second.refreshTokenId, type: 'refresh_token' }],
+    });
+    expect(
+      (await api('GET', `/device-credentials?user_id=${user(first.userId)}&type=public_key`)).json,
+    ).toEqual([]);
+
+    const page1 = await api('GET', `/users/${user(first.userId)}/refresh-tokens?take=1`);
+    expect(page1.status).toBe(200);
+    expect(page1.json.tokens).toHaveLength(1);
+    expect(page1.json.next).toBe(page1.json.tokens[0].id);
+    const page2 = await api(
+      'GET',
+      `/users/${user(first.userId)}/refresh-tokens?take=1&from=${page1.json.next}`,
+    );
+    expect(page2.json.next).toBeUndefined();
+    const listed = [...page1.json.tokens, ...page2.json.tokens];
+    expect(listed.map((token: { id: string }) => token.id).sort()).toEqual(
+      [first.refreshTokenId, second.refreshTokenId].sort(),
+    );
+
+    const token = await api('GET', `/refresh-tokens/${first.refreshTokenId}`);
+    expect(token.status).toBe(200);
+    expect(token.json).toEqual({
+      id: first.refreshTokenId,
+      user_id: first.userId,
+      created_at: new Date(first.issuedAt * 1000).toISOString(),
+      idle_expires_at: new Date((first.issuedAt + 3600) * 1000).toISOString(),
+      expires_at: new Date((first.issuedAt + 86_400) * 1000).toISOString(),
+      device: {},
+      client_id: stack.client.clientId,
+      session_id: first.sessionId,
+      rotating: true,
+      resource_servers: [
+        { audience: 'https://api.example.test/', scopes: 'openid offline_access read:things' },
+      ],
+      refresh_token_metadata: {},
+    });
+
+    const grants = await api('GET', `/grants?user_id=${user(first.userId)}`);
+    expect(grants.status).toBe(200);
+    expect(grants.json).toContainEqual({
+      id: first.grantId,
+      clientID: stack.client.clientId,
+      user_id: first.userId,
+      audience: 'https://api.example.test/',
+      scope: ['openid', 'offline_access', 'read:things'],
+    });
+
+    const sessions = await api('GET', `/users/${user(first.userId)}/sessions`);
+    expect(sessions.status).toBe(200);
+    expect((sessions.json.sessions as { id: string }[]).map((s) => s.id).sort()).toEqual(
+      [first.sessionId, second.sessionId].sort(),
+    );
+    const session = await api('GET', `/sessions/${first.sessionId}`);
+    expect(session.json).toMatchObject({
+      id: first.sessionId,
+      user_id: first.userId,
+      authenticated_at: new Date(first.issuedAt * 1000).toISOString(),
+      expires_at: new Date((first.issuedAt + 3600) * 1000).toISOString(),
+      device: { initial_user_agent: 'vitest', initial_ip: '127.0.0.1' },
+      clients: [{ client_id: stack.client.clientId }],
+    });
+  });
+
+  it('deleting a session revokes it and its grants, before answering 202', async () => {
+    const grant = await grantOf();
+    const deleted = await api('DELETE', `/sessions/${grant.sessionId}`);
+    expect(deleted.status).toBe(202);
+    expect(await issuance.isStored(grant.refreshToken.hash)).toBe(false);
+    expect(await issuance.isStored(grant.opaqueAccessToken.hash)).toBe(false);
+    expect(value(await revocations.waitFor(onKey(`session:${grant.sessionId}`)))).toMatchObject({
+      type: 'session.revoked',
+      payload: {
+        target: { kind: 'session', session_id: grant.sessionId },
+        reason: 'session_deleted',
+        revoked_by: { kind: 'admin', sub: `${stack.bootstrap.clientId}@clients` },
+      },
+    });
+    expect(value(await revocations.waitFor(onKey(`grant:${grant.grantId}`)))).toMatchObject({
+      type: 'grant.revoked',
+      payload: { reason: 'session_deleted' },
+    });
+    await revocations.waitFor(onKey(`jti:${grant.jwtJti}`));
+    expect((await api('GET', `/sessions/${grant.sessionId}`)).status).toBe(404);
+    expect((await api('DELETE', `/sessions/${grant.sessionId}`)).status).toBe(404);
+    expect((await api('GET', `/refresh-tokens/${grant.refreshTokenId}`)).status).toBe(404);
+  });
+
+  it.each([
+    ['DELETE /device-credentials/{id}', 204, (g: Grant) => `/device-credentials/${g.refreshTokenId}`],
+    ['DELETE /refresh-tokens/{id}', 202, (g: Grant) => `/refresh-tokens/${g.refreshTokenId}`],
+    ['DELETE /users/{id}/refresh-tokens', 202, (g: Grant) => `/users/${user(g.userId)}/refresh-tokens`],
+    ['DELETE /grants/{id}', 204, (g: Grant) => `/grants/${g.grantId}`],
+    ['DELETE /grants?user_id=', 204, (g: Grant) => `/grants?user_id=${user(g.userId)}`],
+    ['DELETE /users/{id}/sessions', 202, (g: Grant) => `/users/${user(g.userId)}/sessions`],
+  ])('%s revokes the grant (%i)', async (_name, status, path) => {
+    const grant = await grantOf();
+    const response = await api('DELETE', path(grant));
+    expect(response.status).toBe(status);
+    expect(await issuance.isStored(grant.refreshToken.hash)).toBe(false);
+    expect(value(await revocations.waitFor(onKey(`grant:${grant.grantId}`)))).toMatchObject({
+      type: 'grant.revoked',
+      payload: { revoked_by: { kind: 'admin', sub: `${stack.bootstrap.clientId}@clients` } },
+    });
+    expect((await api('GET', `/device-credentials?user_id=${user(grant.userId)}`)).json).toEqual([]);
+    expect((await api('GET', `/grants?user_id=${user(grant.userId)}`)).json).toEqual([]);
+  });
+
+  it("a user-wide deletion also revokes the user's grants the registry hears of only afterwards", async () => {
+    const userId = `auth0|late-${Date.now()}`;
+    const deleted = await api('DELETE', `/users/${user(userId)}/refresh-tokens`);
+    expect(deleted.status).toBe(202);
+    const deletedBy = Math.floor(Date.now() / 1000);
+    // Issued before the deletion, reported after it (the audit stream lags): revoked on arrival.
+    const late = await issuance.startGrant({
+      clientId: stack.client.clientId,
+      userId,
+      issuedAt: Math.floor(Date.now() / 1000) - 5,
+    });
+    expect(value(await revocations.waitFor(onKey(`grant:${late.grantId}`)))).toMatchObject({
+      type: 'grant.revoked',
+      payload: { reason: 'admin', revoked_by: { kind: 'admin', sub: `${stack.bootstrap.clientId}@clients` } },
+    });
+    expect(await eventually(async () => !(await issuance.isStored(late.refreshToken.hash)), 5_000)).toBe(
+      true,
+    );
+    // Issued after the deletion (a later second: the deletion covers its own second): untouched.
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.max(0, (deletedBy + 1) * 1000 - Date.now() + 20)),
+    );
+    const later = await grantOf({ userId });
+    expect(later.issuedAt).toBeGreaterThan(deletedBy);
+    expect((await api('GET', `/device-credentials?user_id=${user(userId)}`)).json).toEqual([
+      expect.objectContaining({ id: later.refreshTokenId }),
+    ]);
+    expect(await issuance.isStored(later.refreshToken.hash)).toBe(true);
+  });
+
+  it('answers bad input with the Management API errors, never a 500', async () => {
+    expect((await api('GET', '/device-credentials', null)).status).toBe(401);
+    const narrow = await managementToken(stack, stack.bootstrap, 'read:grants');
+    const forbidden = await api('GET', '/device-credentials', narrow);
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.json).toMatchObject({
+      errorCode: 'insufficient_scope',
+      message: 'Insufficient scope; expected any of: read:device_credentials.',
+    });
+    expect((await api('DELETE', '/grants/x', narrow)).status).toBe(403);
+
+    const badQueries = [
+      '/device-credentials?type=bogus',
+      '/device-credentials?per_page=1000',
+      '/device-credentials?page=-1',
+      '/device-credentials?user_id=a&user_id=b',
+      '/device-credentials?unknown=1',
+      '/grants?include_totals=yes',
+      '/users/auth0%7C1/refresh-tokens?take=0',
+      '/users/auth0%7C1/sessions?take=abc',
+    ];
+    for (const path of badQueries) {
+      const response = await api('GET', path);
+      expect(response.status, path).toBe(400);
+      expect(response.json, path).toMatchObject({ statusCode: 400, errorCode: 'invalid_query_string' });
+    }
+    const noUser = await api('DELETE', '/grants');
+    expect(noUser.status).toBe(400);
+    expect(noUser.json).toMatchObject({ errorCode: 'invalid_query_string' });
+
+    const tooLong = await api('GET', `/refresh-tokens/${'x'.repeat(600)}`);
+    // fastify refuses a path parameter over 100 characters before routing: 414, not a 500.
+    expect(tooLong.status).toBe(414);
+    expect(tooLong.json).toMatchObject({ statusCode: 414 });
+    const control = await api('GET', '/refresh-tokens/a%01b');
+    expect(control.status).toBe(400);
+    expect(control.json).toMatchObject({ errorCode: 'invalid_uri' });
+    for (const path of ['/refresh-tokens/rt_unknown', '/sessions/sess_unknown']) {
+      const missing = await api('GET', path);
+      expect(missing.status, path).toBe(404);
+      expect(missing.json).toMatchObject({ statusCode: 404, error: 'Not Found' });
+    }
+    expect((await api('DELETE', '/device-credentials/rt_unknown')).status).toBe(404);
+    expect((await api('DELETE', '/refresh-tokens/rt_unknown')).status).toBe(404);
+    // Auth0 documents only 204 for grant deletion: an unknown grant is already "deleted".
+    expect((await api('DELETE', '/grants/gr_unknown')).status).toBe(204);
+    expect((await api('GET', '/users/auth0%7Cnobody/refresh-tokens')).json).toEqual({ tokens: [] });
+  });
+
+  it("Auth0's ManagementClient (auth0/legacy) drives the endpoints", async () => {
+    const legacy = (await import(legacyEntry)) as typeof Auth0Legacy;
+    const origin = stack.issuer;
+    const sdk = new legacy.ManagementClient({
+      domain: new URL(origin).host,
+      clientId: stack.bootstrap.clientId,
+      clientSecret: stack.bootstrap.clientSecret,
+      // The SDK hard-codes https://{domain}: tokens from issuance, the rest from revocation (the gateway's routing).
+      fetch: (input: URL | string | Request, init?: RequestInit) => {
+        const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+        const path = url.slice(origin.length);
+        const service = path.startsWith('oauth/') ? stack.urls.issuance : stack.urls.revocation;
+        return fetch(`${service}/${path}`, init);
+      },
+    });
+    const grant = await grantOf({ device: 'SDK phone' });
+    const other = await grantOf({ userId: grant.userId });
+
+    const { data: credentials } = await sdk.deviceCredentials.getAll({ user_id: grant.userId });
+    expect(credentials.map((c) => c.device_name)).toContain('SDK phone');
+    const { data: tokens } = await sdk.users.getRefreshTokens({ user_id: grant.userId });
+    // node-auth0 4 types this body as `{sessions}`; the wire (and Auth0) says `{tokens}`.
+    expect(
+      ((tokens as unknown as { tokens: { id: string }[] }).tokens ?? []).map((t) => t.id).sort(),
+    ).toEqual([grant.refreshTokenId, other.refreshTokenId].sort());
+    expect((await sdk.refreshTokens.get({ id: grant.refreshTokenId })).data.session_id).toBe(grant.sessionId);
+    const { data: sessions } = await sdk.users.getSessions({ user_id: grant.userId });
+    expect(sessions.sessions).toHaveLength(2);
+    expect((await sdk.sessions.get({ id: grant.sessionId })).data.user_id).toBe(grant.userId);
+    const { data: grants } = await sdk.grants.getAll({ user_id: grant.userId });
+    expect(grants.map((g) => g.id).sort()).toEqual([grant.grantId, other.grantId].sort());
+
+    expect((await sdk.deviceCredentials.delete({ id: grant.refreshTokenId })).status).toBe(204);
+    expect(await issuance.isStored(grant.refreshToken.hash)).toBe(false);
+    expect((await sdk.sessions.delete({ id: other.sessionId })).status).toBe(202);
+    expect(await issuance.isStored(other.refreshToken.hash)).toBe(false);
+    expect((await sdk.grants.deleteByUserId({ user_id: grant.userId })).status).toBe(204);
+    expect((await sdk.users.deleteRefreshTokens({ user_id: grant.userId })).status).toBe(202);
+    expect((await sdk.users.deleteSessions({ user_id: grant.userId })).status).toBe(202);
+    expect((await sdk.grants.getAll({ user_id: grant.userId })).data).toEqual([]);
+
+    const failure = await sdk.refreshTokens.get({ id: 'rt_unknown' }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(legacy.ManagementApiError);
+    expect((failure as Auth0Legacy.ManagementApiError).statusCode).toBe(404);
+  });
+});
+
+type Grant = Awaited<ReturnType<IssuanceContract['startGrant']>>;
