@@ -9,14 +9,22 @@ import { OAuthParams, type RawBody } from '@app/oauth';
  */
 export function registerRawBodyParsers(fastify: FastifyInstance): void {
   fastify.removeAllContentTypeParsers();
+  // Read as bytes, then decoded here: with `parseAs: 'string'` fastify compares the *decoded* length
+  // with Content-Length, so one raw non-UTF-8 byte became a framework 400. Invalid sequences decode to
+  // U+FFFD, which no parameter we accept contains: a hostile token is then simply inactive and a
+  // mangled client id fails authentication, each with the endpoint's documented answer.
   fastify.addContentTypeParser(
     'application/x-www-form-urlencoded',
-    { parseAs: 'string' },
-    (_req, text, done) => done(null, { kind: 'form', text: text as string } satisfies RawBody),
+    { parseAs: 'buffer' },
+    (_req, bytes, done) => done(null, { kind: 'form', text: decode(bytes) } satisfies RawBody),
   );
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, text, done) =>
-    done(null, { kind: 'json', text: text as string } satisfies RawBody),
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, bytes, done) =>
+    done(null, { kind: 'json', text: decode(bytes) } satisfies RawBody),
   );
+}
+
+function decode(bytes: string | Buffer): string {
+  return typeof bytes === 'string' ? bytes : bytes.toString('utf8');
 }
 
 export function rawBodyOf(request: FastifyRequest): RawBody {
