@@ -8,7 +8,13 @@ import { InMemoryClientDirectory } from './clients/client-directory';
 import { INTROSPECTION_CONFIG, type IntrospectionConfig } from './config/introspection.config';
 import { IntrospectController } from './introspect/introspect.controller';
 import { IntrospectionService } from './introspect/introspection.service';
-import { VerifiedTokenCache } from './introspect/verified-token-cache';
+import { LiveTokenResolver } from './tokens/live-token-resolver';
+import { VerifiedTokenCache } from './tokens/verified-token-cache';
+import { ProfileDirectory } from './profiles/profile-directory';
+import { TokenInfoController } from './userinfo/tokeninfo.controller';
+import { TokenInfoService } from './userinfo/tokeninfo.service';
+import { UserInfoController } from './userinfo/userinfo.controller';
+import { UserInfoService } from './userinfo/userinfo.service';
 import { OpaqueTokenStoreModule } from './opaque/opaque-token-store.module';
 import { OpaqueTokenRepository } from './opaque/opaque-token.repository';
 
@@ -32,7 +38,7 @@ export class IntrospectionModule {
         }),
         OpaqueTokenStoreModule.forRoot(config.REDIS_URL),
       ],
-      controllers: [IntrospectController],
+      controllers: [IntrospectController, UserInfoController, TokenInfoController],
       providers: [
         { provide: INTROSPECTION_CONFIG, useValue: config },
         InMemoryClientDirectory,
@@ -48,7 +54,11 @@ export class IntrospectionModule {
         },
         IntrospectionCallerAuthenticator,
         OpaqueTokenRepository,
+        LiveTokenResolver,
         IntrospectionService,
+        ProfileDirectory,
+        UserInfoService,
+        TokenInfoService,
       ],
     };
   }

@@ -1,11 +1,5 @@
+import type { LiveToken } from '../tokens/live-token-resolver';
 import type { IntrospectionCaller } from './introspection-caller';
-
-/** What the policy needs to know about a live token. */
-export interface IntrospectedToken {
-  readonly format: 'jwt' | 'opaque';
-  /** The client the token was issued to. */
-  readonly clientId: string;
-}
 
 /**
  * Who may see a live token as active (RFC 7662 §4 leaves it to the server; README "Who may introspect
@@ -20,7 +14,10 @@ export interface IntrospectedToken {
  *   bearer secrets whose metadata nobody else can read, and a refresh token is bound to its client
  *   (RFC 6749 §10.4); a stolen one must not be confirmable by another client.
  */
-export function mayIntrospect(caller: IntrospectionCaller, token: IntrospectedToken): boolean {
+export function mayIntrospect(
+  caller: IntrospectionCaller,
+  token: Pick<LiveToken, 'format' | 'clientId'>,
+): boolean {
   if (caller.kind === 'management') return true;
   if (token.format === 'jwt') return true;
   return token.clientId === caller.clientId;
