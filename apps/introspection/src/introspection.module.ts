@@ -8,6 +8,7 @@ import { InMemoryClientDirectory } from './clients/client-directory';
 import { INTROSPECTION_CONFIG, type IntrospectionConfig } from './config/introspection.config';
 import { IntrospectController } from './introspect/introspect.controller';
 import { IntrospectionService } from './introspect/introspection.service';
+import { SignedIntrospection } from './introspect/signed-introspection';
 import { LiveTokenResolver } from './tokens/live-token-resolver';
 import { VerifiedTokenCache } from './tokens/verified-token-cache';
 import { ProfileDirectory } from './profiles/profile-directory';
@@ -56,6 +57,7 @@ export class IntrospectionModule {
         OpaqueTokenRepository,
         LiveTokenResolver,
         IntrospectionService,
+        SignedIntrospection,
         ProfileDirectory,
         UserInfoService,
         TokenInfoService,

@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import type { PublicJwk, SigningAlg, SigningKeySnapshot } from '@app/contracts';
+import { INTROSPECTION_KEY_KID_PREFIX } from './introspection-response-key';
 import { importVerificationKey } from './jws-signature';
 
 export interface KnownKey {
@@ -27,6 +28,8 @@ export class VerificationKeySet {
   /** Trusts a published public key (from an event or the JWKS). */
   trust(jwk: PublicJwk): void {
     if (this.revoked.has(jwk.kid) || this.keys.has(jwk.kid)) return;
+    // The JWKS also publishes the key of signed introspection answers, which must never pass for a token.
+    if (jwk.kid.startsWith(INTROSPECTION_KEY_KID_PREFIX)) return;
     // A key that does not fit its algorithm (wrong type, curve or size) is never trusted.
     const key = importVerificationKey(jwk);
     if (key) this.keys.set(jwk.kid, { alg: jwk.alg, key });

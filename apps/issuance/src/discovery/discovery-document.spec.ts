@@ -11,6 +11,7 @@ describe('discoveryDocument', () => {
       introspection_endpoint: 'https://127.0.0.1:8443/oauth/introspect',
       revocation_endpoint: 'https://127.0.0.1:8443/oauth/revoke',
       id_token_signing_alg_values_supported: ['RS256', 'ES256'],
+      introspection_signing_alg_values_supported: ['ES256'],
     });
   });
 

@@ -18,6 +18,7 @@ export interface DiscoveryDocument {
   readonly revocation_endpoint_auth_methods_supported: readonly string[];
   readonly subject_types_supported: readonly string[];
   readonly id_token_signing_alg_values_supported: readonly SigningAlg[];
+  readonly introspection_signing_alg_values_supported: readonly SigningAlg[];
 }
 
 /** What ClientAuthenticator accepts from confidential clients (libs/oauth). */
@@ -44,5 +45,8 @@ export function discoveryDocument(issuer: string, signingAlgs: readonly SigningA
     // express-oauth2-jwt-bearer takes this list as its allow-list of ACCESS-token algorithms
     // (reference/auth0-api.md §5.3), so it must name every algorithm we sign tokens with.
     id_token_signing_alg_values_supported: signingAlgs,
+    // RFC 9701 §7: signed introspection answers (Accept: application/token-introspection+jwt) use
+    // the ES256 key in libs/jwt introspection-response-key.ts, published in the JWKS.
+    introspection_signing_alg_values_supported: ['ES256'],
   };
 }
