@@ -250,7 +250,12 @@ describe('introspection: hostile tokens are inactive, never errors', () => {
       rawBytes,
       Buffer.from(`.${body}.${signature}"}`),
     ]);
-    const rawOpaque = Buffer.concat([Buffer.from(`${form}&token=`), rawBytes, randomBytes(40)]);
+    // Random high bytes only: raw control bytes make a malformed form (400), tested in slice-bad-input.
+    const rawOpaque = Buffer.concat([
+      Buffer.from(`${form}&token=`),
+      rawBytes,
+      randomBytes(40).map((byte) => byte | 0x80),
+    ]);
     for (const [contentType, raw] of [
       ['application/x-www-form-urlencoded', rawForm],
       ['application/json', rawJson],
@@ -264,6 +269,14 @@ describe('introspection: hostile tokens are inactive, never errors', () => {
       expect(response.status).toBe(200);
       expect(await response.json()).toEqual({ active: false });
     }
+    // Raw control bytes are no form at all (no serializer emits them): 400 invalid_request.
+    const rawNul = await fetch(introspectUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: Buffer.concat([Buffer.from(`${form}&token=`), Buffer.from([0x00, 0x01]), Buffer.from('abc')]),
+    });
+    expect(rawNul.status).toBe(400);
+    expect(await rawNul.json()).toMatchObject({ error: 'invalid_request' });
     // The same bytes in the client id fail authentication as any unknown client does.
     const rawClient = Buffer.concat([
       Buffer.from('client_id='),

@@ -6,7 +6,7 @@ import { ClientAuthenticator } from '@app/oauth';
 import { IntrospectionCallerAuthenticator } from './callers/introspection-caller';
 import { InMemoryClientDirectory } from './clients/client-directory';
 import { INTROSPECTION_CONFIG, type IntrospectionConfig } from './config/introspection.config';
-import { IntrospectController } from './introspect/introspect.controller';
+import { IntrospectRoute } from './introspect/introspect.route';
 import { IntrospectionService } from './introspect/introspection.service';
 import { SignedIntrospection } from './introspect/signed-introspection';
 import { LiveTokenResolver } from './tokens/live-token-resolver';
@@ -39,7 +39,7 @@ export class IntrospectionModule {
         }),
         OpaqueTokenStoreModule.forRoot(config.REDIS_URL),
       ],
-      controllers: [IntrospectController, UserInfoController, TokenInfoController],
+      controllers: [UserInfoController, TokenInfoController],
       providers: [
         { provide: INTROSPECTION_CONFIG, useValue: config },
         InMemoryClientDirectory,
@@ -58,6 +58,7 @@ export class IntrospectionModule {
         LiveTokenResolver,
         IntrospectionService,
         SignedIntrospection,
+        IntrospectRoute,
         ProfileDirectory,
         UserInfoService,
         TokenInfoService,
