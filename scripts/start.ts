@@ -89,6 +89,7 @@ async function main(): Promise<void> {
     DATABASE_URL: config.DATABASE_URL,
     LOG_LEVEL: config.LOG_LEVEL,
     TESSERA_JWKS_URL: `http://127.0.0.1:${SERVICES[0].port}/.well-known/jwks.json`,
+    TESSERA_ACCOUNT_LINKING_URL: `http://127.0.0.1:${SERVICES[3].port}`,
   });
   const startService = async ({ name, port }: (typeof SERVICES)[number]) => {
     const service = startPrefixed(

@@ -7,6 +7,7 @@ import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { managementAudience } from '@app/contracts';
 import { assertTrustsGatewayCa, eventually, startGateway, type RunningGateway } from '@app/testing';
+import { Browser, formFields } from './support/browser';
 
 // auth0 v7 exposes `auth0/legacy` (the v4 API: AuthenticationClient, ManagementClient) only through
 // package.json "exports", which this repo's moduleResolution (node10) does not read. So the types
@@ -247,6 +248,120 @@ describe('SDKs through the HTTPS gateway', () => {
         await eventually(async () => !(await oidc.tokenIntrospection(config, tokens.access_token)).active),
       ).toBe(true);
       expect(await oidc.tokenIntrospection(config, tokens.access_token)).toEqual({ active: false });
+    });
+  });
+
+  describe('users: passwords, refresh tokens and the authorization-code flow', () => {
+    const password = 'Gateway-User-Password-1';
+    const callback = 'https://app.example.test/callback';
+    let email: string;
+    let webApp: { client_id: string; client_secret: string };
+
+    beforeAll(async () => {
+      const { ManagementClient } = await loadAuth0Legacy();
+      const managementClient = new ManagementClient({ domain, ...stack.bootstrap });
+      const run = Date.now().toString(36);
+      email = `sdk-user-${run}@example.test`;
+      await managementClient.users.create({
+        connection: 'Username-Password-Authentication',
+        email,
+        password,
+      });
+      await managementClient.resourceServers.update(
+        {
+          id: (await managementClient.resourceServers.getAll()).data.find(
+            (server) => server.identifier === stack.api.identifier,
+          )!.id,
+        },
+        { allow_offline_access: true },
+      );
+      const { data } = await managementClient.clients.create({
+        name: `sdk-web-${run}`,
+        app_type: 'regular_web',
+        grant_types: ['authorization_code', 'refresh_token', 'password'],
+        callbacks: [callback],
+        refresh_token: {
+          rotation_type: 'rotating',
+          expiration_type: 'expiring',
+          token_lifetime: 86_400,
+          idle_token_lifetime: 3_600,
+        },
+      });
+      webApp = { client_id: data.client_id, client_secret: data.client_secret };
+    });
+
+    it('auth0 AuthenticationClient: passwordGrant, then refreshTokenGrant (rotating), ID tokens validated by the SDK', async () => {
+      const { AuthenticationClient } = await loadAuth0Legacy();
+      const authentication = new AuthenticationClient({
+        domain,
+        clientId: webApp.client_id,
+        clientSecret: webApp.client_secret,
+      });
+      const { data: tokens } = await authentication.oauth.passwordGrant({
+        username: email,
+        password,
+        audience: stack.api.identifier,
+        scope: 'openid email offline_access read:things',
+      });
+      expect(tokens.id_token).toEqual(expect.any(String));
+      expect(decodeJwt(tokens.id_token!).email).toBe(email);
+      const { data: refreshed } = await authentication.oauth.refreshTokenGrant({
+        refresh_token: tokens.refresh_token!,
+      });
+      expect(refreshed.refresh_token).toEqual(expect.any(String));
+      expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
+      await expect(
+        authentication.oauth.refreshTokenGrant({ refresh_token: tokens.refresh_token! }),
+      ).rejects.toMatchObject({
+        statusCode: 403,
+        error: 'invalid_grant',
+        error_description: 'Unknown or invalid refresh token.',
+      });
+    });
+
+    it('openid-client: authorization code with PKCE through the hosted login page, then refresh', async () => {
+      const config = await oidc.discovery(
+        new URL(origin),
+        webApp.client_id,
+        undefined,
+        oidc.ClientSecretPost(webApp.client_secret),
+      );
+      const verifier = oidc.randomPKCECodeVerifier();
+      const state = oidc.randomState();
+      const nonce = oidc.randomNonce();
+      const authorizeUrl = oidc.buildAuthorizationUrl(config, {
+        redirect_uri: callback,
+        scope: 'openid profile email offline_access',
+        code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+        state,
+        nonce,
+        audience: stack.api.identifier,
+      });
+      // The browser: through the gateway, cookies kept by hand, redirects inspected one by one.
+      const browser = new Browser(origin, origin);
+      const start = await browser.get(authorizeUrl.href);
+      expect(start.status).toBe(302);
+      const page = await browser.get(start.location!);
+      expect(page.status).toBe(200);
+      const done = await browser.postForm('/u/login', {
+        ...formFields(page.html),
+        username: email,
+        password,
+      });
+      expect(done.status, done.html).toBe(302);
+      expect(done.location!.startsWith(callback)).toBe(true);
+
+      const tokens = await oidc.authorizationCodeGrant(config, new URL(done.location!), {
+        pkceCodeVerifier: verifier,
+        expectedState: state,
+        expectedNonce: nonce,
+      });
+      expect(tokens.claims()).toMatchObject({ email, iss: origin, aud: webApp.client_id });
+      expect(decodeJwt(tokens.access_token).aud).toEqual([stack.api.identifier, `${origin}userinfo`]);
+      const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
+      expect(refreshed.access_token).not.toBe(tokens.access_token);
+      expect(refreshed.claims()?.sub).toBe(tokens.claims()?.sub);
     });
   });
 

@@ -48,6 +48,7 @@ describe('outbox delivery on the real PostgreSQL and Kafka', () => {
       token_endpoint_auth_method: 'client_secret_post',
       secret_digests: [],
       revocation_deletes_grant: true,
+      public_keys: [],
     };
     return { topic, key: clientId, event: clientUpdated.create(snapshot, { correlationId: `itest-${run}` }) };
   }

@@ -6,13 +6,17 @@ import { TokenVerificationModule } from '@app/jwt';
 import { KafkaModule } from '@app/kafka';
 import { ManagementModule } from '@app/management';
 import { OutboxModule } from '@app/outbox';
+import { RedisModule } from '@app/redis';
 import { ISSUANCE_CONFIG, type IssuanceConfig } from './config/issuance.config';
 import { ISSUANCE_SCHEMA, issuanceDatabase } from './database/issuance-database';
 import { DiscoveryModule } from './discovery/discovery.module';
 import { ManagementApiModule } from './management-api.module';
 import { SeedModule } from './seed/seed.module';
 import { SigningKeysModule } from './signing-keys/signing-keys.module';
+import { LoginModule } from './login/login.module';
+import { RevocationsModule } from './revocations/revocations.module';
 import { TokenModule } from './token/token.module';
+import { UsersModule } from './users/users.module';
 
 /** Issuance: clients, APIs, grants, signing keys, and `/oauth/token` (DESIGN §1). */
 @Module({})
@@ -25,6 +29,8 @@ export class IssuanceModule {
         TypeOrmModule.forRoot(issuanceDatabase(config.DATABASE_URL)),
         KafkaModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: 'tessera-issuance' }),
         OutboxModule.forSchema(ISSUANCE_SCHEMA),
+        // The shared opaque-token store (DESIGN §4): opaque access tokens and refresh tokens.
+        RedisModule.forRoot(config.REDIS_URL),
         HealthModule,
         // Issuance verifies Management API tokens itself, with the keys it publishes: learnt from the
         // signing-keys topic like every validator, or from its own JWKS for a kid not yet seen.
@@ -37,7 +43,10 @@ export class IssuanceModule {
         SigningKeysModule,
         DiscoveryModule,
         SeedModule,
+        UsersModule,
+        LoginModule,
         TokenModule,
+        RevocationsModule,
         ManagementApiModule,
       ],
       providers: [{ provide: ISSUANCE_CONFIG, useValue: config }],

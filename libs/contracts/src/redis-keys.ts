@@ -13,6 +13,11 @@ export const redisKeys = {
    * family's absolute lifetime (or none).
    */
   grantOpaqueTokens: (grantId: string) => `tessera:grant:${grantId}:opaque`,
+  /**
+   * A `private_key_jwt` client assertion's `jti`, kept until the assertion's `exp` so it is accepted
+   * once only, by whichever service or instance sees it first (RFC 7523 §3).
+   */
+  usedClientAssertion: (clientId: string, jti: string) => `tessera:assertion:${clientId}:${jti}`,
   /** Fast-lookup marker of a revoked JWT access token; TTL until the token's `exp`. */
   revokedJti: (jti: string) => `tessera:revoked:jti:${jti}`,
 } as const;

@@ -5,3 +5,4 @@ export * from './revocation-list';
 export * from './revocation-stream';
 export * from './token-verification.module';
 export * from './introspection-response-key';
+export * from './revocable-token';

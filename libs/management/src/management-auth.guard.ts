@@ -1,7 +1,7 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { AccessTokenVerifier, RevocationList } from '@app/jwt';
+import { AccessTokenVerifier, revocableTokenOf, RevocationList } from '@app/jwt';
 import { attachCaller } from './management-caller';
 import { insufficientScope, ManagementError, unauthorized } from './management-error';
 import { MANAGEMENT_API_OPTIONS, REQUIRED_SCOPES, type ManagementApiOptions } from './management-options';
@@ -41,16 +41,9 @@ export class ManagementAuthGuard implements CanActivate {
 
     const verified = await this.verifier.verify(token);
     if (!verified) throw unauthorized('Invalid token');
-    const { aud, scope, sub, azp, client_id: clientId, jti, iat } = verified.claims;
+    const { aud, scope, sub, azp, client_id: clientId } = verified.claims;
     // A revoked Management token stops working here too, not only at introspection.
-    const revoked = this.revocations.isRevoked({
-      jti: typeof jti === 'string' ? jti : undefined,
-      sub: typeof sub === 'string' ? sub : undefined,
-      clientId: typeof azp === 'string' ? azp : typeof clientId === 'string' ? clientId : undefined,
-      issuedAt: typeof iat === 'number' ? iat : undefined,
-      kid: verified.kid,
-    });
-    if (revoked) throw unauthorized('Invalid token');
+    if (this.revocations.isRevoked(revocableTokenOf(verified))) throw unauthorized('Invalid token');
     const audiences = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : [];
     if (!audiences.includes(this.options.audience)) throw unauthorized('Bad audience');
 

@@ -13,6 +13,7 @@ const clients: Record<string, ClientCredentialsSnapshot> = {
     token_endpoint_auth_method: 'client_secret_post',
     secret_digests: [sha256Hex(secret)],
     revocation_deletes_grant: true,
+    public_keys: [],
   },
   public: {
     client_id: 'public',
@@ -20,6 +21,7 @@ const clients: Record<string, ClientCredentialsSnapshot> = {
     token_endpoint_auth_method: 'none',
     secret_digests: [],
     revocation_deletes_grant: true,
+    public_keys: [],
   },
 };
 const authenticator = new ClientAuthenticator({ findClient: (id) => Promise.resolve(clients[id] ?? null) });

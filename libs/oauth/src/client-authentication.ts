@@ -1,5 +1,6 @@
 import type { ClientCredentialsSnapshot } from '@app/contracts';
 import { matchesAnyDigest } from '@app/secrets';
+import { ClientAssertionVerifier, JWT_BEARER_ASSERTION_TYPE } from './client-assertion';
 import { InvalidClientError, InvalidRequestError } from './oauth-errors';
 import type { OAuthParams } from './oauth-params';
 
@@ -8,7 +9,7 @@ export interface ClientDirectory {
   findClient(clientId: string): Promise<ClientCredentialsSnapshot | null>;
 }
 
-export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
 
 export interface AuthenticatedClient {
   readonly client: ClientCredentialsSnapshot;
@@ -18,6 +19,7 @@ export interface AuthenticatedClient {
 interface PresentedCredentials {
   readonly clientId: string;
   readonly secret?: string;
+  readonly assertion?: string;
   readonly method: ClientAuthMethod;
 }
 
@@ -27,11 +29,15 @@ const MAX_SECRET_LENGTH = 512;
 /**
  * Authenticates the client of a token, revocation or introspection request (RFC 6749 §2.3).
  * Confidential clients may use HTTP Basic or the body, as Auth0 allows, whichever secret method is
- * registered; a client registered with `none` is public and sends only its `client_id`.
+ * registered; a client registered with `none` is public and sends only its `client_id`; a
+ * `private_key_jwt` client signs an assertion (checked only where an assertion verifier is given).
  * Every failure is the same 401 `invalid_client`, so callers cannot tell unknown clients from wrong secrets.
  */
 export class ClientAuthenticator {
-  constructor(private readonly directory: ClientDirectory) {}
+  constructor(
+    private readonly directory: ClientDirectory,
+    private readonly assertions?: ClientAssertionVerifier,
+  ) {}
 
   async authenticate(authorization: string | undefined, params: OAuthParams): Promise<AuthenticatedClient> {
     const presented = readCredentials(authorization, params);
@@ -43,9 +49,12 @@ export class ClientAuthenticator {
       if (presented.method !== 'none') throw new InvalidClientError();
       return { client, method: 'none' };
     }
-    if (client.token_endpoint_auth_method === 'private_key_jwt' || presented.secret === undefined) {
-      throw new InvalidClientError();
+    if (client.token_endpoint_auth_method === 'private_key_jwt') {
+      if (presented.assertion === undefined || !this.assertions) throw new InvalidClientError();
+      await this.assertions.verify(presented.assertion, client);
+      return { client, method: 'private_key_jwt' };
     }
+    if (presented.secret === undefined) throw new InvalidClientError();
     if (!matchesAnyDigest(presented.secret, client.secret_digests)) throw new InvalidClientError();
     return { client, method: presented.method };
   }
@@ -65,9 +74,17 @@ function readCredentials(authorization: string | undefined, params: OAuthParams)
     return { clientId: basic.clientId, secret: basic.secret, method: 'client_secret_basic' };
   }
 
-  if (params.has('client_assertion') || params.has('client_assertion_type')) {
-    // private_key_jwt is part of the Issuance issue; until then an assertion cannot authenticate anyone.
-    throw new InvalidClientError();
+  const assertion = params.get('client_assertion');
+  if (assertion !== undefined || params.has('client_assertion_type')) {
+    if (bodySecret !== undefined)
+      throw new InvalidRequestError('Client authentication must use only one method');
+    if (params.get('client_assertion_type') !== JWT_BEARER_ASSERTION_TYPE || assertion === undefined) {
+      throw new InvalidClientError('Unsupported client_assertion_type');
+    }
+    const clientId = ClientAssertionVerifier.claimedClientId(assertion);
+    if (bodyClientId !== undefined && bodyClientId !== clientId) throw new InvalidClientError();
+    checkLength(clientId, MAX_CLIENT_ID_LENGTH);
+    return { clientId, assertion, method: 'private_key_jwt' };
   }
   if (bodyClientId === undefined) throw new InvalidRequestError('Missing required parameter: client_id');
   checkLength(bodyClientId, MAX_CLIENT_ID_LENGTH);

@@ -1,4 +1,5 @@
 export * from './oauth-errors';
 export * from './oauth-params';
 export * from './client-authentication';
+export * from './client-assertion';
 export * from './oauth-exception.filter';

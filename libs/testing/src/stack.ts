@@ -129,6 +129,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     TESSERA_BOOTSTRAP_CLIENT_SECRET: bootstrap.clientSecret,
     TESSERA_SEED_FILE: seedFile,
     TESSERA_JWKS_URL: `http://127.0.0.1:${port(0)}/.well-known/jwks.json`,
+    TESSERA_ACCOUNT_LINKING_URL: `http://127.0.0.1:${port(3)}`,
     ...options.env,
   };
   const launch = (service: ServiceName, offset: number, instance?: string) =>

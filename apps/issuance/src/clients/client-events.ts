@@ -16,6 +16,7 @@ export function toSnapshot(client: ClientEntity): ClientCredentialsSnapshot {
     token_endpoint_auth_method: client.tokenEndpointAuthMethod,
     secret_digests: [...client.secretDigests],
     revocation_deletes_grant: client.revocationDeletesGrant,
+    public_keys: client.publicKeys.map((key) => ({ id: key.id, alg: key.alg, pem: key.pem })),
   };
 }
 

@@ -11,6 +11,10 @@ const issuanceEnv = serviceEnv
     TESSERA_BOOTSTRAP_CLIENT_SECRET: z.string().min(32, 'expected at least 32 characters'),
     /** Optional JSON file of clients, APIs and client grants to create at start (idempotent). */
     TESSERA_SEED_FILE: z.string().min(1).optional(),
+    /** Account-linking's internal API (password checks, login tickets); not routed by the gateway. */
+    TESSERA_ACCOUNT_LINKING_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:3004'),
+    /** The bearer token of the internal API, when account-linking requires one (docs/adr/0005). */
+    TESSERA_INTERNAL_TOKEN: z.string().min(32, 'expected at least 32 characters').optional(),
   });
 
 export type IssuanceConfig = z.output<typeof issuanceEnv>;

@@ -5,6 +5,7 @@ import { ResourceServerEntity } from '../resource-servers/resource-server.entity
 import { SigningKeyEntity } from '../signing-keys/signing-key.entity';
 import { Initial1732406400000 } from './migrations/1732406400000-initial';
 import { ManagementApi1764000000000 } from './migrations/1764000000000-management-api';
+import { UserTokens1764300000000 } from './migrations/1764300000000-user-tokens';
 
 export const ISSUANCE_SCHEMA = 'issuance';
 
@@ -13,6 +14,6 @@ export function issuanceDatabase(url: string) {
     url,
     schema: ISSUANCE_SCHEMA,
     entities: [ClientEntity, ResourceServerEntity, ClientGrantEntity, SigningKeyEntity],
-    migrations: [Initial1732406400000, ManagementApi1764000000000],
+    migrations: [Initial1732406400000, ManagementApi1764000000000, UserTokens1764300000000],
   });
 }

@@ -24,8 +24,11 @@ describe('discoveryDocument', () => {
 
   it('announces only what is implemented', () => {
     const document = discoveryDocument('https://127.0.0.1:8443/', ['RS256']);
-    expect(document).not.toHaveProperty('authorization_endpoint');
-    expect(document).not.toHaveProperty('userinfo_endpoint');
-    expect(document.grant_types_supported).toEqual(['client_credentials']);
+    expect(document.authorization_endpoint).toBe('https://127.0.0.1:8443/authorize');
+    // The code flow only, with PKCE S256: no implicit, no `plain`.
+    expect(document.response_types_supported).toEqual(['code']);
+    expect(document.code_challenge_methods_supported).toEqual(['S256']);
+    expect(document.grant_types_supported).not.toContain('implicit');
+    expect(document.grant_types_supported).toContain('refresh_token');
   });
 });

@@ -8,12 +8,19 @@ import type { SigningAlg } from '@app/contracts';
  */
 export interface DiscoveryDocument {
   readonly issuer: string;
+  readonly authorization_endpoint: string;
   readonly token_endpoint: string;
   readonly jwks_uri: string;
   readonly introspection_endpoint: string;
   readonly revocation_endpoint: string;
   readonly grant_types_supported: readonly string[];
+  readonly response_types_supported: readonly string[];
+  readonly response_modes_supported: readonly string[];
+  readonly code_challenge_methods_supported: readonly string[];
+  readonly scopes_supported: readonly string[];
+  readonly claims_supported: readonly string[];
   readonly token_endpoint_auth_methods_supported: readonly string[];
+  readonly token_endpoint_auth_signing_alg_values_supported: readonly string[];
   readonly introspection_endpoint_auth_methods_supported: readonly string[];
   readonly revocation_endpoint_auth_methods_supported: readonly string[];
   readonly subject_types_supported: readonly string[];
@@ -29,6 +36,7 @@ export function discoveryDocument(issuer: string, signingAlgs: readonly SigningA
   const endpoint = (path: string) => new URL(path, issuer).href;
   return {
     issuer,
+    authorization_endpoint: endpoint('authorize'),
     token_endpoint: endpoint('oauth/token'),
     jwks_uri: endpoint('.well-known/jwks.json'),
     // Auth0 publishes no introspection endpoint; we have one (RFC 7662), and openid-client's
@@ -37,8 +45,40 @@ export function discoveryDocument(issuer: string, signingAlgs: readonly SigningA
     revocation_endpoint: endpoint('oauth/revoke'),
     // RFC 8414 §2: when omitted, clients must assume ["authorization_code", "implicit"], which
     // would be wrong today, so unlike Auth0 we say it.
-    grant_types_supported: ['client_credentials'],
-    token_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
+    grant_types_supported: [
+      'authorization_code',
+      'client_credentials',
+      'refresh_token',
+      'password',
+      'http://auth0.com/oauth/grant-type/password-realm',
+      'urn:ietf:params:oauth:grant-type:token-exchange',
+    ],
+    // Only the code flow with PKCE S256 (OAuth 2.1 drops implicit and `plain`).
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
+    code_challenge_methods_supported: ['S256'],
+    scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+    claims_supported: [
+      'aud',
+      'auth_time',
+      'email',
+      'email_verified',
+      'exp',
+      'family_name',
+      'given_name',
+      'iat',
+      'iss',
+      'name',
+      'nickname',
+      'nonce',
+      'picture',
+      'sid',
+      'sub',
+      'updated_at',
+    ],
+    // The token endpoint also takes private_key_jwt assertions (RFC 7523) and public clients.
+    token_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS, 'private_key_jwt', 'none'],
+    token_endpoint_auth_signing_alg_values_supported: ['RS256', 'RS384', 'PS256'],
     introspection_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
     revocation_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
     subject_types_supported: ['public'],

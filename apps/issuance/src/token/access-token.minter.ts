@@ -16,6 +16,13 @@ export interface AccessTokenRequest {
   readonly alg: SigningAlg;
   readonly dialect: TokenDialect;
   readonly lifetimeSeconds: number;
+  /** RFC 8693 §4.1: who acts on behalf of `sub` (a chain, the current actor outermost). */
+  readonly act?: ActorClaim;
+}
+
+export interface ActorClaim {
+  readonly sub: string;
+  readonly act?: ActorClaim;
 }
 
 export interface MintedAccessToken {
@@ -49,6 +56,7 @@ export class AccessTokenMinter {
       request.dialect === 'rfc9068_profile'
         ? { client_id: request.clientId, scope: request.scope }
         : { azp: request.clientId, scope: request.scope, ...(request.gty ? { gty: request.gty } : {}) };
+    if (request.act) claims.act = request.act;
     const token = await new SignJWT(claims)
       .setProtectedHeader({
         alg: signer.alg,

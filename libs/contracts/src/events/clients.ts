@@ -21,6 +21,16 @@ export const clientCredentialsSnapshot = z.object({
   secret_digests: z.array(z.string().regex(/^[0-9a-f]{64}$/)),
   /** Auth0's "refresh token revocation deletes grant": revoking one refresh token revokes its grant. */
   revocation_deletes_grant: z.boolean(),
+  /** Public keys of a `private_key_jwt` client (public material; absent in events older than them). */
+  public_keys: z
+    .array(
+      z.object({
+        id: z.string().min(1),
+        alg: z.enum(['RS256', 'RS384', 'PS256']),
+        pem: z.string().min(1).max(8192),
+      }),
+    )
+    .default([]),
 });
 export type ClientCredentialsSnapshot = z.output<typeof clientCredentialsSnapshot>;
 

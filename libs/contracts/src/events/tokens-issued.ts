@@ -114,6 +114,21 @@ export const refreshTokenReuseDetected = defineEvent(
   }),
 );
 
+/**
+ * An authorization code was presented a second time (RFC 6749 §4.1.2: the grant it started must be
+ * revoked). Issuance has already invalidated the grant's opaque tokens; revocation revokes the grant.
+ */
+export const authorizationCodeReused = defineEvent(
+  'authorization_code.reused',
+  z.object({
+    grant_id: z.string().min(1),
+    client_id: z.string().min(1),
+    sub: z.string().min(1),
+    detected_at: epochSeconds,
+    log_type: auth0LogType,
+  }),
+);
+
 /** An ID token was issued (OIDC). */
 export const idTokenIssued = defineEvent(
   'id_token.issued',
@@ -172,6 +187,7 @@ export const tokensIssuedEvents = [
   refreshTokenIssued,
   refreshTokenRotated,
   refreshTokenReuseDetected,
+  authorizationCodeReused,
   idTokenIssued,
   loginSessionStarted,
   tokenRequestRefused,

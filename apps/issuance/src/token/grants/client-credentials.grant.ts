@@ -5,6 +5,8 @@ import { Outbox } from '@app/outbox';
 import type { ClientEntity } from '../../clients/client.entity';
 import { ConfigurationLookup } from '../../lookup/configuration-lookup';
 import { AccessTokenMinter } from '../access-token.minter';
+import { grantedScope } from '../client-grant-scope';
+import { printable } from '../printable';
 import type { TokenResponse } from '../token-response';
 
 /**
@@ -82,24 +84,4 @@ export class ClientCredentialsGrant {
       ...(scope ? { scope } : {}),
     };
   }
-}
-
-/**
- * Without `scope`, every granted scope; with it, exactly what was asked, which must all be granted
- * (Auth0: 403 access_denied "Client has not been granted scopes: …").
- */
-function grantedScope(requested: string | undefined, granted: readonly string[]): string {
-  if (requested === undefined) return granted.join(' ');
-  const asked = [...new Set(requested.split(' ').filter(Boolean))];
-  const missing = asked.filter((scope) => !granted.includes(scope));
-  if (missing.length > 0) {
-    throw new AccessDeniedError(`Client has not been granted scopes: ${missing.map(printable).join(', ')}`);
-  }
-  return asked.join(' ');
-}
-
-/** Caller-supplied text echoed in an error: bounded and stripped of control characters. */
-function printable(value: string): string {
-  const clean = value.replace(/[^\x20-\x7e]/g, '?');
-  return clean.length > 200 ? `${clean.slice(0, 200)}…` : clean;
 }

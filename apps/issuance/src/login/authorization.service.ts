@@ -1,0 +1,317 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { loginSessionStarted, TOPICS, type EventContext, type UserSnapshot } from '@app/contracts';
+import { OAuthError, type OAuthParams } from '@app/oauth';
+import { Outbox } from '@app/outbox';
+import { randomToken, sha256Hex } from '@app/secrets';
+import { AccountLinkingClient } from '../accounts/account-linking.client';
+import { DATABASE_CONNECTION } from '../accounts/database-connection';
+import { ISSUANCE_CONFIG, type IssuanceConfig } from '../config/issuance.config';
+import { ConfigurationLookup } from '../lookup/configuration-lookup';
+import { UserProfilesRepository } from '../users/user-profiles.repository';
+import { AuthorizationCodesRepository } from './authorization-codes.repository';
+import {
+  parseAuthorizeRequest,
+  RedirectableAuthorizeError,
+  redirectWith,
+  UntrustedAuthorizeError,
+  type AuthorizeRequest,
+} from './authorize-request';
+import {
+  AuthorizeTransactionsRepository,
+  type AuthorizeTransaction,
+} from './authorize-transactions.repository';
+import { cookie, CSRF_COOKIE, readCookie, SESSION_COOKIE } from './cookies';
+import { renderErrorPage, renderLoginPage } from './login-page';
+import { LoginSessionsRepository, type LoginSession } from './login-sessions.repository';
+
+const TRANSACTION_LIFETIME_SECONDS = 600;
+/** RFC 6749 §4.1.2 recommends at most 10 minutes; a code is exchanged within seconds. */
+const CODE_LIFETIME_SECONDS = 300;
+/** Auth0's tenant defaults are 3 days idle and 30 days absolute; we keep the absolute one shorter. */
+const SESSION_IDLE_SECONDS = 3 * 86_400;
+const SESSION_ABSOLUTE_SECONDS = 7 * 86_400;
+
+export type AuthorizeOutcome =
+  | { readonly kind: 'redirect'; readonly location: string; readonly cookies: string[] }
+  | { readonly kind: 'page'; readonly status: number; readonly html: string; readonly cookies: string[] };
+
+const redirect = (location: string, cookies: string[] = []): AuthorizeOutcome => ({
+  kind: 'redirect',
+  location,
+  cookies,
+});
+const page = (status: number, html: string, cookies: string[] = []): AuthorizeOutcome => ({
+  kind: 'page',
+  status,
+  html,
+  cookies,
+});
+const errorPage = (status: number, message: string) => page(status, renderErrorPage(message));
+const EXPIRED = 'This login has expired or was already used. Go back to the application and sign in again.';
+
+/** Who is asking, for the session record. */
+export interface BrowserContext {
+  readonly cookieHeader: string | undefined;
+  readonly userAgent?: string;
+  readonly ip?: string;
+  readonly correlationId: string;
+}
+
+/**
+ * The browser side of the authorization-code flow: `/authorize`, the hosted login page, the return
+ * from an upstream provider, login sessions and codes. A logged-in browser (session cookie) gets its
+ * code at once; otherwise the request waits in a transaction bound to the browser by a CSRF cookie.
+ */
+@Injectable()
+export class AuthorizationService {
+  private readonly secureCookies: boolean;
+
+  constructor(
+    private readonly lookup: ConfigurationLookup,
+    private readonly transactions: AuthorizeTransactionsRepository,
+    private readonly sessions: LoginSessionsRepository,
+    private readonly codes: AuthorizationCodesRepository,
+    private readonly accounts: AccountLinkingClient,
+    private readonly profiles: UserProfilesRepository,
+    private readonly outbox: Outbox,
+    @Inject(ISSUANCE_CONFIG) private readonly config: IssuanceConfig,
+  ) {
+    this.secureCookies = config.TESSERA_ISSUER.startsWith('https:');
+  }
+
+  /** `GET /authorize`. */
+  async authorize(
+    query: Readonly<Record<string, unknown>>,
+    browser: BrowserContext,
+  ): Promise<AuthorizeOutcome> {
+    const clientId =
+      typeof query.client_id === 'string' && query.client_id.length <= 128 ? query.client_id : undefined;
+    const client = clientId === undefined ? null : await this.lookup.client(clientId);
+    let request: AuthorizeRequest;
+    try {
+      request = parseAuthorizeRequest(query, () => client).request;
+    } catch (error) {
+      if (error instanceof UntrustedAuthorizeError) return errorPage(400, error.message);
+      if (error instanceof RedirectableAuthorizeError) {
+        return redirect(this.errorRedirect(query, error.error, error.description));
+      }
+      throw error;
+    }
+    if (request.audience !== undefined && !(await this.lookup.resourceServer(request.audience))) {
+      return redirect(
+        redirectWith(request.redirectUri, {
+          error: 'access_denied',
+          error_description: `Service not found: ${request.audience.slice(0, 200)}`,
+          state: request.state,
+        }),
+      );
+    }
+
+    const now = Math.floor(Date.now() / 1000);
+    const session = await this.currentSession(browser.cookieHeader, now);
+    if (session && this.sessionSatisfies(session, request, now)) {
+      return redirect(await this.issueCode(request, session, now));
+    }
+    if (request.prompt === 'none') {
+      return redirect(
+        redirectWith(request.redirectUri, {
+          error: 'login_required',
+          error_description: 'Login required',
+          state: request.state,
+        }),
+      );
+    }
+
+    // One CSRF token per browser, reused across its transactions (two tabs may log in at once).
+    const csrf = readCookie(browser.cookieHeader, CSRF_COOKIE) ?? randomToken(32);
+    const transaction: AuthorizeTransaction = {
+      id: randomToken(16),
+      request,
+      csrfDigest: sha256Hex(csrf),
+      expiresAt: now + TRANSACTION_LIFETIME_SECONDS,
+    };
+    await this.transactions.insert(transaction);
+    const cookies = [cookie(CSRF_COOKIE, csrf, TRANSACTION_LIFETIME_SECONDS, this.secureCookies)];
+    const issuer = this.config.TESSERA_ISSUER;
+    if (request.connection !== undefined && request.connection !== DATABASE_CONNECTION) {
+      // Upstream login (OIDC connection): account-linking owns the connection and its secret.
+      const start = new URL('login/start', issuer);
+      start.searchParams.set('connection', request.connection);
+      start.searchParams.set('transaction', transaction.id);
+      return redirect(start.toString(), cookies);
+    }
+    const login = new URL('u/login', issuer);
+    login.searchParams.set('state', transaction.id);
+    return redirect(login.toString(), cookies);
+  }
+
+  /** `GET /u/login?state=…`: the login form of a pending transaction. */
+  async showLogin(transactionId: string | undefined, browser: BrowserContext): Promise<AuthorizeOutcome> {
+    const found = await this.browserTransaction(transactionId, browser);
+    if (!found) return errorPage(400, EXPIRED);
+    const client = await this.lookup.client(found.transaction.request.clientId);
+    return page(
+      200,
+      renderLoginPage({
+        clientName: client?.name ?? 'the application',
+        transactionId: found.transaction.id,
+        csrf: found.csrf,
+      }),
+    );
+  }
+
+  /** `POST /u/login`: checks the password with account-linking, then logs the browser in. */
+  async submitLogin(params: OAuthParams, browser: BrowserContext): Promise<AuthorizeOutcome> {
+    const found = await this.browserTransaction(params.get('state'), browser);
+    if (!found || params.get('csrf') !== found.csrf) return errorPage(403, EXPIRED);
+    const { transaction, csrf } = found;
+    const client = await this.lookup.client(transaction.request.clientId);
+    const retry = (status: number, error: string, username?: string) =>
+      page(
+        status,
+        renderLoginPage({
+          clientName: client?.name ?? 'the application',
+          transactionId: transaction.id,
+          csrf,
+          error,
+          ...(username !== undefined ? { username: username.slice(0, 320) } : {}),
+        }),
+      );
+    const username = params.get('username');
+    const password = params.get('password');
+    if (username === undefined || password === undefined)
+      return retry(400, 'Enter your email and password.', username);
+    let user: UserSnapshot;
+    try {
+      user = await this.accounts.verifyPassword(DATABASE_CONNECTION, username, password);
+    } catch (error) {
+      if (!(error instanceof OAuthError)) throw error;
+      if (error.error === 'invalid_grant') return retry(400, 'Wrong email or password.', username);
+      if (error.error === 'unauthorized') return retry(403, 'This account is blocked.', username);
+      return retry(
+        error.status >= 500 ? 503 : 400,
+        'We could not sign you in right now. Please try again.',
+        username,
+      );
+    }
+    return this.logIn(user, DATABASE_CONNECTION, transaction, browser);
+  }
+
+  /** `GET /authorize/resume`: back from an upstream provider, with account-linking's login ticket. */
+  async resume(query: Readonly<Record<string, unknown>>, browser: BrowserContext): Promise<AuthorizeOutcome> {
+    const transactionId = typeof query.transaction === 'string' ? query.transaction : undefined;
+    const ticket = typeof query.login_ticket === 'string' ? query.login_ticket : undefined;
+    const found = await this.browserTransaction(transactionId, browser);
+    if (!found || ticket === undefined || ticket.length > 256) return errorPage(400, EXPIRED);
+    let user: UserSnapshot;
+    try {
+      user = await this.accounts.redeemLoginTicket(ticket, found.transaction.id);
+    } catch (error) {
+      if (!(error instanceof OAuthError)) throw error;
+      if (error.error === 'unauthorized') return errorPage(403, 'This account is blocked.');
+      return errorPage(error.status >= 500 ? 503 : 400, EXPIRED);
+    }
+    const connection = found.transaction.request.connection ?? DATABASE_CONNECTION;
+    return this.logIn(user, connection, found.transaction, browser);
+  }
+
+  /** Starts a login session (cookie + `login_session.started`) and answers the transaction with a code. */
+  private async logIn(
+    user: UserSnapshot,
+    connection: string,
+    transaction: AuthorizeTransaction,
+    browser: BrowserContext,
+  ): Promise<AuthorizeOutcome> {
+    const now = Math.floor(Date.now() / 1000);
+    // The login just read the user's current profile: the ID token must not wait for its event.
+    await this.profiles.apply(user, false);
+    const session: LoginSession = {
+      id: randomToken(32),
+      userId: user.user_id,
+      connection,
+      authenticatedAt: now,
+      expiresAt: now + SESSION_ABSOLUTE_SECONDS,
+      idleExpiresAt: now + SESSION_IDLE_SECONDS,
+    };
+    const context: EventContext = { correlationId: browser.correlationId };
+    await this.outbox.transaction(async (manager) => {
+      await this.sessions.insert(manager, session);
+      const event = loginSessionStarted.create(
+        {
+          session_id: session.id,
+          user_id: session.userId,
+          connection,
+          client_id: transaction.request.clientId,
+          authenticated_at: now,
+          expires_at: session.expiresAt,
+          idle_expires_at: session.idleExpiresAt,
+          ...(browser.userAgent ? { user_agent: browser.userAgent.slice(0, 512) } : {}),
+          ...(browser.ip ? { ip: browser.ip.slice(0, 64) } : {}),
+          log_type: 's',
+        },
+        context,
+      );
+      return { result: undefined, events: [{ topic: TOPICS.tokensIssued.name, key: session.id, event }] };
+    });
+    const location = await this.issueCode(transaction.request, session, now);
+    await this.transactions.delete(transaction.id);
+    return redirect(location, [
+      cookie(SESSION_COOKIE, session.id, SESSION_ABSOLUTE_SECONDS, this.secureCookies),
+    ]);
+  }
+
+  private async issueCode(request: AuthorizeRequest, session: LoginSession, now: number): Promise<string> {
+    const code = randomToken(32);
+    await this.codes.insert({
+      codeHash: sha256Hex(code),
+      clientId: request.clientId,
+      redirectUri: request.redirectUri,
+      userId: session.userId,
+      scope: request.scope,
+      audience: request.audience ?? null,
+      nonce: request.nonce ?? null,
+      codeChallenge: request.codeChallenge ?? null,
+      sessionId: session.id,
+      authTime: session.authenticatedAt,
+      grantId: `gr_${randomToken(16)}`,
+      expiresAt: now + CODE_LIFETIME_SECONDS,
+      usedAt: null,
+    });
+    await this.sessions.renewIdle(session.id, now + SESSION_IDLE_SECONDS);
+    return redirectWith(request.redirectUri, { code, state: request.state });
+  }
+
+  private async currentSession(cookieHeader: string | undefined, now: number): Promise<LoginSession | null> {
+    const id = readCookie(cookieHeader, SESSION_COOKIE);
+    return id === undefined ? null : this.sessions.findActive(id, now);
+  }
+
+  /** OIDC: `prompt=login` and an exceeded `max_age` force a new login; so does another connection. */
+  private sessionSatisfies(session: LoginSession, request: AuthorizeRequest, now: number): boolean {
+    if (request.prompt === 'login') return false;
+    if (request.maxAge !== undefined && now - session.authenticatedAt > request.maxAge) return false;
+    return request.connection === undefined || request.connection === session.connection;
+  }
+
+  /** The pending transaction, if this browser started it (its CSRF cookie matches). */
+  private async browserTransaction(
+    transactionId: string | undefined,
+    browser: BrowserContext,
+  ): Promise<{ transaction: AuthorizeTransaction; csrf: string } | null> {
+    if (transactionId === undefined) return null;
+    const transaction = await this.transactions.find(transactionId, Math.floor(Date.now() / 1000));
+    const csrf = readCookie(browser.cookieHeader, CSRF_COOKIE);
+    if (!transaction || csrf === undefined || sha256Hex(csrf) !== transaction.csrfDigest) return null;
+    return { transaction, csrf };
+  }
+
+  /** A redirectable error before the request was fully parsed: client and redirect URI were checked. */
+  private errorRedirect(
+    query: Readonly<Record<string, unknown>>,
+    error: string,
+    description: string,
+  ): string {
+    const state = typeof query.state === 'string' ? query.state : undefined;
+    return redirectWith(query.redirect_uri as string, { error, error_description: description, state });
+  }
+}

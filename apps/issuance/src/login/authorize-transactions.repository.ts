@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { authorizeRequest, type AuthorizeRequest } from './authorize-request';
+
+/** An `/authorize` request waiting for the user to log in, bound to one browser by its CSRF cookie. */
+export interface AuthorizeTransaction {
+  readonly id: string;
+  readonly request: AuthorizeRequest;
+  readonly csrfDigest: string;
+  readonly expiresAt: number;
+}
+
+const TABLE = '"issuance"."authorize_transactions"';
+
+@Injectable()
+export class AuthorizeTransactionsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async insert(transaction: AuthorizeTransaction): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO ${TABLE} ("id", "request", "csrf_digest", "expires_at") VALUES ($1, $2, $3, $4)`,
+      [transaction.id, JSON.stringify(transaction.request), transaction.csrfDigest, transaction.expiresAt],
+    );
+  }
+
+  async find(id: string, now: number): Promise<AuthorizeTransaction | null> {
+    if (id.length > 128) return null;
+    const rows = await this.dataSource.query<
+      { id: string; request: unknown; csrf_digest: string; expires_at: string }[]
+    >(`SELECT * FROM ${TABLE} WHERE "id" = $1 AND "expires_at" > $2`, [id, now]);
+    const row = rows[0];
+    const request = row ? authorizeRequest.safeParse(row.request) : null;
+    if (!row || !request?.success) return null;
+    return {
+      id: row.id,
+      request: request.data,
+      csrfDigest: row.csrf_digest,
+      expiresAt: Number(row.expires_at),
+    };
+  }
+
+  /** A transaction ends when it produced a code: its login form cannot be posted twice. */
+  async delete(id: string): Promise<void> {
+    await this.dataSource.query(`DELETE FROM ${TABLE} WHERE "id" = $1`, [id]);
+  }
+
+  async pruneExpired(now: number): Promise<void> {
+    await this.dataSource.query(`DELETE FROM ${TABLE} WHERE "expires_at" < $1`, [now]);
+  }
+}

@@ -1,0 +1,84 @@
+import { Controller, Get, Headers, Ip, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { OAuthBody, RequestId } from '@app/http';
+import { OAuthExceptionFilter, type OAuthParams } from '@app/oauth';
+import { AuthorizationService, type AuthorizeOutcome, type BrowserContext } from './authorization.service';
+
+/**
+ * Browser endpoints: `/authorize`, the hosted login page `/u/login`, and `/authorize/resume` (back from
+ * an upstream provider). Pages are never cached, never framed (clickjacking) and leak no referrer.
+ */
+@Controller()
+@UseFilters(OAuthExceptionFilter)
+export class AuthorizeController {
+  constructor(private readonly authorization: AuthorizationService) {}
+
+  @Get('authorize')
+  async authorize(
+    @Query() query: Record<string, unknown>,
+    @Req() request: FastifyRequest,
+    @RequestId() requestId: string,
+    @Res() reply: FastifyReply,
+  ) {
+    send(reply, await this.authorization.authorize(query, browserOf(request, requestId)));
+  }
+
+  @Get('authorize/resume')
+  async resume(
+    @Query() query: Record<string, unknown>,
+    @Req() request: FastifyRequest,
+    @RequestId() requestId: string,
+    @Res() reply: FastifyReply,
+  ) {
+    send(reply, await this.authorization.resume(query, browserOf(request, requestId)));
+  }
+
+  @Get('u/login')
+  async loginPage(
+    @Query('state') state: unknown,
+    @Req() request: FastifyRequest,
+    @RequestId() requestId: string,
+    @Res() reply: FastifyReply,
+  ) {
+    const transactionId = typeof state === 'string' ? state : undefined;
+    send(reply, await this.authorization.showLogin(transactionId, browserOf(request, requestId)));
+  }
+
+  @Post('u/login')
+  async login(
+    @OAuthBody() params: OAuthParams,
+    @Req() request: FastifyRequest,
+    @Headers('user-agent') userAgent: string | undefined,
+    @Ip() ip: string,
+    @RequestId() requestId: string,
+    @Res() reply: FastifyReply,
+  ) {
+    const browser: BrowserContext = {
+      ...browserOf(request, requestId),
+      ...(userAgent ? { userAgent } : {}),
+      ip,
+    };
+    send(reply, await this.authorization.submitLogin(params, browser));
+  }
+}
+
+function browserOf(request: FastifyRequest, correlationId: string): BrowserContext {
+  return { cookieHeader: request.headers.cookie, correlationId };
+}
+
+function send(reply: FastifyReply, outcome: AuthorizeOutcome): void {
+  void reply.headers({
+    'cache-control': 'no-store',
+    pragma: 'no-cache',
+    'referrer-policy': 'no-referrer',
+    'x-frame-options': 'DENY',
+    'content-security-policy':
+      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+  });
+  if (outcome.cookies.length > 0) void reply.header('set-cookie', outcome.cookies);
+  if (outcome.kind === 'redirect') {
+    void reply.code(302).header('location', outcome.location).send();
+  } else {
+    void reply.code(outcome.status).type('text/html; charset=utf-8').send(outcome.html);
+  }
+}

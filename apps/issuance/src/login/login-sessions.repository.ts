@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+
+/** A login at the hosted login page, remembered by a cookie so the next `/authorize` needs no password. */
+export interface LoginSession {
+  readonly id: string;
+  readonly userId: string;
+  readonly connection: string;
+  readonly authenticatedAt: number;
+  readonly expiresAt: number;
+  readonly idleExpiresAt: number;
+}
+
+const TABLE = '"issuance"."login_sessions"';
+
+@Injectable()
+export class LoginSessionsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async insert(manager: EntityManager, session: LoginSession): Promise<void> {
+    await manager.query(
+      `INSERT INTO ${TABLE} ("id", "user_id", "connection", "authenticated_at", "expires_at", "idle_expires_at")
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [
+        session.id,
+        session.userId,
+        session.connection,
+        session.authenticatedAt,
+        session.expiresAt,
+        session.idleExpiresAt,
+      ],
+    );
+  }
+
+  /** The session if it is still good at `now` (not revoked, not expired, not idle too long). */
+  async findActive(id: string, now: number): Promise<LoginSession | null> {
+    const rows = await this.dataSource.query<
+      {
+        id: string;
+        user_id: string;
+        connection: string;
+        authenticated_at: string;
+        expires_at: string;
+        idle_expires_at: string;
+      }[]
+    >(
+      `SELECT * FROM ${TABLE} WHERE "id" = $1 AND "revoked_at" IS NULL AND "expires_at" > $2 AND "idle_expires_at" > $2`,
+      [id, now],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      id: row.id,
+      userId: row.user_id,
+      connection: row.connection,
+      authenticatedAt: Number(row.authenticated_at),
+      expiresAt: Number(row.expires_at),
+      idleExpiresAt: Number(row.idle_expires_at),
+    };
+  }
+
+  async renewIdle(id: string, idleExpiresAt: number): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE ${TABLE} SET "idle_expires_at" = LEAST($2, "expires_at") WHERE "id" = $1`,
+      [id, idleExpiresAt],
+    );
+  }
+
+  async revoke(manager: EntityManager, id: string, at: number): Promise<void> {
+    await manager.query(`UPDATE ${TABLE} SET "revoked_at" = $2 WHERE "id" = $1 AND "revoked_at" IS NULL`, [
+      id,
+      at,
+    ]);
+  }
+
+  async revokeUserBefore(
+    manager: EntityManager,
+    userId: string,
+    notBefore: number,
+    at: number,
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE ${TABLE} SET "revoked_at" = $3
+       WHERE "user_id" = $1 AND "authenticated_at" <= $2 AND "revoked_at" IS NULL`,
+      [userId, notBefore, at],
+    );
+  }
+}

@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
+import { LookupModule } from '../lookup/lookup.module';
+import { UsersModule } from '../users/users.module';
+import { AuthorizationCodesRepository } from './authorization-codes.repository';
+import { AuthorizationService } from './authorization.service';
+import { AuthorizeTransactionsRepository } from './authorize-transactions.repository';
+import { AuthorizeController } from './authorize.controller';
+import { LoginSessionsRepository } from './login-sessions.repository';
+
+/** `/authorize`, the hosted login page, login sessions and authorization codes. */
+@Module({
+  imports: [LookupModule, AccountsModule, UsersModule],
+  controllers: [AuthorizeController],
+  providers: [
+    AuthorizationService,
+    AuthorizeTransactionsRepository,
+    AuthorizationCodesRepository,
+    LoginSessionsRepository,
+  ],
+  exports: [AuthorizationCodesRepository, LoginSessionsRepository],
+})
+export class LoginModule {}

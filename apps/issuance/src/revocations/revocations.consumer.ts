@@ -1,0 +1,70 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import { DataSource, type EntityManager } from 'typeorm';
+import { TOPICS, type EventOnTopic, type RevocationTarget } from '@app/contracts';
+import { EventStreamSubscriber, KAFKA } from '@app/kafka';
+import { markProcessed } from '@app/outbox';
+import { ISSUANCE_CONFIG, type IssuanceConfig } from '../config/issuance.config';
+import { ISSUANCE_SCHEMA } from '../database/issuance-database';
+import { LoginSessionsRepository } from '../login/login-sessions.repository';
+import { RefreshTokensRepository } from '../token/refresh-tokens/refresh-tokens.repository';
+
+const CONSUMER = 'issuance.revocations';
+
+/**
+ * Makes revocations durable in issuance's own tables (DESIGN §1: issuance consumes tokens.revoked).
+ * The revocation service already deleted the opaque tokens from the shared store before it answered,
+ * which is what stops a refresh at once; this consumer makes sure a refresh token stays dead even if
+ * that store is lost, and applies what has no Redis record: users' and clients' not-befores and
+ * login sessions.
+ */
+@Injectable()
+export class RevocationsConsumer extends EventStreamSubscriber<typeof TOPICS.tokensRevoked.name> {
+  constructor(
+    @Inject(KAFKA) kafka: Kafka,
+    @Inject(ISSUANCE_CONFIG) config: IssuanceConfig,
+    private readonly dataSource: DataSource,
+    private readonly refreshTokens: RefreshTokensRepository,
+    private readonly sessions: LoginSessionsRepository,
+  ) {
+    super(kafka, {
+      name: CONSUMER,
+      topic: TOPICS.tokensRevoked.name,
+      mode: { kind: 'shared', groupId: `${config.KAFKA_GROUP_PREFIX}.issuance.revocations` },
+    });
+  }
+
+  protected async handle(event: EventOnTopic<typeof TOPICS.tokensRevoked.name>): Promise<void> {
+    const at = Math.floor(Date.parse(event.payload.revoked_at) / 1000);
+    await this.dataSource.transaction(async (manager) => {
+      if (!(await markProcessed(manager, ISSUANCE_SCHEMA, CONSUMER, event.id))) return;
+      await this.apply(manager, event.payload.target, at);
+    });
+  }
+
+  private async apply(manager: EntityManager, target: RevocationTarget, at: number): Promise<void> {
+    switch (target.kind) {
+      case 'grant':
+        await this.refreshTokens.revokeGrant(manager, target.grant_id, at);
+        return;
+      case 'refresh_token':
+        await this.refreshTokens.revokeToken(manager, target.refresh_token_id, at);
+        return;
+      case 'session':
+        await this.sessions.revoke(manager, target.session_id, at);
+        await this.refreshTokens.revokeSession(manager, target.session_id, at);
+        return;
+      case 'subject':
+        await this.sessions.revokeUserBefore(manager, target.sub, target.not_before, at);
+        await this.refreshTokens.revokeSubjectBefore(manager, target.sub, target.not_before, at);
+        return;
+      case 'client':
+        await this.refreshTokens.revokeClientBefore(manager, target.client_id, target.not_before, at);
+        return;
+      case 'jti':
+      case 'signing_key':
+        // Access tokens: validators refuse them; issuance keeps no state for them.
+        return;
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { z } from 'zod';
+import { tokenRequestRefused, TOPICS, type auth0LogType, type EventContext } from '@app/contracts';
+import { OAuthError, type OAuthParams } from '@app/oauth';
+import { Outbox } from '@app/outbox';
+
+type LogType = z.output<typeof auth0LogType>;
+
+/** Auth0's failure log code per grant (reference/auth0-api.md §6); `f` for anything else. */
+const FAILURE_LOG_TYPE: Readonly<Record<string, LogType>> = {
+  client_credentials: 'feccft',
+  authorization_code: 'feacft',
+  password: 'fepft',
+  'http://auth0.com/oauth/grant-type/password-realm': 'fepft',
+  refresh_token: 'fertft',
+  'urn:ietf:params:oauth:grant-type:token-exchange': 'fecte',
+  'urn:ietf:params:oauth:grant-type:jwt-bearer': 'fd',
+};
+
+const CLIENT_ID = /^[A-Za-z0-9_.@:-]{1,128}$/;
+
+interface RefusedRequest {
+  readonly grantType: string | undefined;
+  readonly params: OAuthParams;
+  readonly authorization: string | undefined;
+}
+
+/**
+ * Records refused token requests on the audit stream (`token_request.refused`), keyed by client:
+ * only what was asked and why, never a credential. The client id is recorded only when it looks like
+ * one (a hostile caller cannot write arbitrary text into the audit log).
+ */
+@Injectable()
+export class RefusalAudit {
+  private readonly logger = new Logger(RefusalAudit.name);
+
+  constructor(private readonly outbox: Outbox) {}
+
+  async record(error: unknown, request: RefusedRequest, context: EventContext): Promise<void> {
+    if (!(error instanceof OAuthError) || error.status >= 500) return;
+    const clientId = claimedClientId(request);
+    const grantType =
+      request.grantType !== undefined && request.grantType.length <= 256 ? request.grantType : null;
+    try {
+      await this.outbox.emit([
+        {
+          topic: TOPICS.tokensIssued.name,
+          key: clientId ?? 'anonymous',
+          event: tokenRequestRefused.create(
+            {
+              client_id: clientId,
+              grant_type: grantType,
+              sub: null,
+              error: error.error,
+              error_description: error.description.slice(0, 1000),
+              occurred_at: Math.floor(Date.now() / 1000),
+              log_type: (grantType !== null ? FAILURE_LOG_TYPE[grantType] : undefined) ?? 'f',
+            },
+            context,
+          ),
+        },
+      ]);
+    } catch (failure) {
+      // The refusal itself is answered either way; losing its audit record is logged loudly.
+      this.logger.error(`could not record a refused token request: ${String(failure)}`);
+    }
+  }
+}
+
+function claimedClientId({ params, authorization }: RefusedRequest): string | null {
+  let claimed = params.get('client_id');
+  if (claimed === undefined && authorization?.toLowerCase().startsWith('basic ')) {
+    const decoded = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8');
+    claimed = safeDecode(decoded.split(':')[0] ?? '');
+  }
+  return claimed !== undefined && CLIENT_ID.test(claimed) ? claimed : null;
+}
+
+function safeDecode(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return undefined;
+  }
+}

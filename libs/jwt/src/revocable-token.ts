@@ -1,0 +1,14 @@
+import type { VerifiedJwt } from './access-token-verifier';
+import type { RevocableToken } from './revocation-list';
+
+/** What the revocation list checks, read from a verified JWT's claims (Auth0 `azp` or RFC 9068 `client_id`). */
+export function revocableTokenOf(verified: VerifiedJwt): RevocableToken {
+  const { jti, sub, azp, client_id: clientId, iat } = verified.claims;
+  return {
+    jti: typeof jti === 'string' ? jti : undefined,
+    sub: typeof sub === 'string' ? sub : undefined,
+    clientId: typeof azp === 'string' ? azp : typeof clientId === 'string' ? clientId : undefined,
+    issuedAt: typeof iat === 'number' ? iat : undefined,
+    kid: verified.kid,
+  };
+}

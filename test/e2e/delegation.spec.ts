@@ -1,0 +1,205 @@
+import { randomBytes } from 'node:crypto';
+import { decodeJwt } from 'jose';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { eventually, post, requestJson } from '@app/testing';
+import { accountLinking } from './support/account-linking-api';
+import { management, managementToken } from './support/management-api';
+
+const PASSWORD = 'Correct-Horse-7';
+const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+
+interface Credentials {
+  client_id: string;
+  client_secret: string;
+}
+
+/**
+ * Delegation on the running stack: RFC 8693 token exchange (On-Behalf-Of, with `act` chains) and
+ * Auth0's legacy `POST /delegation`.
+ */
+describe('Issuance: token exchange and delegation', () => {
+  const stack = inject('stack');
+  const run = randomBytes(4).toString('hex');
+  const frontApi = `https://front-${run}.example.test/`;
+  const backApi = `https://back-${run}.example.test/`;
+  let token: string;
+  let app: Credentials;
+  let middle: Credentials;
+  let downstream: Credentials;
+  let stranger: Credentials;
+  let userId: string;
+  let email: string;
+
+  beforeAll(async () => {
+    token = await managementToken(stack);
+    for (const identifier of [frontApi, backApi]) {
+      const api = await management(stack, token, 'POST', '/resource-servers', {
+        identifier,
+        name: `API ${identifier}`,
+        scopes: [{ value: 'read:data' }, { value: 'write:data' }],
+        allow_offline_access: true,
+      });
+      expect(api.status, api.text).toBe(201);
+    }
+    const create = async (name: string, grantTypes: string[]) => {
+      const created = await management(stack, token, 'POST', '/clients', {
+        name: `${name} ${run}`,
+        grant_types: grantTypes,
+      });
+      expect(created.status, created.text).toBe(201);
+      return created.json as Credentials;
+    };
+    app = await create('App', ['password', 'refresh_token', JWT_BEARER, TOKEN_EXCHANGE]);
+    middle = await create('Middle API', [TOKEN_EXCHANGE]);
+    downstream = await create('Downstream API', [TOKEN_EXCHANGE, JWT_BEARER]);
+    stranger = await create('Stranger', [TOKEN_EXCHANGE]);
+    for (const client of [middle, downstream, app]) {
+      const grant = await management(stack, token, 'POST', '/client-grants', {
+        client_id: client.client_id,
+        audience: backApi,
+        scope: ['read:data'],
+      });
+      expect(grant.status, grant.text).toBe(201);
+    }
+    email = `ada-${run}@example.test`;
+    const user = await accountLinking(stack, token, 'POST', '/api/v2/users', {
+      connection: 'Username-Password-Authentication',
+      email,
+      password: PASSWORD,
+      name: 'Ada',
+    });
+    expect(user.status, user.text).toBe(201);
+    userId = user.json.user_id as string;
+  });
+
+  const tokenRequest = (params: Record<string, string>) => post(`${stack.urls.issuance}/oauth/token`, params);
+  const userTokens = async (scope = 'openid profile email offline_access read:data') => {
+    const response = await tokenRequest({
+      grant_type: 'password',
+      client_id: app.client_id,
+      client_secret: app.client_secret,
+      username: email,
+      password: PASSWORD,
+      audience: frontApi,
+      scope,
+    });
+    expect(response.status, response.text).toBe(200);
+    return response.json as { access_token: string; id_token: string; refresh_token: string };
+  };
+  const exchange = (client: Credentials, subjectToken: string, extra: Record<string, string> = {}) =>
+    tokenRequest({
+      grant_type: TOKEN_EXCHANGE,
+      client_id: client.client_id,
+      client_secret: client.client_secret,
+      subject_token: subjectToken,
+      subject_token_type: ACCESS_TOKEN_TYPE,
+      audience: backApi,
+      ...extra,
+    });
+
+  it('exchanges a user access token for one to another API, on behalf of the user, with the actor chain', async () => {
+    const { access_token: userToken } = await userTokens();
+    const first = await exchange(middle, userToken);
+    expect(first.status, first.text).toBe(200);
+    expect(first.json.issued_token_type).toBe(ACCESS_TOKEN_TYPE);
+    expect(first.json.scope).toBe('read:data');
+    const claims = decodeJwt(first.json.access_token);
+    expect(claims).toMatchObject({
+      sub: userId,
+      aud: backApi,
+      azp: middle.client_id,
+      act: { sub: middle.client_id },
+    });
+
+    const second = await exchange(downstream, first.json.access_token);
+    expect(second.status, second.text).toBe(200);
+    expect(decodeJwt(second.json.access_token).act).toEqual({
+      sub: downstream.client_id,
+      act: { sub: middle.client_id },
+    });
+  });
+
+  it('exchanges an ID token, but only by the client it was issued to', async () => {
+    const tokens = await userTokens();
+    const ownIdToken = await exchange(app, tokens.id_token, {
+      subject_token_type: 'urn:ietf:params:oauth:token-type:id_token',
+    });
+    expect(ownIdToken.status, ownIdToken.text).toBe(200);
+    expect(decodeJwt(ownIdToken.json.access_token)).toMatchObject({
+      sub: userId,
+      act: { sub: app.client_id },
+    });
+    const othersIdToken = await exchange(middle, tokens.id_token, {
+      subject_token_type: 'urn:ietf:params:oauth:token-type:id_token',
+    });
+    expect(othersIdToken.json.error).toBe('invalid_grant');
+  });
+
+  it('refuses what RFC 8693 and Auth0 refuse', async () => {
+    const tokens = await userTokens();
+    const noGrant = await exchange(stranger, tokens.access_token);
+    expect(noGrant.status).toBe(403);
+    expect(noGrant.json.error).toBe('access_denied');
+    expect((await exchange(middle, 'garbage')).json.error).toBe('invalid_grant');
+    expect((await exchange(middle, tokens.id_token)).json.error).toBe('invalid_grant');
+    expect((await exchange(middle, tokens.access_token, { subject_token_type: 'urn:x' })).status).toBe(400);
+    expect(
+      (await exchange(middle, tokens.access_token, { actor_token: 'x', actor_token_type: ACCESS_TOKEN_TYPE }))
+        .status,
+    ).toBe(400);
+    expect((await exchange(middle, tokens.access_token, { scope: 'write:data' })).status).toBe(403);
+    const notEnabled = await tokenRequest({
+      grant_type: TOKEN_EXCHANGE,
+      client_id: stack.client.clientId,
+      client_secret: stack.client.clientSecret,
+      subject_token: tokens.access_token,
+      subject_token_type: ACCESS_TOKEN_TYPE,
+      audience: backApi,
+    });
+    expect(notEnabled.json.error).toBe('unauthorized_client');
+  });
+
+  it('a revoked subject token cannot be exchanged', async () => {
+    const { access_token: userToken } = await userTokens();
+    const revoke = await post(`${stack.urls.revocation}/oauth/revoke`, {
+      client_id: app.client_id,
+      client_secret: app.client_secret,
+      token: userToken,
+    });
+    expect(revoke.status).toBe(200);
+    expect(await eventually(async () => (await exchange(middle, userToken)).status === 403)).toBe(true);
+  });
+
+  it('POST /delegation: an ID token for another client, from an ID token or a refresh token', async () => {
+    const tokens = await userTokens();
+    const delegate = (body: Record<string, string>) =>
+      requestJson(`${stack.urls.issuance}/delegation`, 'POST', null, {
+        client_id: app.client_id,
+        client_secret: app.client_secret,
+        grant_type: JWT_BEARER,
+        target: downstream.client_id,
+        scope: 'openid email',
+        ...body,
+      });
+    const fromIdToken = await delegate({ id_token: tokens.id_token });
+    expect(fromIdToken.status, fromIdToken.text).toBe(200);
+    expect(fromIdToken.json.token_type).toBe('Bearer');
+    expect(decodeJwt(fromIdToken.json.id_token)).toMatchObject({
+      sub: userId,
+      aud: downstream.client_id,
+      email,
+    });
+    const fromRefresh = await delegate({ refresh_token: tokens.refresh_token });
+    expect(fromRefresh.status, fromRefresh.text).toBe(200);
+
+    expect((await delegate({ id_token: tokens.access_token })).status).toBe(403);
+    expect((await delegate({ refresh_token: 'nope' })).status).toBe(403);
+    expect((await delegate({})).status).toBe(400);
+    expect((await delegate({ id_token: tokens.id_token, target: middle.client_id })).json.error).toBe(
+      'unauthorized_client',
+    );
+    expect((await delegate({ id_token: tokens.id_token, scope: 'openid read:data' })).status).toBe(400);
+  });
+});
