@@ -11,6 +11,22 @@ describe('Management API: authorisation', () => {
     adminToken = await managementToken(stack);
   });
 
+  it('answers unknown /api/v2 paths in the Management shape, and other unknown paths in the OAuth shape', async () => {
+    for (const base of [stack.urls.issuance, stack.urls.revocation, stack.urls.accountLinking]) {
+      const unknown = await fetch(`${base}/api/v2/no-such-resource`);
+      expect(unknown.status).toBe(404);
+      expect(await unknown.json()).toEqual({
+        statusCode: 404,
+        error: 'Not Found',
+        message: 'Not found',
+        errorCode: 'inexistent_path',
+      });
+    }
+    const oauth = await fetch(`${stack.urls.issuance}/oauth/no-such-endpoint`);
+    expect(oauth.status).toBe(404);
+    expect(await oauth.json()).toEqual({ error: 'not_found', error_description: 'Not found' });
+  });
+
   it('answers 401 without a usable bearer token', async () => {
     const missing = await management(stack, null, 'GET', '/clients');
     expect(missing.status).toBe(401);

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OAuthError } from './oauth-errors';
@@ -15,7 +16,13 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
     const request = http.getRequest<FastifyRequest>();
-    const { status, body, headers } = this.render(exception, request);
+    const rendered = this.render(exception, request);
+    const { status, headers } = rendered;
+    // The Management API answers in its own shape, also for what fails before a route is found
+    // (unknown path, oversized or unparsable body): Auth0's SDKs parse that shape on /api/v2.
+    const body = isManagementPath(request.url)
+      ? managementBody(status, rendered.body.error_description)
+      : rendered.body;
     void reply
       .status(status)
       .headers({ ...headers, 'cache-control': 'no-store', pragma: 'no-cache' })
@@ -61,4 +68,26 @@ function httpDescription(status: number): string {
     default:
       return 'Bad request';
   }
+}
+
+const MANAGEMENT_ERROR_CODES: Readonly<Record<number, string>> = {
+  400: 'invalid_body',
+  404: 'inexistent_path',
+  405: 'method_not_allowed',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+};
+
+function isManagementPath(url: string): boolean {
+  return url === '/api/v2' || url.startsWith('/api/v2/') || url.startsWith('/api/v2?');
+}
+
+/** Auth0's Management API error body: `{statusCode, error, message, errorCode}`. */
+function managementBody(status: number, message: string) {
+  return {
+    statusCode: status,
+    error: STATUS_CODES[status] ?? 'Error',
+    message,
+    errorCode: MANAGEMENT_ERROR_CODES[status] ?? (status >= 500 ? 'server_error' : 'invalid_request'),
+  };
 }
