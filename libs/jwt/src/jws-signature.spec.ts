@@ -13,7 +13,8 @@ async function keyPair(alg: SigningAlg, kid = `kid-${alg.toLowerCase()}-0001`) {
   return { pair, jwk: { ...jwk, kid, alg, use: 'sig' } as PublicJwk };
 }
 
-describe('JWS signatures on node:crypto', () => {
+// RSA key generation takes seconds on a loaded machine: room for it, not a flaky 5 s limit.
+describe('JWS signatures on node:crypto', { timeout: 30_000 }, () => {
   it.each(['RS256', 'PS256', 'ES256', 'EdDSA'] as const)(
     'verifies what jose signs with %s, and nothing altered',
     async (alg) => {
