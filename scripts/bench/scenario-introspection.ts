@@ -29,8 +29,8 @@ const JOSE_TOKENS = 20_000;
  * (b) a JWT the instance has never seen on every request, also compared with jose's raw `jwtVerify`
  *     rate on the same core, which is that case's ceiling (signature verification dominates);
  * (c) an opaque access token, looked up in the shared Redis store on every request (opaque tokens
- *     have no verification to cache). Issuance does not mint them yet, so the bench writes the record
- *     exactly as the contract lays it out (libs/contracts `redisKeys.opaqueToken`).
+ *     have no verification to cache). The bench writes the record exactly as issuance does, following
+ *     the contract (libs/contracts `redisKeys.opaqueToken`), so it needs no user or password grant.
  */
 export async function benchIntrospection(context: ScenarioContext): Promise<ScenarioReport> {
   const { info } = context.env.stack;
@@ -147,7 +147,7 @@ export async function benchIntrospection(context: ScenarioContext): Promise<Scen
     "  jose rows: jwtVerify with the service's options (issuer, alg of the key, exp/iat required) on pool " +
       'tokens, in a process pinned to CPU 0 like the services; at most 4 s per rep.',
     '  (c) one opaque access token whose record the bench wrote into Redis per the contract ' +
-      '(issuance does not mint opaque tokens yet); every request is a Redis GET.',
+      '(no user and password grant needed); every request is a Redis GET.',
   ];
   return {
     scenario: 'introspection',

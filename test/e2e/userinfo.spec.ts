@@ -12,7 +12,8 @@ const DB = 'Username-Password-Authentication';
  * `GET`/`POST /userinfo` and legacy `POST /tokeninfo` on both introspection instances. Users are made
  * through account-linking's Management API, so profiles reach introspection the real way
  * (`tessera.accounts.v1`); opaque access tokens are written into the real Redis as the contract lays
- * them out (issuance does not mint them yet).
+ * them out, so each case (scopes, expiry, kind, unknown user) is exactly the record it needs;
+ * userinfo-issued-tokens.spec.ts covers tokens issuance really minted.
  */
 describe('/userinfo and /tokeninfo', () => {
   const stack = inject('stack');
