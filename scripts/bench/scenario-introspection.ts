@@ -1,3 +1,6 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createClient } from 'redis';
+import { redisKeys, type OpaqueTokenRecord } from '@app/contracts';
 import { httpContender } from './contender';
 import { FormPoster } from './form-post';
 import { runInterleaved } from './interleaved-reps';
@@ -14,6 +17,9 @@ import {
 } from './scenario-context';
 import { summarize } from './summary';
 
+/** The Redis every stack of libs/testing uses (its services get `REDIS_URL` set to it). */
+const STACK_REDIS_URL = 'redis://127.0.0.1:6379';
+
 /** Tokens jose's verify loop cycles through (it keeps no cache, so reuse costs it the same). */
 const JOSE_TOKENS = 20_000;
 
@@ -22,7 +28,9 @@ const JOSE_TOKENS = 20_000;
  * (a) the same valid JWT on every request — what a verified-token cache would serve;
  * (b) a JWT the instance has never seen on every request, also compared with jose's raw `jwtVerify`
  *     rate on the same core, which is that case's ceiling (signature verification dominates);
- * (c) an opaque token through Redis — not issued yet, so skipped rather than faked.
+ * (c) an opaque access token, looked up in the shared Redis store on every request (opaque tokens
+ *     have no verification to cache). The bench writes the record exactly as issuance does, following
+ *     the contract (libs/contracts `redisKeys.opaqueToken`), so it needs no user or password grant.
  */
 export async function benchIntrospection(context: ScenarioContext): Promise<ScenarioReport> {
   const { info } = context.env.stack;
@@ -32,9 +40,14 @@ export async function benchIntrospection(context: ScenarioContext): Promise<Scen
   const pool = await context.pools.sharedPool();
   const poster = new FormPoster(1);
   let sameToken: string;
+  const opaque = await storeOpaqueToken(context);
   try {
     sameToken = await mintOne(poster, context);
     await expectActive(poster, url, sameToken, credentials);
+    await expectActive(poster, url, opaque.token, credentials);
+  } catch (error) {
+    await opaque.remove();
+    throw error;
   } finally {
     poster.close();
   }
@@ -48,6 +61,17 @@ export async function benchIntrospection(context: ScenarioContext): Promise<Scen
       durationSeconds,
       headers: FORM,
       body: formBody({ token: sameToken, ...credentials }),
+    }),
+  });
+  const opaqueContender = httpContender({
+    name: '(c) introspect, opaque via Redis',
+    serverPid: context.env.service('introspection').process.pid!,
+    job: (durationSeconds) => ({
+      url,
+      connections: context.options.connections,
+      durationSeconds,
+      headers: FORM,
+      body: formBody({ token: opaque.token, ...credentials }),
     }),
   });
   const distinct = distinctTokenContender(context, {
@@ -72,10 +96,10 @@ export async function benchIntrospection(context: ScenarioContext): Promise<Scen
   );
 
   const result = await runInterleaved(
-    [bare, cached, distinct, jose, joseConcurrent],
+    [bare, cached, distinct, opaqueContender, jose, joseConcurrent],
     repPlan(context.options),
     context.log,
-  );
+  ).finally(() => opaque.remove());
   const reps = (name: string) => result.reps[name]!;
   const rows = [
     summarize({ label: bare.name, unit: 'req/s', reps: reps(bare.name) }),
@@ -97,6 +121,13 @@ export async function benchIntrospection(context: ScenarioContext): Promise<Scen
       ],
       target: { of: 'jose 1-at-a-time', atLeast: 0.75 },
     }),
+    summarize({
+      label: opaqueContender.name,
+      unit: 'req/s',
+      reps: reps(opaqueContender.name),
+      bare: reps(bare.name),
+      target: { of: 'bare', atLeast: 0.5 },
+    }),
     ...[jose, joseConcurrent].map((contender) =>
       summarize({
         label: contender.name,
@@ -115,7 +146,8 @@ export async function benchIntrospection(context: ScenarioContext): Promise<Scen
       `(${pool.mintSeconds.toFixed(0)} s), ${distinctSent.toLocaleString('en-US')} used; none sent twice.`,
     "  jose rows: jwtVerify with the service's options (issuer, alg of the key, exp/iat required) on pool " +
       'tokens, in a process pinned to CPU 0 like the services; at most 4 s per rep.',
-    '  (c) skipped: opaque access tokens are not issued yet (Issuance issue)',
+    '  (c) one opaque access token whose record the bench wrote into Redis per the contract ' +
+      '(no user and password grant needed); every request is a Redis GET.',
   ];
   return {
     scenario: 'introspection',
@@ -123,6 +155,43 @@ export async function benchIntrospection(context: ScenarioContext): Promise<Scen
     lines,
     warnings: failureWarnings(rows),
     data: { reps: result.reps, warmups: result.warmups, pool: { size: pool.size, used: distinctSent } },
+  };
+}
+
+/** One opaque access token of the stack's client, stored as issuance would store it; `remove` cleans up. */
+async function storeOpaqueToken(
+  context: ScenarioContext,
+): Promise<{ token: string; remove: () => Promise<void> }> {
+  const { info } = context.env.stack;
+  const token = randomBytes(32).toString('base64url');
+  const key = redisKeys.opaqueToken(createHash('sha256').update(token).digest('hex'));
+  const now = Math.floor(Date.now() / 1000);
+  const record: OpaqueTokenRecord = {
+    jti: randomBytes(12).toString('hex'),
+    kind: 'access_token',
+    client_id: info.client.clientId,
+    sub: 'auth0|bench-user',
+    grant_id: `bench-grant-${randomBytes(6).toString('hex')}`,
+    scope: 'openid profile',
+    aud: [`${info.issuer}userinfo`],
+    iat: now,
+    exp: now + 3600,
+  };
+  const redis = createClient({ url: STACK_REDIS_URL });
+  await redis.connect();
+  try {
+    await redis.set(key, JSON.stringify(record), { EX: 3600 });
+  } finally {
+    await redis.quit();
+  }
+  return {
+    token,
+    remove: async () => {
+      const cleaner = createClient({ url: STACK_REDIS_URL });
+      await cleaner.connect();
+      await cleaner.del(key);
+      await cleaner.quit();
+    },
   };
 }
 

@@ -41,7 +41,7 @@ const EXTRA_ENV: Record<App, readonly string[]> = {
     'TESSERA_BOOTSTRAP_CLIENT_ID',
     'TESSERA_BOOTSTRAP_CLIENT_SECRET',
   ],
-  introspection: ['TESSERA_JWKS_URL'],
+  introspection: ['TESSERA_JWKS_URL', 'TESSERA_ENCRYPTION_KEY'],
   revocation: ['DATABASE_URL', 'TESSERA_JWKS_URL'],
   'account-linking': ['DATABASE_URL', 'TESSERA_ENCRYPTION_KEY'],
 };
@@ -304,7 +304,7 @@ describe('docker-compose.yml wiring', () => {
   });
 
   it('takes the encryption key and the bootstrap secret from the environment, with no default', () => {
-    for (const app of ['issuance', 'account-linking']) {
+    for (const app of ['issuance', 'introspection', 'account-linking']) {
       expect(String(svc(app).environment?.TESSERA_ENCRYPTION_KEY)).toMatch(/^\$\{TESSERA_ENCRYPTION_KEY:\?/);
     }
     expect(String(svc('issuance').environment?.TESSERA_BOOTSTRAP_CLIENT_SECRET)).toMatch(

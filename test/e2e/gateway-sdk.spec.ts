@@ -319,7 +319,7 @@ describe('SDKs through the HTTPS gateway', () => {
       });
     });
 
-    it('openid-client: authorization code with PKCE through the hosted login page, then refresh', async () => {
+    it('openid-client: authorization code with PKCE through the hosted login page, userinfo, refresh, revocation', async () => {
       const config = await oidc.discovery(
         new URL(origin),
         webApp.client_id,
@@ -359,9 +359,17 @@ describe('SDKs through the HTTPS gateway', () => {
       });
       expect(tokens.claims()).toMatchObject({ email, iss: origin, aud: webApp.client_id });
       expect(decodeJwt(tokens.access_token).aud).toEqual([stack.api.identifier, `${origin}userinfo`]);
+      // /userinfo (introspection, behind the same origin) with the JWT whose audience includes it.
+      const userinfo = await oidc.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub);
+      expect(userinfo).toMatchObject({ sub: tokens.claims()!.sub, email });
       const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
       expect(refreshed.access_token).not.toBe(tokens.access_token);
       expect(refreshed.claims()?.sub).toBe(tokens.claims()?.sub);
+      // Revoking the refresh token ends the grant: the next refresh is refused.
+      await oidc.tokenRevocation(config, refreshed.refresh_token!);
+      await expect(oidc.refreshTokenGrant(config, refreshed.refresh_token!)).rejects.toMatchObject({
+        error: 'invalid_grant',
+      });
     });
   });
 

@@ -235,21 +235,61 @@ describe('introspection: hostile tokens are inactive, never errors', () => {
     expect(percentEncoded.status).toBe(200);
     expect(percentEncoded.json).toEqual({ active: false });
 
-    // Raw bytes ≥ 0x80 are not a form body at all (WHATWG URL §5.2: the urlencoded serializer
-    // percent-encodes them, as above). The body parser decodes the body as UTF-8 and refuses the
-    // mismatch with content-length: a documented invalid_request, never a 500.
-    const raw = Buffer.concat([
+    // Raw bytes ≥ 0x80 have no place in a form body (WHATWG URL §5.2: the urlencoded serializer
+    // percent-encodes them, as above), yet a token is what the caller says it is: the body is read as
+    // bytes and decoded as UTF-8 with replacement characters, which no token of ours contains, so the
+    // token is simply inactive (issue #4 "Bad input"), in a form and in JSON alike.
+    const rawBytes = Buffer.from([0xff, 0xfe, 0xc3, 0x28]);
+    const rawForm = Buffer.concat([
       Buffer.from(`${form}&token=`),
-      Buffer.from([0xff, 0xfe, 0xc3, 0x28]),
+      rawBytes,
       Buffer.from(`.${body}.${signature}`),
     ]);
-    const response = await fetch(introspectUrl, {
+    const rawJson = Buffer.concat([
+      Buffer.from(`${JSON.stringify(credentials).slice(0, -1)},"token":"`),
+      rawBytes,
+      Buffer.from(`.${body}.${signature}"}`),
+    ]);
+    // Random high bytes only: raw control bytes make a malformed form (400), tested in slice-bad-input.
+    const rawOpaque = Buffer.concat([
+      Buffer.from(`${form}&token=`),
+      rawBytes,
+      randomBytes(40).map((byte) => byte | 0x80),
+    ]);
+    for (const [contentType, raw] of [
+      ['application/x-www-form-urlencoded', rawForm],
+      ['application/json', rawJson],
+      ['application/x-www-form-urlencoded', rawOpaque],
+    ] as const) {
+      const response = await fetch(introspectUrl, {
+        method: 'POST',
+        headers: { 'content-type': contentType },
+        body: raw,
+      });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ active: false });
+    }
+    // Raw control bytes are no form at all (no serializer emits them): 400 invalid_request.
+    const rawNul = await fetch(introspectUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: raw,
+      body: Buffer.concat([Buffer.from(`${form}&token=`), Buffer.from([0x00, 0x01]), Buffer.from('abc')]),
     });
-    expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ error: 'invalid_request' });
+    expect(rawNul.status).toBe(400);
+    expect(await rawNul.json()).toMatchObject({ error: 'invalid_request' });
+    // The same bytes in the client id fail authentication as any unknown client does.
+    const rawClient = Buffer.concat([
+      Buffer.from('client_id='),
+      rawBytes,
+      Buffer.from('&client_secret=x&token=y'),
+    ]);
+    const refused = await fetch(introspectUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: rawClient,
+    });
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toMatchObject({ error: 'invalid_client' });
   });
 
   it('a 1 MB token, opaque-looking and JWT-shaped', async () => {

@@ -3,15 +3,26 @@ import { HealthModule } from '@app/http';
 import { TokenVerificationModule, VerificationKeySet } from '@app/jwt';
 import { KafkaModule } from '@app/kafka';
 import { ClientAuthenticator } from '@app/oauth';
+import { IntrospectionCallerAuthenticator } from './callers/introspection-caller';
 import { InMemoryClientDirectory } from './clients/client-directory';
 import { INTROSPECTION_CONFIG, type IntrospectionConfig } from './config/introspection.config';
-import { IntrospectController } from './introspect/introspect.controller';
+import { IntrospectRoute } from './introspect/introspect.route';
 import { IntrospectionService } from './introspect/introspection.service';
-import { VerifiedTokenCache } from './introspect/verified-token-cache';
+import { SignedIntrospection } from './introspect/signed-introspection';
+import { LiveTokenResolver } from './tokens/live-token-resolver';
+import { VerifiedTokenCache } from './tokens/verified-token-cache';
+import { ProfileDirectory } from './profiles/profile-directory';
+import { TokenInfoController } from './userinfo/tokeninfo.controller';
+import { TokenInfoService } from './userinfo/tokeninfo.service';
+import { UserInfoController } from './userinfo/userinfo.controller';
+import { UserInfoService } from './userinfo/userinfo.service';
+import { OpaqueTokenStoreModule } from './opaque/opaque-token-store.module';
+import { OpaqueTokenRepository } from './opaque/opaque-token.repository';
 
 /**
  * Introspection: stateless token validation that scales out on its own (DESIGN §1). Everything it
- * knows — keys, clients, revocations — it rebuilds in memory from Kafka.
+ * knows — keys, clients, revocations — it rebuilds in memory from Kafka; opaque tokens it reads from
+ * the shared opaque-token store in Redis.
  */
 @Module({})
 export class IntrospectionModule {
@@ -26,8 +37,9 @@ export class IntrospectionModule {
           jwksUrl: config.TESSERA_JWKS_URL,
           consumerName: 'introspection',
         }),
+        OpaqueTokenStoreModule.forRoot(config.REDIS_URL),
       ],
-      controllers: [IntrospectController],
+      controllers: [UserInfoController, TokenInfoController],
       providers: [
         { provide: INTROSPECTION_CONFIG, useValue: config },
         InMemoryClientDirectory,
@@ -41,7 +53,15 @@ export class IntrospectionModule {
           useFactory: (keys: VerificationKeySet) => new VerifiedTokenCache(keys),
           inject: [VerificationKeySet],
         },
+        IntrospectionCallerAuthenticator,
+        OpaqueTokenRepository,
+        LiveTokenResolver,
         IntrospectionService,
+        SignedIntrospection,
+        IntrospectRoute,
+        ProfileDirectory,
+        UserInfoService,
+        TokenInfoService,
       ],
     };
   }

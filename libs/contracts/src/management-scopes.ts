@@ -35,6 +35,8 @@ export const MANAGEMENT_SCOPES = [
   'read:grants',
   'delete:grants',
   'create:token_revocations',
+  // Beyond Auth0: a Management API token with it may call `POST /oauth/introspect` for any token.
+  'read:token_introspection',
 ] as const;
 
 /**

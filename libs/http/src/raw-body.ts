@@ -1,4 +1,4 @@
-import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { BadRequestException, createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { OAuthParams, type RawBody } from '@app/oauth';
 
@@ -9,14 +9,37 @@ import { OAuthParams, type RawBody } from '@app/oauth';
  */
 export function registerRawBodyParsers(fastify: FastifyInstance): void {
   fastify.removeAllContentTypeParsers();
+  // Read as bytes, then decoded here: with `parseAs: 'string'` fastify compares the *decoded* length
+  // with Content-Length, so one raw non-UTF-8 byte became a framework 400. Invalid sequences decode to
+  // U+FFFD, which no parameter we accept contains: a hostile token is then simply inactive and a
+  // mangled client id fails authentication, each with the endpoint's documented answer. Raw control
+  // bytes are another matter: no urlencoded serializer emits them (WHATWG URL §5.2) and they must not
+  // reach a database (PostgreSQL refuses NUL in text), so such a form is a malformed request (400).
   fastify.addContentTypeParser(
     'application/x-www-form-urlencoded',
-    { parseAs: 'string' },
-    (_req, text, done) => done(null, { kind: 'form', text: text as string } satisfies RawBody),
+    { parseAs: 'buffer' },
+    (_req, bytes, done) => {
+      const text = decode(bytes);
+      if (RAW_CONTROL_CHARACTER.test(text)) done(malformedBody(), undefined);
+      else done(null, { kind: 'form', text } satisfies RawBody);
+    },
   );
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, text, done) =>
-    done(null, { kind: 'json', text: text as string } satisfies RawBody),
+  // JSON.parse itself refuses raw control characters inside strings (RFC 8259 §7): invalid_request.
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, bytes, done) =>
+    done(null, { kind: 'json', text: decode(bytes) } satisfies RawBody),
   );
+}
+
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const RAW_CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
+function decode(bytes: string | Buffer): string {
+  return typeof bytes === 'string' ? bytes : bytes.toString('utf8');
+}
+
+/** Rendered by the global OAuthExceptionFilter as 400 `invalid_request`, like fastify's own body errors. */
+function malformedBody(): Error {
+  return new BadRequestException('The request body contains control characters');
 }
 
 export function rawBodyOf(request: FastifyRequest): RawBody {

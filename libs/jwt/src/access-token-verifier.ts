@@ -1,5 +1,6 @@
-import { jwtVerify, type JWTPayload } from 'jose';
+import type { JWTPayload } from 'jose';
 import { signingAlg } from '@app/contracts';
+import { verifiesSignature } from './jws-signature';
 import type { JwksFetcher } from './jwks-fetcher';
 import type { VerificationKeySet } from './verification-key-set';
 
@@ -57,21 +58,29 @@ export class AccessTokenVerifier {
     const known = this.keys.get(kid) ?? (await this.learn(kid));
     // The key decides the algorithm: a token cannot pick a weaker one for our key (alg confusion).
     if (!known || known.alg !== alg) return null;
-    try {
-      const { payload } = await jwtVerify(token, await known.key, {
-        issuer: this.options.issuer,
-        algorithms: [known.alg],
-        clockTolerance: this.options.clockToleranceSeconds ?? 0,
-        requiredClaims: ['exp', 'iat'],
-      });
-      return {
-        kid,
-        typ: typeof typ === 'string' ? typ : undefined,
-        claims: payload,
-      };
-    } catch {
+    const [encodedHeader, encodedPayload, signature] = token.split('.') as [string, string, string];
+    if (!verifiesSignature(known.alg, known.key, `${encodedHeader}.${encodedPayload}`, signature))
       return null;
-    }
+    const claims = decodeSegment(encodedPayload);
+    if (!claims || !this.claimsHold(claims)) return null;
+    return { kid, typ: typeof typ === 'string' ? typ : undefined, claims };
+  }
+
+  /**
+   * The claim checks jose's `jwtVerify` made for us (RFC 7519 §4.1): `iss` exactly ours; `exp` and
+   * `iat` present and numeric; expired on or after `exp`; not yet valid before `nbf`; both with the
+   * configured tolerance.
+   */
+  private claimsHold(claims: JWTPayload): boolean {
+    const { iss, exp, iat, nbf } = claims;
+    if (iss !== this.options.issuer) return false;
+    if (!isNumericDate(exp) || !isNumericDate(iat)) return false;
+    if (nbf !== undefined && !isNumericDate(nbf)) return false;
+    const now = Math.floor(Date.now() / 1000);
+    const tolerance = this.options.clockToleranceSeconds ?? 0;
+    if (exp <= now - tolerance) return false;
+    if (nbf !== undefined && nbf > now + tolerance) return false;
+    return true;
   }
 
   private async learn(kid: string) {
@@ -83,13 +92,21 @@ export class AccessTokenVerifier {
 }
 
 function decodeHeader(token: string): Record<string, unknown> | null {
+  return decodeSegment(token.slice(0, token.indexOf('.')));
+}
+
+/** A base64url JSON object segment; null for anything else (broken base64, bad JSON, not an object). */
+function decodeSegment(segment: string): (JWTPayload & Record<string, unknown>) | null {
   try {
-    const json = Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString('utf8');
-    const header: unknown = JSON.parse(json);
-    return typeof header === 'object' && header !== null && !Array.isArray(header)
-      ? (header as Record<string, unknown>)
+    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as JWTPayload & Record<string, unknown>)
       : null;
   } catch {
     return null;
   }
+}
+
+function isNumericDate(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
 }

@@ -4,4 +4,5 @@ export * from './access-token-verifier';
 export * from './revocation-list';
 export * from './revocation-stream';
 export * from './token-verification.module';
+export * from './introspection-response-key';
 export * from './revocable-token';

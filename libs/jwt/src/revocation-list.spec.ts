@@ -49,11 +49,40 @@ describe('RevocationList', () => {
     expect(list.isRevoked({ ...token, kid: 'k2' })).toBe(false);
   });
 
+  it('revokes an opaque token by its grant or, for a refresh token, by its id', () => {
+    const list = new RevocationList();
+    const opaque = {
+      jti: 'o1',
+      grantId: 'g1',
+      refreshTokenId: 'o1',
+      sub: 'u1',
+      clientId: 'c1',
+      issuedAt: now,
+    };
+    expect(list.isRevoked(opaque)).toBe(false);
+    list.apply(revocation({ kind: 'grant', grant_id: 'g1' }));
+    expect(list.isRevoked(opaque)).toBe(true);
+    expect(list.isRevoked({ ...opaque, grantId: 'g2' })).toBe(false);
+    list.apply(revocation({ kind: 'refresh_token', refresh_token_id: 'o2' }));
+    expect(list.isRevoked({ ...opaque, grantId: 'g2', jti: 'o2', refreshTokenId: 'o2' })).toBe(true);
+    // A JWT does not name its grant: a grant revocation alone cannot touch it.
+    expect(list.isRevoked(token)).toBe(false);
+  });
+
+  it('leaves tokens alone on a session revocation (its tokens are revoked by grant)', () => {
+    const list = new RevocationList();
+    list.apply(revocation({ kind: 'session', session_id: 's1' }));
+    expect(list.isRevoked(token)).toBe(false);
+    expect(list.size).toBe(0);
+  });
+
   it('prunes revocations of tokens that have expired anyway', () => {
     const list = new RevocationList();
     list.apply(revocation({ kind: 'jti', jti: 'old' }, now - 1));
     list.apply(revocation({ kind: 'jti', jti: 'live' }, now + 100));
-    expect(list.prune(now)).toBe(1);
+    list.apply(revocation({ kind: 'grant', grant_id: 'old-grant' }, now - 1));
+    list.apply(revocation({ kind: 'refresh_token', refresh_token_id: 'old-rt' }, now - 1));
+    expect(list.prune(now)).toBe(3);
     expect(list.isRevoked({ ...token, jti: 'live' })).toBe(true);
   });
 });

@@ -3,11 +3,16 @@ import type { RevocationPayload } from '@app/contracts';
 /** What a revocation check needs to know about a verified token. */
 export interface RevocableToken {
   readonly jti?: string;
+  /** The grant an opaque token belongs to (its Redis record names it; a JWT does not). */
+  readonly grantId?: string;
+  /** The id (record `jti`) of an opaque refresh token. */
+  readonly refreshTokenId?: string;
   readonly sub?: string;
   readonly clientId?: string;
   /** Epoch seconds. */
   readonly issuedAt?: number;
-  readonly kid: string;
+  /** The signing key of a JWT; opaque tokens have none. */
+  readonly kid?: string;
 }
 
 /**
@@ -17,6 +22,8 @@ export interface RevocableToken {
  */
 export class RevocationList {
   private readonly jtis = new Map<string, number>();
+  private readonly grants = new Map<string, number>();
+  private readonly refreshTokenIds = new Map<string, number>();
   private readonly subjectNotBefore = new Map<string, number>();
   private readonly clientNotBefore = new Map<string, number>();
   private readonly kids = new Set<string>();
@@ -26,16 +33,18 @@ export class RevocationList {
     const target = revocation.target;
     switch (target.kind) {
       case 'jti':
-        this.jtis.set(target.jti, Math.max(until, this.jtis.get(target.jti) ?? 0));
+        extendUntil(this.jtis, target.jti, until);
         return;
       case 'refresh_token':
+        extendUntil(this.refreshTokenIds, target.refresh_token_id, until);
+        return;
       case 'session':
-        // Opaque refresh tokens and login sessions: not JWTs. The revocation service deletes the
-        // opaque records, and issuance stops honouring the session.
+        // The login page stops honouring the session; its tokens are revoked by grant, separately.
         return;
       case 'grant':
-        // A JWT does not name its grant, so a validator cannot apply this itself: the revocation
-        // service expands a grant into the jtis and opaque tokens it issued (its registry).
+        // Only an opaque token names its grant (in its Redis record). For JWTs the revocation service
+        // expands a grant into the jtis it issued (its registry), which arrive as jti revocations.
+        extendUntil(this.grants, target.grant_id, until);
         return;
       case 'subject':
         this.subjectNotBefore.set(
@@ -56,8 +65,10 @@ export class RevocationList {
   }
 
   isRevoked(token: RevocableToken): boolean {
-    if (this.kids.has(token.kid)) return true;
+    if (token.kid !== undefined && this.kids.has(token.kid)) return true;
     if (token.jti !== undefined && this.jtis.has(token.jti)) return true;
+    if (token.grantId !== undefined && this.grants.has(token.grantId)) return true;
+    if (token.refreshTokenId !== undefined && this.refreshTokenIds.has(token.refreshTokenId)) return true;
     // A token without `iat` cannot prove it was issued after a not-before: treat it as revoked.
     const issuedAt = token.issuedAt ?? 0;
     if (token.sub !== undefined && issuedAt <= (this.subjectNotBefore.get(token.sub) ?? -1)) return true;
@@ -68,17 +79,37 @@ export class RevocationList {
 
   /** Drops revocations of tokens that have expired anyway (keeps memory bounded by live tokens). */
   prune(nowSeconds = Math.floor(Date.now() / 1000)): number {
-    let removed = 0;
-    for (const [jti, until] of this.jtis) {
-      if (until < nowSeconds) {
-        this.jtis.delete(jti);
-        removed++;
-      }
-    }
-    return removed;
+    return (
+      pruneExpired(this.jtis, nowSeconds) +
+      pruneExpired(this.grants, nowSeconds) +
+      pruneExpired(this.refreshTokenIds, nowSeconds)
+    );
   }
 
   get size(): number {
-    return this.jtis.size + this.subjectNotBefore.size + this.clientNotBefore.size + this.kids.size;
+    return (
+      this.jtis.size +
+      this.grants.size +
+      this.refreshTokenIds.size +
+      this.subjectNotBefore.size +
+      this.clientNotBefore.size +
+      this.kids.size
+    );
   }
+}
+
+/** Keeps the later of two "matters until" moments, so a replayed or reordered event never shortens one. */
+function extendUntil(map: Map<string, number>, id: string, until: number): void {
+  map.set(id, Math.max(until, map.get(id) ?? 0));
+}
+
+function pruneExpired(map: Map<string, number>, nowSeconds: number): number {
+  let removed = 0;
+  for (const [id, until] of map) {
+    if (until < nowSeconds) {
+      map.delete(id);
+      removed++;
+    }
+  }
+  return removed;
 }

@@ -1,9 +1,12 @@
-import { importJWK, type CryptoKey } from 'jose';
+import type { KeyObject } from 'node:crypto';
 import type { PublicJwk, SigningAlg, SigningKeySnapshot } from '@app/contracts';
+import { INTROSPECTION_KEY_KID_PREFIX } from './introspection-response-key';
+import { importVerificationKey } from './jws-signature';
 
-interface KnownKey {
+export interface KnownKey {
   readonly alg: SigningAlg;
-  readonly key: Promise<CryptoKey | Uint8Array>;
+  /** Imported once, when the key is first trusted: verifications use it synchronously. */
+  readonly key: KeyObject;
 }
 
 /**
@@ -25,9 +28,11 @@ export class VerificationKeySet {
   /** Trusts a published public key (from an event or the JWKS). */
   trust(jwk: PublicJwk): void {
     if (this.revoked.has(jwk.kid) || this.keys.has(jwk.kid)) return;
-    const key = importJWK({ ...jwk }, jwk.alg);
-    key.catch(() => this.keys.delete(jwk.kid));
-    this.keys.set(jwk.kid, { alg: jwk.alg, key });
+    // The JWKS also publishes the key of signed introspection answers, which must never pass for a token.
+    if (jwk.kid.startsWith(INTROSPECTION_KEY_KID_PREFIX)) return;
+    // A key that does not fit its algorithm (wrong type, curve or size) is never trusted.
+    const key = importVerificationKey(jwk);
+    if (key) this.keys.set(jwk.kid, { alg: jwk.alg, key });
   }
 
   revoke(kid: string): void {

@@ -1,9 +1,15 @@
 import { z } from 'zod';
-import { loadConfig, portEnv, serviceEnv } from '@app/config';
+import { encryptionKeyEnv, loadConfig, portEnv, serviceEnv } from '@app/config';
 
 const introspectionEnv = serviceEnv.extend(portEnv(3002).shape).extend({
   /** Issuance's JWKS on the internal network, for a kid no signing-key event has announced yet. */
   TESSERA_JWKS_URL: z.url().default('http://127.0.0.1:3001/.well-known/jwks.json'),
+  /**
+   * The deployment's encryption key, from which introspection derives the key it signs RFC 9701
+   * answers with (issuance derives the same and publishes it). Optional: without it, signed answers
+   * are refused with 406 and plain JSON answers work as ever.
+   */
+  TESSERA_ENCRYPTION_KEY: encryptionKeyEnv.shape.TESSERA_ENCRYPTION_KEY.optional(),
 });
 
 export type IntrospectionConfig = z.output<typeof introspectionEnv>;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { AccessTokenVerifier, RevocationList, type VerifiedJwt } from '@app/jwt';
-import { VerifiedTokenCache } from './verified-token-cache';
+import type { IntrospectionCaller } from '../callers/introspection-caller';
+import { mayIntrospect } from '../callers/introspection-policy';
+import { LiveTokenResolver, type LiveToken } from '../tokens/live-token-resolver';
 
 /** RFC 7662 §2.2 response. Inactive is exactly `{ active: false }`: no hint of why. */
 export type ActiveIntrospection = {
@@ -14,7 +15,8 @@ export type ActiveIntrospection = {
   iat: number;
   nbf?: number;
   jti: string;
-  token_type: 'Bearer';
+  /** RFC 7662 §2.2 / RFC 6749 §7.1: access tokens are `Bearer`; refresh tokens say what they are. */
+  token_type: 'Bearer' | 'refresh_token';
   act?: unknown;
 };
 export type IntrospectionResponse = { active: false } | ActiveIntrospection;
@@ -23,58 +25,33 @@ const INACTIVE: IntrospectionResponse = { active: false };
 
 @Injectable()
 export class IntrospectionService {
-  constructor(
-    private readonly verifier: AccessTokenVerifier,
-    private readonly revocations: RevocationList,
-    private readonly verifiedTokens: VerifiedTokenCache,
-  ) {}
+  constructor(private readonly tokens: LiveTokenResolver) {}
 
-  async introspect(token: string): Promise<IntrospectionResponse> {
-    if (!AccessTokenVerifier.looksLikeJwt(token)) return INACTIVE;
-    const verified = this.verifiedTokens.get(token) ?? (await this.verify(token));
-    if (!verified) return INACTIVE;
-    const response = toActiveResponse(verified);
-    if (!response) return INACTIVE;
-    const revoked = this.revocations.isRevoked({
-      jti: response.jti,
-      sub: response.sub,
-      clientId: response.client_id,
-      issuedAt: response.iat,
-      kid: verified.kid,
-    });
-    // Checked on every call, cached or not: a revocation can arrive while a verification is cached.
-    return revoked ? INACTIVE : response;
-  }
-
-  private async verify(token: string): Promise<VerifiedJwt | null> {
-    const verified = await this.verifier.verify(token);
-    if (verified) this.verifiedTokens.remember(token, verified);
-    return verified;
+  /**
+   * `token_type_hint` (RFC 7662 §2.1) is not a parameter: the token's shape already picks the one
+   * lookup that can succeed (refresh tokens are never JWTs), so a hint could save nothing and must
+   * change nothing.
+   */
+  async introspect(token: string, caller: IntrospectionCaller): Promise<IntrospectionResponse> {
+    const live = await this.tokens.resolve(token);
+    if (!live || !mayIntrospect(caller, live)) return INACTIVE;
+    return toResponse(live);
   }
 }
 
-/**
- * Only access tokens are introspected: they carry `scope`, a client (`client_id` in RFC 9068, `azp` in
- * Auth0's profile) and a `jti`. Anything else we signed (an ID token) is not an access token: inactive.
- */
-function toActiveResponse({ claims }: VerifiedJwt): ActiveIntrospection | null {
-  const clientId = claims.client_id ?? claims.azp;
-  const { scope, sub, aud, iss, exp, iat, nbf, jti, act } = claims;
-  if (typeof clientId !== 'string' || typeof scope !== 'string' || typeof jti !== 'string') return null;
-  if (typeof sub !== 'string' || aud === undefined || typeof iss !== 'string') return null;
-  if (typeof exp !== 'number' || typeof iat !== 'number') return null;
+function toResponse(live: LiveToken): ActiveIntrospection {
   return {
     active: true,
-    scope,
-    client_id: clientId,
-    sub,
-    aud,
-    iss,
-    exp,
-    iat,
-    ...(typeof nbf === 'number' ? { nbf } : {}),
-    jti,
-    token_type: 'Bearer',
-    ...(act !== undefined ? { act } : {}),
+    scope: live.scope,
+    client_id: live.clientId,
+    sub: live.sub,
+    aud: live.aud,
+    iss: live.iss,
+    exp: live.exp,
+    iat: live.iat,
+    ...(live.nbf !== undefined ? { nbf: live.nbf } : {}),
+    jti: live.jti,
+    token_type: live.kind === 'refresh_token' ? 'refresh_token' : 'Bearer',
+    ...(live.act !== undefined ? { act: live.act } : {}),
   };
 }

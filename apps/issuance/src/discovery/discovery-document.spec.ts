@@ -11,6 +11,7 @@ describe('discoveryDocument', () => {
       introspection_endpoint: 'https://127.0.0.1:8443/oauth/introspect',
       revocation_endpoint: 'https://127.0.0.1:8443/oauth/revoke',
       id_token_signing_alg_values_supported: ['RS256', 'ES256'],
+      introspection_signing_alg_values_supported: ['ES256'],
     });
   });
 
@@ -24,6 +25,7 @@ describe('discoveryDocument', () => {
   it('announces only what is implemented', () => {
     const document = discoveryDocument('https://127.0.0.1:8443/', ['RS256']);
     expect(document.authorization_endpoint).toBe('https://127.0.0.1:8443/authorize');
+    expect(document.userinfo_endpoint).toBe('https://127.0.0.1:8443/userinfo');
     // The code flow only, with PKCE S256: no implicit, no `plain`.
     expect(document.response_types_supported).toEqual(['code']);
     expect(document.code_challenge_methods_supported).toEqual(['S256']);

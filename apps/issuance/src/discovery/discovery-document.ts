@@ -10,6 +10,7 @@ export interface DiscoveryDocument {
   readonly issuer: string;
   readonly authorization_endpoint: string;
   readonly token_endpoint: string;
+  readonly userinfo_endpoint: string;
   readonly jwks_uri: string;
   readonly introspection_endpoint: string;
   readonly revocation_endpoint: string;
@@ -25,6 +26,7 @@ export interface DiscoveryDocument {
   readonly revocation_endpoint_auth_methods_supported: readonly string[];
   readonly subject_types_supported: readonly string[];
   readonly id_token_signing_alg_values_supported: readonly SigningAlg[];
+  readonly introspection_signing_alg_values_supported: readonly SigningAlg[];
 }
 
 /** What ClientAuthenticator accepts from confidential clients (libs/oauth). */
@@ -37,6 +39,8 @@ export function discoveryDocument(issuer: string, signingAlgs: readonly SigningA
     issuer,
     authorization_endpoint: endpoint('authorize'),
     token_endpoint: endpoint('oauth/token'),
+    // Served by introspection (GET and POST), behind the same origin.
+    userinfo_endpoint: endpoint('userinfo'),
     jwks_uri: endpoint('.well-known/jwks.json'),
     // Auth0 publishes no introspection endpoint; we have one (RFC 7662), and openid-client's
     // tokenIntrospection() finds it only through this field.
@@ -84,5 +88,8 @@ export function discoveryDocument(issuer: string, signingAlgs: readonly SigningA
     // express-oauth2-jwt-bearer takes this list as its allow-list of ACCESS-token algorithms
     // (reference/auth0-api.md §5.3), so it must name every algorithm we sign tokens with.
     id_token_signing_alg_values_supported: signingAlgs,
+    // RFC 9701 §7: signed introspection answers (Accept: application/token-introspection+jwt) use
+    // the ES256 key in libs/jwt introspection-response-key.ts, published in the JWKS.
+    introspection_signing_alg_values_supported: ['ES256'],
   };
 }

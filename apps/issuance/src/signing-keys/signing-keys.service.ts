@@ -1,8 +1,10 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { CryptoKey } from 'jose';
 import type { PublicJwk, SigningAlg } from '@app/contracts';
+import { deriveIntrospectionResponseKey } from '@app/jwt';
 import type { OutboxEvent } from '@app/outbox';
 import { Outbox } from '@app/outbox';
+import { ISSUANCE_CONFIG, type IssuanceConfig } from '../config/issuance.config';
 import { SigningKeyFactory } from './signing-key.factory';
 import type { SigningKeyEntity } from './signing-key.entity';
 import { SigningKeysRepository } from './signing-keys.repository';
@@ -29,12 +31,17 @@ export class SigningKeysService implements OnModuleInit {
   private signers = new Map<SigningAlg, ActiveSigner>();
   private signersLoadedAt = 0;
   private reloading: Promise<void> | null = null;
+  /** The public half of the key introspection signs RFC 9701 answers with (derived, never stored). */
+  private readonly introspectionResponseJwk: PublicJwk;
 
   constructor(
     private readonly repository: SigningKeysRepository,
     private readonly outbox: Outbox,
     private readonly factory: SigningKeyFactory,
-  ) {}
+    @Inject(ISSUANCE_CONFIG) config: IssuanceConfig,
+  ) {
+    this.introspectionResponseJwk = deriveIntrospectionResponseKey(config.TESSERA_ENCRYPTION_KEY).publicJwk;
+  }
 
   async onModuleInit(): Promise<void> {
     await this.ensureKeys();
@@ -64,7 +71,9 @@ export class SigningKeysService implements OnModuleInit {
 
   async jwks(): Promise<{ keys: PublicJwk[] }> {
     const keys = await this.repository.findPublished();
-    return { keys: keys.map((key) => key.publicJwk) };
+    // RFC 9701 §6: callers verify signed introspection answers against the issuer's JWKS. That key's
+    // kid marks it as signing introspection answers only; validators never accept it for tokens.
+    return { keys: [...keys.map((key) => key.publicJwk), this.introspectionResponseJwk] };
   }
 
   /** Creates the missing current/next keys of each algorithm (first start, or a new algorithm). */

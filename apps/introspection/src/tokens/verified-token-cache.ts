@@ -12,8 +12,8 @@ export interface VerifiedTokenCacheOptions {
 export const DEFAULT_MAX_CACHED_TOKENS = 100_000;
 
 /**
- * Signature verifications this instance has already done, so that a token presented again skips
- * WebCrypto (jose costs 2–3× node:crypto's synchronous path: DESIGN §8). Keyed by the SHA-256 of the
+ * Signature verifications this instance has already done, so that a token presented again skips the
+ * public-key operation (an RSA or ECDSA verify costs far more than a SHA-256 of the token). Keyed by the SHA-256 of the
  * token, never the token itself (CONVENTIONS §6); an entry lives until the token's `exp`, and every
  * entry of a kid goes when that key is revoked. Only successful verifications are kept: caching
  * failures would let a flood of junk tokens evict the real ones.

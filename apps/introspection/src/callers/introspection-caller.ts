@@ -1,0 +1,70 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { managementAudience } from '@app/contracts';
+import { AccessTokenVerifier, RevocationList } from '@app/jwt';
+import { ClientAuthenticator, InvalidClientError, type OAuthParams } from '@app/oauth';
+import { INTROSPECTION_CONFIG, type IntrospectionConfig } from '../config/introspection.config';
+import { bearerTokenOf, InsufficientScopeError, InvalidTokenError } from './bearer-errors';
+
+/** The Management API scope that lets a token introspect every token (README "Who may introspect what"). */
+export const INTROSPECTION_SCOPE = 'read:token_introspection';
+
+/** Who is asking: an authenticated confidential client, or the bearer of a Management API token. */
+export type IntrospectionCaller =
+  | { readonly kind: 'client'; readonly clientId: string }
+  | { readonly kind: 'management'; readonly clientId: string | undefined };
+
+/**
+ * Authenticates the caller of `/oauth/introspect` (RFC 7662 §2.1: the endpoint MUST require
+ * authorization). Either client authentication — Basic or body, confidential clients only: a public
+ * client proves nothing about who it is (RFC 7662 §4) — or a Management API token (`aud`
+ * `{issuer}api/v2/`, scope `read:token_introspection`), verified and revocation-checked like any token.
+ */
+@Injectable()
+export class IntrospectionCallerAuthenticator {
+  private readonly managementAudience: string;
+
+  constructor(
+    private readonly clients: ClientAuthenticator,
+    private readonly verifier: AccessTokenVerifier,
+    private readonly revocations: RevocationList,
+    @Inject(INTROSPECTION_CONFIG) config: IntrospectionConfig,
+  ) {
+    this.managementAudience = managementAudience(config.TESSERA_ISSUER);
+  }
+
+  async authenticate(authorization: string | undefined, params: OAuthParams): Promise<IntrospectionCaller> {
+    if (authorization !== undefined && /^bearer\s/i.test(authorization)) {
+      return this.authenticateManagementToken(authorization, params);
+    }
+    const { client, method } = await this.clients.authenticate(authorization, params);
+    if (method === 'none') throw new InvalidClientError();
+    return { kind: 'client', clientId: client.client_id };
+  }
+
+  private async authenticateManagementToken(
+    authorization: string,
+    params: OAuthParams,
+  ): Promise<IntrospectionCaller> {
+    // RFC 6749 §2.3: one way of authenticating per request.
+    if (params.has('client_secret') || params.has('client_assertion')) throw new InvalidClientError();
+    const token = bearerTokenOf(authorization);
+    const verified = token ? await this.verifier.verify(token) : null;
+    if (!verified) throw new InvalidTokenError();
+    const { aud, scope, sub, azp, client_id: rfc9068ClientId, jti, iat } = verified.claims;
+    const clientId =
+      typeof azp === 'string' ? azp : typeof rfc9068ClientId === 'string' ? rfc9068ClientId : undefined;
+    const revoked = this.revocations.isRevoked({
+      jti: typeof jti === 'string' ? jti : undefined,
+      sub: typeof sub === 'string' ? sub : undefined,
+      clientId,
+      issuedAt: typeof iat === 'number' ? iat : undefined,
+      kid: verified.kid,
+    });
+    if (revoked) throw new InvalidTokenError();
+    const audiences = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : [];
+    if (!audiences.includes(this.managementAudience)) throw new InvalidTokenError();
+    const scopes = typeof scope === 'string' ? scope.split(' ') : [];
+    if (!scopes.includes(INTROSPECTION_SCOPE)) throw new InsufficientScopeError(INTROSPECTION_SCOPE);
+    return { kind: 'management', clientId };
+  }
+}
