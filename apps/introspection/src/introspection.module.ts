@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { HealthModule } from '@app/http';
 import { TokenVerificationModule, VerificationKeySet } from '@app/jwt';
 import { KafkaModule } from '@app/kafka';
+import { RedisModule } from '@app/redis';
 import { ClientAuthenticator } from '@app/oauth';
 import { IntrospectionCallerAuthenticator } from './callers/introspection-caller';
 import { InMemoryClientDirectory } from './clients/client-directory';
@@ -16,7 +17,6 @@ import { TokenInfoController } from './userinfo/tokeninfo.controller';
 import { TokenInfoService } from './userinfo/tokeninfo.service';
 import { UserInfoController } from './userinfo/userinfo.controller';
 import { UserInfoService } from './userinfo/userinfo.service';
-import { OpaqueTokenStoreModule } from './opaque/opaque-token-store.module';
 import { OpaqueTokenRepository } from './opaque/opaque-token.repository';
 
 /**
@@ -37,7 +37,9 @@ export class IntrospectionModule {
           jwksUrl: config.TESSERA_JWKS_URL,
           consumerName: 'introspection',
         }),
-        OpaqueTokenStoreModule.forRoot(config.REDIS_URL),
+        // JWT introspection needs no Redis: an instance starts and stays ready while Redis is down,
+        // and opaque lookups answer a retryable 503 meanwhile.
+        RedisModule.forRoot(config.REDIS_URL, { required: false }),
       ],
       controllers: [UserInfoController, TokenInfoController],
       providers: [

@@ -2,6 +2,7 @@ import {
   Global,
   Inject,
   Injectable,
+  Logger,
   Module,
   type DynamicModule,
   type OnApplicationShutdown,
@@ -21,6 +22,15 @@ class RedisLifecycle implements OnApplicationShutdown {
   }
 }
 
+export interface RedisOptions {
+  /**
+   * Whether the service needs Redis to do its job (default true): it then waits for Redis at boot
+   * and counts it in readiness. A service that only needs it for part of its work (introspection:
+   * opaque tokens, not JWTs) starts without it and stays in rotation; those calls then fail fast.
+   */
+  readonly required?: boolean;
+}
+
 /**
  * One Redis connection per process. node-redis reconnects by itself; commands fail fast while it is
  * down (no offline queue) so callers can answer "try again" instead of hanging.
@@ -28,7 +38,8 @@ class RedisLifecycle implements OnApplicationShutdown {
 @Global()
 @Module({})
 export class RedisModule {
-  static forRoot(url: string): DynamicModule {
+  static forRoot(url: string, options: RedisOptions = {}): DynamicModule {
+    const required = options.required ?? true;
     return {
       module: RedisModule,
       providers: [
@@ -45,8 +56,16 @@ export class RedisModule {
             });
             // Errors are reported through failed commands and readiness; the event only needs a listener.
             client.on('error', () => undefined);
-            await client.connect();
-            readiness.register('redis', () => client.isReady);
+            if (required) {
+              await client.connect();
+              readiness.register('redis', () => client.isReady);
+            } else {
+              client.connect().catch((error: unknown) => {
+                new Logger('Redis').warn(
+                  `Redis not reachable yet: ${error instanceof Error ? error.message : String(error)}`,
+                );
+              });
+            }
             return client;
           },
           inject: [ReadinessRegistry],

@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { opaqueTokenRecord, redisKeys, type OpaqueTokenRecord } from '@app/contracts';
 import { TemporarilyUnavailableError } from '@app/oauth';
-import type { RedisClient } from '@app/redis';
-import { OPAQUE_TOKEN_STORE } from './opaque-token-store.module';
+import { REDIS, type RedisClient } from '@app/redis';
 
 /** A Redis answer slower than this is treated as Redis being down: the caller retries. */
 const LOOKUP_TIMEOUT_MS = 1_000;
@@ -16,7 +15,7 @@ const LOOKUP_TIMEOUT_MS = 1_000;
  */
 @Injectable()
 export class OpaqueTokenRepository {
-  constructor(@Inject(OPAQUE_TOKEN_STORE) private readonly redis: RedisClient) {}
+  constructor(@Inject(REDIS) private readonly redis: RedisClient) {}
 
   async find(token: string): Promise<OpaqueTokenRecord | null> {
     const key = redisKeys.opaqueToken(createHash('sha256').update(token).digest('hex'));
