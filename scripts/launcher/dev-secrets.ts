@@ -10,7 +10,7 @@ import { encryptionKeyEnv } from '@app/config';
  * the signing keys stored in PostgreSQL, so a new key on every start would make them unreadable,
  * and a new bootstrap secret would break every script that saved the old one.
  */
-const devSecrets = encryptionKeyEnv.extend({
+const devSecrets = encryptionKeyEnv.pick({ TESSERA_ENCRYPTION_KEY: true }).extend({
   TESSERA_BOOTSTRAP_CLIENT_ID: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
   TESSERA_BOOTSTRAP_CLIENT_SECRET: z.string().min(32),
   KAFKA_GROUP_PREFIX: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/),

@@ -58,7 +58,7 @@ import { UsersService } from './users/users.service';
     InternalCallerGuard,
     {
       provide: CONNECTION_SECRET_BOX,
-      useFactory: (config: AccountLinkingConfig) => SecretBox.fromBase64Key(config.TESSERA_ENCRYPTION_KEY),
+      useFactory: (config: AccountLinkingConfig) => SecretBox.fromKeyring(config),
       inject: [ACCOUNT_LINKING_CONFIG],
     },
   ],

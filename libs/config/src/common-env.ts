@@ -30,15 +30,42 @@ export const databaseEnv = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://postgres@127.0.0.1:5432/tessera'),
 });
 
-/** 32 random bytes, base64: the key that encrypts private keys and secrets at rest. */
+const base64Key = z
+  .string()
+  .refine(
+    (value) => Buffer.from(value, 'base64').length === 32,
+    'expected 32 bytes, base64 (openssl rand -base64 32)',
+  );
+
+/**
+ * The keys that encrypt private keys and secrets at rest. `TESSERA_ENCRYPTION_KEY` seals everything
+ * new, under the version `TESSERA_ENCRYPTION_KEY_VERSION` (default v1). To rotate: give the new key a
+ * new version and move the old one to `TESSERA_PREVIOUS_ENCRYPTION_KEYS` (`v1:<base64>,…`), so what
+ * it sealed still opens.
+ */
 export const encryptionKeyEnv = z.object({
-  TESSERA_ENCRYPTION_KEY: z
+  TESSERA_ENCRYPTION_KEY: base64Key,
+  TESSERA_ENCRYPTION_KEY_VERSION: z
     .string()
-    .refine(
-      (value) => Buffer.from(value, 'base64').length === 32,
-      'expected 32 bytes, base64 (openssl rand -base64 32)',
-    ),
+    .regex(/^v\d+$/, 'expected a version like v2')
+    .default('v1'),
+  TESSERA_PREVIOUS_ENCRYPTION_KEYS: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      const keys: Record<string, string> = {};
+      for (const entry of (value ?? '').split(',').filter(Boolean)) {
+        const [version, key] = entry.split(/:(.*)/s);
+        if (!version || !/^v\d+$/.test(version.trim()) || !base64Key.safeParse(key?.trim()).success) {
+          context.addIssue({ code: 'custom', message: 'expected v<N>:<32 bytes base64>[,…]' });
+          return z.NEVER;
+        }
+        keys[version.trim()] = key!.trim();
+      }
+      return keys;
+    }),
 });
+export type EncryptionKeyEnv = z.output<typeof encryptionKeyEnv>;
 
 export function portEnv(defaultPort: number) {
   return z.object({ PORT: port.default(defaultPort) });

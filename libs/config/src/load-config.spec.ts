@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConfigError, loadConfig } from './load-config';
-import { issuerUrl, serviceEnv } from './common-env';
+import { encryptionKeyEnv, issuerUrl, serviceEnv } from './common-env';
 
 describe('loadConfig', () => {
   it('parses defaults into a typed object', () => {
@@ -33,5 +33,24 @@ describe('loadConfig', () => {
   it('requires the issuer to end with a slash', () => {
     expect(issuerUrl.safeParse('https://127.0.0.1:8443').success).toBe(false);
     expect(issuerUrl.safeParse('https://127.0.0.1:8443/').success).toBe(true);
+  });
+
+  it('reads the encryption keyring: the current key, its version, and previous keys for rotation', () => {
+    const key = (byte: number) => Buffer.alloc(32, byte).toString('base64');
+    const config = loadConfig(encryptionKeyEnv, {
+      TESSERA_ENCRYPTION_KEY: key(2),
+      TESSERA_ENCRYPTION_KEY_VERSION: 'v2',
+      TESSERA_PREVIOUS_ENCRYPTION_KEYS: `v1:${key(1)}`,
+    });
+    expect(config.TESSERA_PREVIOUS_ENCRYPTION_KEYS).toEqual({ v1: key(1) });
+    expect(
+      loadConfig(encryptionKeyEnv, { TESSERA_ENCRYPTION_KEY: key(1) }).TESSERA_ENCRYPTION_KEY_VERSION,
+    ).toBe('v1');
+    expect(() =>
+      loadConfig(encryptionKeyEnv, {
+        TESSERA_ENCRYPTION_KEY: key(1),
+        TESSERA_PREVIOUS_ENCRYPTION_KEYS: 'v1:short',
+      }),
+    ).toThrow(/TESSERA_PREVIOUS_ENCRYPTION_KEYS/);
   });
 });

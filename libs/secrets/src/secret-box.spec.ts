@@ -44,3 +44,27 @@ describe('digests', () => {
     expect(matchesAnyDigest(secret, [])).toBe(false);
   });
 });
+
+describe('SecretBox.fromKeyring: key rotation', () => {
+  const oldKey = Buffer.alloc(32, 1).toString('base64');
+  const newKey = Buffer.alloc(32, 2).toString('base64');
+
+  it('opens what the previous key sealed and seals new values with the current key', () => {
+    const before = SecretBox.fromKeyring({
+      TESSERA_ENCRYPTION_KEY: oldKey,
+      TESSERA_ENCRYPTION_KEY_VERSION: 'v1',
+      TESSERA_PREVIOUS_ENCRYPTION_KEYS: {},
+    });
+    const sealedBefore = before.encrypt('idp-token', 'row-1');
+    const after = SecretBox.fromKeyring({
+      TESSERA_ENCRYPTION_KEY: newKey,
+      TESSERA_ENCRYPTION_KEY_VERSION: 'v2',
+      TESSERA_PREVIOUS_ENCRYPTION_KEYS: { v1: oldKey },
+    });
+    expect(after.decrypt(sealedBefore, 'row-1')).toBe('idp-token');
+    const sealedAfter = after.encrypt('idp-token', 'row-1');
+    expect(sealedAfter.startsWith('v2.')).toBe(true);
+    // The retired key alone cannot open what the new key sealed.
+    expect(() => before.decrypt(sealedAfter, 'row-1')).toThrow();
+  });
+});

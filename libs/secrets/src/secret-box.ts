@@ -21,9 +21,26 @@ export class SecretBox {
     this.keys = new Map(Object.entries(keys));
   }
 
-  /** One key, version v1: the usual configuration (`TESSERA_ENCRYPTION_KEY`). */
+  /** One key, version v1. */
   static fromBase64Key(base64Key: string): SecretBox {
     return new SecretBox({ v1: Buffer.from(base64Key, 'base64') }, 'v1');
+  }
+
+  /**
+   * The deployment's keyring (libs/config `encryptionKeyEnv`): the current key seals, under its
+   * version; previous keys only open what they sealed before a rotation.
+   */
+  static fromKeyring(keyring: {
+    readonly TESSERA_ENCRYPTION_KEY: string;
+    readonly TESSERA_ENCRYPTION_KEY_VERSION: string;
+    readonly TESSERA_PREVIOUS_ENCRYPTION_KEYS: Readonly<Record<string, string>>;
+  }): SecretBox {
+    const keys: Record<string, Buffer> = {};
+    for (const [version, key] of Object.entries(keyring.TESSERA_PREVIOUS_ENCRYPTION_KEYS)) {
+      keys[version] = Buffer.from(key, 'base64');
+    }
+    keys[keyring.TESSERA_ENCRYPTION_KEY_VERSION] = Buffer.from(keyring.TESSERA_ENCRYPTION_KEY, 'base64');
+    return new SecretBox(keys, keyring.TESSERA_ENCRYPTION_KEY_VERSION);
   }
 
   encrypt(plaintext: string, aad: string): string {

@@ -14,7 +14,7 @@ export class SigningKeyFactory {
   private readonly secretBox: SecretBox;
 
   constructor(@Inject(ISSUANCE_CONFIG) config: IssuanceConfig) {
-    this.secretBox = SecretBox.fromBase64Key(config.TESSERA_ENCRYPTION_KEY);
+    this.secretBox = SecretBox.fromKeyring(config);
   }
 
   /** A new key row of `alg` in `state`, and its `signing_key.created` event. */
