@@ -34,8 +34,14 @@ export class OpaqueTokenStore {
         .multi()
         .set(redisKeys.opaqueToken(tokenHash), JSON.stringify(record), { EX: ttl })
         .sAdd(grantKey, tokenHash);
-      if (grantExpiresAt === null) multi.persist(grantKey);
-      else multi.expireAt(grantKey, Math.max(grantExpiresAt, record.exp), 'GT');
+      if (grantExpiresAt === null) {
+        multi.persist(grantKey);
+      } else {
+        // NX gives a new set its expiry (GT alone treats "no expiry" as infinite and never sets one);
+        // GT then only ever extends it.
+        const until = Math.max(grantExpiresAt, record.exp);
+        multi.expireAt(grantKey, until, 'NX').expireAt(grantKey, until, 'GT');
+      }
       await multi.exec();
     } catch (error) {
       throw unavailable(error);

@@ -52,8 +52,12 @@ export class RefreshTokenGrant {
     const decision = await this.outbox.transaction<Decision<TokenResponse>>(async (manager) => {
       const refuse = (error: Error) => ({ result: refused<TokenResponse>(error), events: [] });
       const row = await this.refreshTokens.lockByHash(manager, tokenHash);
-      if (!row || row.clientId !== client.clientId || row.revokedAt !== null)
-        return refuse(invalidRefreshToken());
+      if (!row || row.clientId !== client.clientId) return refuse(invalidRefreshToken());
+      // A deleted user's family is revoked too, but Auth0 names this case (its SDKs match on it),
+      // so it is told first, whichever of the user's deletion and its revocation arrived first.
+      const user = await this.userOf(row);
+      if (user instanceof Error) return refuse(user);
+      if (row.revokedAt !== null) return refuse(invalidRefreshToken());
 
       const now = Math.floor(Date.now() / 1000);
       const settings = refreshTokenLifetimes(client.refreshToken, now, row.familyIssuedAt);
@@ -82,8 +86,6 @@ export class RefreshTokenGrant {
       if (isExpired(row, now)) return refuse(invalidRefreshToken());
       if (!(await this.store.exists(row.tokenHash))) return refuse(invalidRefreshToken());
 
-      const user = await this.userOf(row);
-      if (user instanceof Error) return refuse(user);
       const scopes = narrowedScopes(params.get('scope'), row.scope.split(' ').filter(Boolean));
       if (scopes === null)
         return refuse(new InvalidScopeError('The requested scope exceeds the granted scope'));
