@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { printable } from '@app/oauth';
 
 /**
  * Parses `input` with `schema`; on failure returns one sentence in Auth0's style for the first
@@ -18,16 +19,10 @@ function describeIssue(issue: z.core.$ZodIssue | undefined): string {
   const path = issue.path.map(String).join('.');
   if (issue.code === 'unrecognized_keys') {
     const at = path ? ` on property ${path}` : '';
-    return `'Additional properties not allowed: ${issue.keys.map(printable).join(',')}'${at}.`;
+    return `'Additional properties not allowed: ${issue.keys.map((name) => printable(name, 64)).join(',')}'${at}.`;
   }
   if (issue.code === 'invalid_type' && issue.input === undefined && path) {
     return `'Missing required property: ${path}'.`;
   }
   return path ? `'${issue.message}' on property ${path}.` : `'${issue.message}'.`;
-}
-
-/** Caller-supplied names echoed in an error: bounded and stripped of control characters. */
-function printable(value: string): string {
-  const clean = value.replace(/[^\x20-\x7e]/g, '?');
-  return clean.length > 64 ? `${clean.slice(0, 64)}…` : clean;
 }

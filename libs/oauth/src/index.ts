@@ -3,3 +3,4 @@ export * from './oauth-params';
 export * from './client-authentication';
 export * from './client-assertion';
 export * from './oauth-exception.filter';
+export * from './printable';

@@ -1,12 +1,11 @@
 import { z } from 'zod';
 import { paginationQuery, queryText } from '@app/management';
+import { printable } from '@app/oauth';
 import { RESERVED_APP_METADATA_KEYS } from './metadata';
 
-/** Caller text echoed in an error: bounded and stripped of control characters. */
-function printable(value: unknown): string {
-  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
-  const clean = text.replace(/[^\x20-\x7e]/g, '?');
-  return clean.length > 64 ? `${clean.slice(0, 64)}…` : clean;
+/** Caller text echoed in an error (any JSON value): bounded and stripped of control characters. */
+function printableValue(value: unknown): string {
+  return printable(typeof value === 'string' ? value : (JSON.stringify(value) ?? ''), 64);
 }
 
 /** Auth0's message for a malformed address: `Object didn't pass validation for format email: …`. */
@@ -15,7 +14,7 @@ export const email = z
   .max(254, 'Email addresses have at most 254 characters')
   .pipe(
     z.email({
-      error: (issue) => `Object didn't pass validation for format email: ${printable(issue.input)}`,
+      error: (issue) => `Object didn't pass validation for format email: ${printableValue(issue.input)}`,
     }),
   );
 
@@ -42,7 +41,7 @@ function metadata(reservedKeys: ReadonlySet<string> = new Set()) {
       if (key.length === 0 || key.length > 255 || key.includes('.') || key.startsWith('$')) {
         context.addIssue({
           code: 'custom',
-          message: `Metadata keys must be 1 to 255 characters, without '.' and not starting with '$': ${printable(key)}`,
+          message: `Metadata keys must be 1 to 255 characters, without '.' and not starting with '$': ${printableValue(key)}`,
         });
       } else if (reservedKeys.has(key)) {
         context.addIssue({ code: 'custom', message: `${key} is a reserved app_metadata key` });

@@ -1,8 +1,7 @@
 import type { OAuthParams } from '@app/oauth';
-import { AccessDeniedError } from '@app/oauth';
+import { AccessDeniedError, printable } from '@app/oauth';
 import type { ConfigurationLookup } from '../lookup/configuration-lookup';
 import type { ResourceServerEntity } from '../resource-servers/resource-server.entity';
-import { printable } from './printable';
 
 /**
  * The API a user's token is for: `audience` (or RFC 8707 `resource`); none means an opaque token
@@ -15,6 +14,6 @@ export async function requestedApi(
   const audience = params.get('audience') ?? params.get('resource');
   if (audience === undefined) return null;
   const api = await lookup.resourceServer(audience);
-  if (!api) throw new AccessDeniedError(`Service not found: ${printable(audience)}`);
+  if (!api) throw new AccessDeniedError(`Service not found: ${printable(audience, 200)}`);
   return api;
 }

@@ -1,5 +1,4 @@
-import { AccessDeniedError } from '@app/oauth';
-import { printable } from './printable';
+import { AccessDeniedError, printable } from '@app/oauth';
 
 /**
  * Without `scope`, every granted scope; with it, exactly what was asked, which must all be granted
@@ -10,7 +9,9 @@ export function grantedScope(requested: string | undefined, granted: readonly st
   const asked = [...new Set(requested.split(' ').filter(Boolean))];
   const missing = asked.filter((scope) => !granted.includes(scope));
   if (missing.length > 0) {
-    throw new AccessDeniedError(`Client has not been granted scopes: ${missing.map(printable).join(', ')}`);
+    throw new AccessDeniedError(
+      `Client has not been granted scopes: ${missing.map((name) => printable(name, 200)).join(', ')}`,
+    );
   }
   return asked.join(' ');
 }

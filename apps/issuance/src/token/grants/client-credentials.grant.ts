@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { EventContext } from '@app/contracts';
-import { AccessDeniedError, UnauthorizedClientError, type OAuthParams } from '@app/oauth';
+import { AccessDeniedError, UnauthorizedClientError, type OAuthParams, printable } from '@app/oauth';
 import { Outbox } from '@app/outbox';
 import type { ClientEntity } from '../../clients/client.entity';
 import { ConfigurationLookup } from '../../lookup/configuration-lookup';
 import { AccessTokenMinter, jwtIssuedEvent, type AccessTokenRequest } from '../access-token.minter';
 import { grantedScope } from '../client-grant-scope';
-import { printable } from '../printable';
 import type { TokenResponse } from '../token-response';
 
 /**
@@ -32,11 +31,11 @@ export class ClientCredentialsGrant {
       );
     }
     const api = await this.lookup.resourceServer(audience);
-    if (!api) throw new AccessDeniedError(`Service not found: ${printable(audience)}`);
+    if (!api) throw new AccessDeniedError(`Service not found: ${printable(audience, 200)}`);
     const grant = await this.lookup.clientGrant(client.clientId, audience);
     if (!grant) {
       throw new AccessDeniedError(
-        `Client is not authorized to access "${printable(audience)}". You need to create a "client-grant" associated to this API. See: https://auth0.com/docs/api/v2#!/Client_Grants/post_client_grants`,
+        `Client is not authorized to access "${printable(audience, 200)}". You need to create a "client-grant" associated to this API. See: https://auth0.com/docs/api/v2#!/Client_Grants/post_client_grants`,
       );
     }
     const scope = grantedScope(params.get('scope'), grant.scope);

@@ -7,6 +7,7 @@ import {
   InvalidRequestError,
   UnauthorizedClientError,
   type OAuthParams,
+  printable,
 } from '@app/oauth';
 import { Outbox } from '@app/outbox';
 import { randomToken } from '@app/secrets';
@@ -19,7 +20,6 @@ import {
   type ActorClaim,
 } from '../access-token.minter';
 import { grantedScope } from '../client-grant-scope';
-import { printable } from '../printable';
 import type { TokenResponse } from '../token-response';
 
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -69,10 +69,10 @@ export class TokenExchangeGrant {
     const audience = params.get('audience') ?? params.get('resource');
     if (audience === undefined) throw new InvalidRequestError('Missing required parameter: audience');
     const api = await this.lookup.resourceServer(audience);
-    if (!api) throw new AccessDeniedError(`Service not found: ${printable(audience)}`);
+    if (!api) throw new AccessDeniedError(`Service not found: ${printable(audience, 200)}`);
     const clientGrant = await this.lookup.clientGrant(client.clientId, audience);
     if (!clientGrant) {
-      throw new AccessDeniedError(`Client is not authorized to access "${printable(audience)}".`);
+      throw new AccessDeniedError(`Client is not authorized to access "${printable(audience, 200)}".`);
     }
 
     const verified = await this.verifier.verify(subjectToken);
