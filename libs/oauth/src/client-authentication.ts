@@ -60,6 +60,19 @@ export class ClientAuthenticator {
   }
 }
 
+/**
+ * The client id a request claims (Basic, body or assertion), without checking it: for audit records
+ * of refused requests. Undefined when the request names no readable client.
+ */
+export function claimedClientId(authorization: string | undefined, params: OAuthParams): string | undefined {
+  try {
+    return readCredentials(authorization, params).clientId;
+  } catch {
+    // Malformed credentials (two methods at once, a broken Basic header): the body still names one.
+    return params.get('client_id');
+  }
+}
+
 function readCredentials(authorization: string | undefined, params: OAuthParams): PresentedCredentials {
   const bodyClientId = params.get('client_id');
   const bodySecret = params.get('client_secret');

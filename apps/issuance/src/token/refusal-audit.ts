@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { z } from 'zod';
 import { tokenRequestRefused, TOPICS, type auth0LogType, type EventContext } from '@app/contracts';
-import { OAuthError, type OAuthParams } from '@app/oauth';
+import { claimedClientId, OAuthError, type OAuthParams } from '@app/oauth';
 import { Outbox } from '@app/outbox';
 
 type LogType = z.output<typeof auth0LogType>;
@@ -38,7 +38,8 @@ export class RefusalAudit {
 
   async record(error: unknown, request: RefusedRequest, context: EventContext): Promise<void> {
     if (!(error instanceof OAuthError) || error.status >= 500) return;
-    const clientId = claimedClientId(request);
+    const claimed = claimedClientId(request.authorization, request.params);
+    const clientId = claimed !== undefined && CLIENT_ID.test(claimed) ? claimed : null;
     const grantType =
       request.grantType !== undefined && request.grantType.length <= 256 ? request.grantType : null;
     try {
@@ -64,22 +65,5 @@ export class RefusalAudit {
       // The refusal itself is answered either way; losing its audit record is logged loudly.
       this.logger.error(`could not record a refused token request: ${String(failure)}`);
     }
-  }
-}
-
-function claimedClientId({ params, authorization }: RefusedRequest): string | null {
-  let claimed = params.get('client_id');
-  if (claimed === undefined && authorization?.toLowerCase().startsWith('basic ')) {
-    const decoded = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8');
-    claimed = safeDecode(decoded.split(':')[0] ?? '');
-  }
-  return claimed !== undefined && CLIENT_ID.test(claimed) ? claimed : null;
-}
-
-function safeDecode(value: string): string | undefined {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return undefined;
   }
 }
