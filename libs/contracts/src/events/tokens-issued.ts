@@ -40,14 +40,19 @@ export const accessTokenDialect = z.enum(['access_token', 'rfc9068_profile']);
 
 const epochSeconds = z.number().int().nonnegative();
 
+/** Whose token it is: every event about a grant's tokens names the grant, its client and its subject. */
+const grantOwner = {
+  grant_id: z.string().min(1),
+  client_id: z.string().min(1),
+  sub: z.string().min(1),
+};
+
 /** An access token was issued. Identifiers only: never the token itself (DESIGN §5). */
 export const accessTokenIssued = defineEvent(
   'access_token.issued',
   z.object({
     jti: z.string().min(1),
-    grant_id: z.string().min(1),
-    client_id: z.string().min(1),
-    sub: z.string().min(1),
+    ...grantOwner,
     aud: z.array(z.string().min(1)),
     scope: z.string(),
     grant_type: grantType,
@@ -70,9 +75,7 @@ export const accessTokenIssued = defineEvent(
  */
 const refreshTokenFacts = z.object({
   refresh_token_id: z.string().min(1),
-  grant_id: z.string().min(1),
-  client_id: z.string().min(1),
-  sub: z.string().min(1),
+  ...grantOwner,
   aud: z.array(z.string().min(1)),
   scope: z.string(),
   grant_type: grantType,
@@ -100,9 +103,7 @@ export const refreshTokenRotated = defineEvent(
 
 /** A grant found compromised: who it belonged to, and when it was noticed. */
 const grantCompromise = z.object({
-  grant_id: z.string().min(1),
-  client_id: z.string().min(1),
-  sub: z.string().min(1),
+  ...grantOwner,
   detected_at: epochSeconds,
   log_type: auth0LogType,
 });
@@ -127,9 +128,7 @@ export const idTokenIssued = defineEvent(
   'id_token.issued',
   z.object({
     jti: z.string().min(1),
-    grant_id: z.string().min(1),
-    client_id: z.string().min(1),
-    sub: z.string().min(1),
+    ...grantOwner,
     session_id: z.string().min(1).optional(),
     grant_type: grantType,
     issued_at: epochSeconds,
