@@ -5,14 +5,28 @@ import { startStack, type RunningService, type Stack } from '@app/testing';
 import { startBareServer, type BareServer } from './bare-server';
 import type { BenchOptions } from './bench-options';
 import { allowedCpus, onlineCpus, pinProcess } from './cpu-pinning';
+import { pinInfrastructure } from './infrastructure-pinning';
 import { LOADGEN_CPUS, SERVER_CPUS } from './run-load';
 
-/** What every scenario runs against: the real services and the bare app, all pinned to `SERVER_CPUS`. */
+/**
+ * What every scenario runs against: the real services and the bare app. The bare app and the services
+ * a scenario measures run on `SERVER_CPUS`; the other services run on `LOADGEN_CPUS` (see `focusOn`).
+ */
 export interface BenchEnvironment {
   readonly repoRoot: string;
   readonly stack: Stack;
   readonly bare: BareServer;
   service(instance: string): RunningService;
+  /**
+   * Gives the servers' core to `instances` (the services a scenario measures) and moves every other
+   * service to the load generator's core. The issue measures one service on one core: its siblings
+   * reacting to its events (introspection applying each revocation, issuance's consumers) are other
+   * services with cores of their own in any deployment, and on a 2-core machine they would otherwise
+   * take that one core's time from it. Anything not named keeps running, where it cannot interfere.
+   */
+  focusOn(instances: readonly string[]): void;
+  /** The CPUs a service belongs on under the current focus (to pin it back after borrowing cores). */
+  cpusOf(instance: string): string;
   /** Where `--profile` writes .cpuprofile files; null without `--profile`. */
   readonly profileDir: string | null;
   /** The profiled servers: instance name, pid, and the script name the preload names its file after. */
@@ -50,6 +64,10 @@ export async function startBenchEnvironment(
       }
     : {};
 
+  const infrastructure = pinInfrastructure(LOADGEN_CPUS);
+  log(
+    `infrastructure moved to CPU ${LOADGEN_CPUS}: ${infrastructure.pinned.length} processes (PostgreSQL, Redis, Kafka)`,
+  );
   log(`starting the services on CPU ${SERVER_CPUS}, ports ${options.basePort}–${options.basePort + 4}`);
   const stack = await startStack({
     repoRoot,
@@ -63,12 +81,16 @@ export async function startBenchEnvironment(
       LOG_LEVEL: 'warn',
       ...profiling,
     },
+  }).catch((error: unknown) => {
+    infrastructure.restore();
+    throw error;
   });
   let bare: BareServer;
   try {
     bare = await startBareServer(options.basePort + 5, SERVER_CPUS, profiling);
   } catch (error) {
     await stack.stop();
+    infrastructure.restore();
     throw error;
   }
 
@@ -85,15 +107,24 @@ export async function startBenchEnvironment(
     ['bare-nest-app', bare.process.pid!] as const,
     ...stack.services.map((service) => [service.name, service.process.pid!] as const),
   ];
+  const service = (instance: string) => {
+    const found = stack.services.find((candidate) => candidate.name === instance);
+    if (!found) throw new Error(`service ${instance} is not running`);
+    return found;
+  };
+  let focus: readonly string[] = stack.services.map((candidate) => candidate.name);
+  const cpusOf = (instance: string) => (focus.includes(instance) ? SERVER_CPUS : LOADGEN_CPUS);
   return {
     repoRoot,
     stack,
     bare,
-    service(instance) {
-      const found = stack.services.find((service) => service.name === instance);
-      if (!found) throw new Error(`service ${instance} is not running`);
-      return found;
+    service,
+    focusOn(instances) {
+      for (const instance of instances) service(instance);
+      focus = instances;
+      for (const { name, process: child } of stack.services) pinProcess(child.pid!, cpusOf(name));
     },
+    cpusOf,
     profileDir,
     servers: () => [
       { name: 'bare-nest-app', pid: bare.process.pid!, script: 'bare-nest-app' },
@@ -107,7 +138,7 @@ export async function startBenchEnvironment(
     pinning: () => Object.fromEntries(processes().map(([name, pid]) => [name, allowedCpus(pid)])),
     async stop() {
       stopping = true;
-      await Promise.all([bare.stop(), stack.stop()]);
+      await Promise.all([bare.stop(), stack.stop()]).finally(() => infrastructure.restore());
     },
   };
 }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { BenchEnvironment } from './bench-environment';
+import { waitForConsumersToCatchUp } from './consumer-lag';
 import { pinProcess } from './cpu-pinning';
 import { LOADGEN_CPUS, SERVER_CPUS } from './run-load';
 import { TokenPool } from './token-pool';
@@ -17,6 +18,8 @@ export class PoolProvider {
     private readonly env: BenchEnvironment,
     private readonly sharedSize: number,
     private readonly log: (line: string) => void,
+    /** Called once a pool is minted and consumed (e.g. to start the CPU profiles afresh). */
+    private readonly onMinted: () => Promise<unknown> = () => Promise.resolve(),
   ) {}
 
   /** The invocation's shared pool of `--max-pool` tokens, minted on first use. */
@@ -27,7 +30,8 @@ export class PoolProvider {
 
   /**
    * Mints `count` tokens of the stack's client for its ES256 API. Minting is setup, not measurement:
-   * issuance may use both cores meanwhile and goes back to its own core before anything is timed.
+   * issuance may use both cores meanwhile and goes back to its place before anything is timed, and
+   * the services' consumers have applied every event of the minting by then.
    */
   async mint(name: string, count: number): Promise<TokenPool> {
     const { info } = this.env.stack;
@@ -47,9 +51,12 @@ export class PoolProvider {
         `  minted ${count.toLocaleString('en-US')} in ${pool.mintSeconds.toFixed(1)} s ` +
           `(${Math.round(count / pool.mintSeconds).toLocaleString('en-US')}/s, issuance on both cores)`,
       );
+      const caughtUp = await waitForConsumersToCatchUp(info.brokers, info.kafkaGroupPrefix, this.log);
+      this.log(`  the services' consumers caught up with the pool's events in ${caughtUp.toFixed(1)} s`);
+      await this.onMinted();
       return pool;
     } finally {
-      pinProcess(issuancePid, SERVER_CPUS);
+      pinProcess(issuancePid, this.env.cpusOf('issuance'));
     }
   }
 

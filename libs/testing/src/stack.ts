@@ -12,6 +12,8 @@ export interface StackClient {
 export interface StackInfo {
   readonly issuer: string;
   readonly brokers: string[];
+  /** Every consumer group of the stack's services starts with it (their `KAFKA_GROUP_PREFIX`). */
+  readonly kafkaGroupPrefix: string;
   readonly databaseUrl: string;
   readonly urls: {
     issuance: string;
@@ -114,6 +116,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   );
 
   const database = await createThrowawayDatabase(options.databaseUrl, `tessera_t_${run}`);
+  const kafkaGroupPrefix = `tessera-test-${run}`;
   const port = (offset: number) => options.basePort + offset;
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -121,7 +124,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     LOG_LEVEL: 'log',
     TESSERA_ISSUER: issuer,
     KAFKA_BROKERS: brokers.join(','),
-    KAFKA_GROUP_PREFIX: `tessera-test-${run}`,
+    KAFKA_GROUP_PREFIX: kafkaGroupPrefix,
     DATABASE_URL: database.url,
     REDIS_URL: 'redis://127.0.0.1:6379',
     TESSERA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
@@ -172,6 +175,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     info: {
       issuer,
       brokers,
+      kafkaGroupPrefix,
       databaseUrl: database.url,
       urls: {
         issuance: url(0),

@@ -35,6 +35,9 @@ export class RevocationsConsumer extends EventStreamSubscriber<typeof TOPICS.tok
   }
 
   protected async handle(event: EventOnTopic<typeof TOPICS.tokensRevoked.name>): Promise<void> {
+    // Most revocations name an access token: no transaction (nor processed-event row) for what
+    // changes nothing here, so a burst of them costs issuance and PostgreSQL next to nothing.
+    if (!changesIssuanceState(event.payload.target)) return;
     const at = Math.floor(Date.parse(event.payload.revoked_at) / 1000);
     await this.dataSource.transaction(async (manager) => {
       if (!(await markProcessed(manager, ISSUANCE_SCHEMA, CONSUMER, event.id))) return;
@@ -63,8 +66,12 @@ export class RevocationsConsumer extends EventStreamSubscriber<typeof TOPICS.tok
         return;
       case 'jti':
       case 'signing_key':
-        // Access tokens: validators refuse them; issuance keeps no state for them.
         return;
     }
   }
+}
+
+/** Access tokens (a jti, or every token of a key) are refused by validators; issuance keeps no state for them. */
+function changesIssuanceState(target: RevocationTarget): boolean {
+  return target.kind !== 'jti' && target.kind !== 'signing_key';
 }
