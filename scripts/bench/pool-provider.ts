@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { BenchEnvironment } from './bench-environment';
 import { waitForConsumersToCatchUp } from './consumer-lag';
+import { settleDatabase } from './database-settling';
 import { pinProcess } from './cpu-pinning';
 import { LOADGEN_CPUS, SERVER_CPUS } from './run-load';
 import { TokenPool } from './token-pool';
@@ -31,7 +32,8 @@ export class PoolProvider {
   /**
    * Mints `count` tokens of the stack's client for its ES256 API. Minting is setup, not measurement:
    * issuance may use both cores meanwhile and goes back to its place before anything is timed, and
-   * the services' consumers have applied every event of the minting by then.
+   * the services' consumers have applied every event of the minting and the database has been
+   * settled (`settleDatabase`) by then.
    */
   async mint(name: string, count: number): Promise<TokenPool> {
     const { info } = this.env.stack;
@@ -53,6 +55,8 @@ export class PoolProvider {
       );
       const caughtUp = await waitForConsumersToCatchUp(info.brokers, info.kafkaGroupPrefix, this.log);
       this.log(`  the services' consumers caught up with the pool's events in ${caughtUp.toFixed(1)} s`);
+      const settled = await settleDatabase(info.databaseUrl);
+      this.log(`  the stack's database vacuumed and checkpointed in ${settled.toFixed(1)} s`);
       await this.onMinted();
       return pool;
     } finally {

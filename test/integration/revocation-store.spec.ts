@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { createClient } from 'redis';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redisKeys, type RevocationPayload } from '@app/contracts';
+import { redisKeys, revocationKey, type RevocationPayload } from '@app/contracts';
 import { AccessTokenVerifier, VerificationKeySet } from '@app/jwt';
 import { createKafka, EventPublisher } from '@app/kafka';
-import { Outbox } from '@app/outbox';
+import { Outbox, OutboxWriter } from '@app/outbox';
 import { migrateSchema } from '@app/persistence';
 import type { RedisClient } from '@app/redis';
 import { createThrowawayDatabase, eventually, type ThrowawayDatabase } from '@app/testing';
@@ -175,6 +175,50 @@ describe('revocation list on the real PostgreSQL and Redis', () => {
       [`client:${clientId}`],
     );
     expect(stored[0]!.payload.target).toMatchObject({ not_before: 1200 });
+  });
+
+  it('stores a batch and the events of what changed in one statement, without a transaction block', async () => {
+    const jti = `itest-${run}-statement`;
+    const clientId = `itest-${run}-statement-client`;
+    const client = (notBefore: number) =>
+      revocation({ kind: 'client', client_id: clientId, not_before: notBefore });
+    await repository.store(dataSource.manager, client(1000));
+    const withEvent = (payload: RevocationPayload) => ({
+      payload,
+      event: {
+        topic: 'tessera.tokens.revoked.v1',
+        key: revocationKey(payload.target),
+        event: { id: randomUUID(), payload },
+      },
+    });
+
+    const { results, appended } = await repository.storeManyWithEvents(
+      dataSource.manager,
+      [
+        withEvent(revocation({ kind: 'jti', jti }, nowSeconds() + 600)),
+        withEvent(client(900)), // earlier than the one in force: unchanged, no event
+        withEvent(revocation({ kind: 'jti', jti }, nowSeconds() + 600)), // named twice: no second event
+        withEvent(client(1100)),
+        withEvent(client(1200)), // the repeat of a later not-before: stored after the first, with its event
+      ],
+      new OutboxWriter(REVOCATION_SCHEMA),
+    );
+    expect(appended).toBe(true);
+    expect(results.map((result) => result.changed)).toEqual([true, false, false, true, true]);
+    expect(results[1]!.inForce.target).toMatchObject({ not_before: 1000 });
+    expect(await outboxNotBefores(`client:${clientId}`)).toEqual([1100, 1200]);
+    const jtiEvents = await dataSource.query<unknown[]>(
+      `SELECT 1 FROM "${REVOCATION_SCHEMA}"."outbox" WHERE "key" = $1`,
+      [`jti:${jti}`],
+    );
+    expect(jtiEvents).toHaveLength(1);
+
+    const repeat = await repository.storeManyWithEvents(
+      dataSource.manager,
+      [withEvent(revocation({ kind: 'jti', jti }, nowSeconds() + 600))],
+      new OutboxWriter(REVOCATION_SCHEMA),
+    );
+    expect(repeat).toMatchObject({ appended: false, results: [{ changed: false }] });
   });
 
   describe('the Redis fast-lookup set of revoked jtis', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EntityManager } from 'typeorm';
 import { GroupCommit } from './group-commit';
 import type { Outbox } from './outbox.module';
-import type { OutboxEvent } from './outbox-writer';
+import { OutboxWriter, type OutboxEvent } from './outbox-writer';
 
 /** An outbox whose transactions just run the work and record what each one committed. */
 function recordingOutbox() {
@@ -94,5 +94,37 @@ describe('GroupCommit', () => {
     expect(staged.flat().sort()).toEqual(['a', 'b', 'c', 'd']);
     // Each batch is staged in lock order.
     for (const batch of staged) expect([...batch].sort()).toEqual(batch);
+  });
+
+  it('commits a batch in one statement with a statement stager, in lock order, saying whether it appended events', async () => {
+    const statements: string[][] = [];
+    const appendedFlags: boolean[] = [];
+    const outbox = {
+      statement: async <T>(
+        work: (manager: EntityManager, writer: OutboxWriter) => Promise<{ result: T; appended: boolean }>,
+      ) => {
+        const { result, appended } = await work({} as EntityManager, new OutboxWriter('s'));
+        appendedFlags.push(appended);
+        return result;
+      },
+    } as unknown as Outbox;
+    const commits = new GroupCommit<string, string>(
+      outbox,
+      {
+        statement: (_manager, items) => {
+          statements.push(items);
+          return Promise.resolve({
+            results: items.map((item) => item.toUpperCase()),
+            appended: items.some((item) => item !== 'same'),
+          });
+        },
+      },
+      (item) => item,
+    );
+    const first = commits.submit('same');
+    const rest = ['z', 'a'].map((item) => commits.submit(item));
+    expect(await Promise.all([first, ...rest])).toEqual(['SAME', 'Z', 'A']);
+    expect(statements).toEqual([['same'], ['a', 'z']]);
+    expect(appendedFlags).toEqual([false, true]);
   });
 });

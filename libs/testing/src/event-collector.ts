@@ -65,6 +65,18 @@ export class EventCollector {
     for (const { partition, offset } of start) consumer.seek({ topic: this.topic, partition, offset });
   }
 
+  /**
+   * Stops fetching until `resume`: nothing is lost, the collector reads on from where it stopped.
+   * The benchmarks count a run's events after it, not while their own reads compete with the run.
+   */
+  pause(): void {
+    this.consumer?.pause([{ topic: this.topic }]);
+  }
+
+  resume(): void {
+    this.consumer?.resume([{ topic: this.topic }]);
+  }
+
   /** Waits until a message matches, or fails after `timeoutMs`. */
   async waitFor(
     predicate: (message: CollectedMessage) => boolean,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { revocationKey, type RevocationPayload } from '@app/contracts';
-import { markProcessed } from '@app/outbox';
+import { markProcessed, OutboxWriter, type OutboxEvent } from '@app/outbox';
 import { REVOCATION_SCHEMA } from '../database/revocation-database';
 
 /** A revoked jti whose token has not expired yet: what the Redis fast-lookup set must hold. */
@@ -13,6 +13,48 @@ export interface LiveRevokedJti {
 }
 
 const TABLE = `"${REVOCATION_SCHEMA}"."revocations"`;
+
+/** One revocation as the columns of its row. */
+interface RevocationRow {
+  readonly target_key: string;
+  readonly kind: string;
+  readonly payload: RevocationPayload;
+  readonly expires_at: RevocationPayload['expires_at'];
+  readonly revoked_at: string;
+}
+
+/** `jsonb_to_recordset` column list of a `RevocationRow`. */
+const REVOCATION_COLUMNS =
+  'target_key text, kind text, payload jsonb, expires_at bigint, revoked_at timestamptz';
+
+function rowOf(payload: RevocationPayload): RevocationRow {
+  return {
+    target_key: revocationKey(payload.target),
+    kind: payload.target.kind,
+    payload,
+    expires_at: payload.expires_at,
+    revoked_at: payload.revoked_at,
+  };
+}
+
+/**
+ * The conditional upsert of the rows of `source` (aliased `r`, with the `RevocationRow` columns), in
+ * key order so concurrent statements take row locks in the same order: a new target is inserted; a
+ * stored one changes only for a later not-before of a user or client (they only move forward), so a
+ * repeat stores and returns nothing.
+ */
+function upsertFrom(source: string): string {
+  return `INSERT INTO ${TABLE} AS stored ("target_key", "kind", "payload", "expires_at", "revoked_at")
+       SELECT r.target_key, r.kind, r.payload, r.expires_at, r.revoked_at FROM ${source}
+       ORDER BY r.target_key
+       ON CONFLICT ("target_key") DO UPDATE SET
+         "payload" = EXCLUDED."payload",
+         "expires_at" = EXCLUDED."expires_at",
+         "revoked_at" = EXCLUDED."revoked_at"
+       WHERE stored."kind" IN ('subject', 'client')
+         AND (stored."payload"->'target'->>'not_before')::bigint
+           < (EXCLUDED."payload"->'target'->>'not_before')::bigint`;
+}
 
 @Injectable()
 export class RevocationsRepository {
@@ -31,17 +73,10 @@ export class RevocationsRepository {
     manager: EntityManager,
     payload: RevocationPayload,
   ): Promise<{ changed: boolean; inForce: RevocationPayload }> {
-    const rows = await manager.query<{ payload: RevocationPayload }[]>(
-      `INSERT INTO ${TABLE} AS stored ("target_key", "kind", "payload", "expires_at", "revoked_at")
-       VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT ("target_key") DO UPDATE SET
-         "payload" = EXCLUDED."payload",
-         "expires_at" = EXCLUDED."expires_at",
-         "revoked_at" = EXCLUDED."revoked_at"
-       WHERE stored."kind" IN ('subject', 'client')
-         AND (stored."payload"->'target'->>'not_before')::bigint
-           < (EXCLUDED."payload"->'target'->>'not_before')::bigint
-       RETURNING "payload"`,
+    const rows = await manager.query<{ target_key: string }[]>(
+      `${upsertFrom(
+        '(VALUES ($1, $2, $3::jsonb, $4::bigint, $5::timestamptz)) AS r(target_key, kind, payload, expires_at, revoked_at)',
+      )} RETURNING "target_key"`,
       [
         revocationKey(payload.target),
         payload.target.kind,
@@ -64,9 +99,77 @@ export class RevocationsRepository {
    * the order of `payloads`. A target named twice is stored once in the statement (PostgreSQL cannot
    * upsert a row twice in one command) and its repeats go through `store`, after it.
    */
-  async storeMany(
+  storeMany(
     manager: EntityManager,
     payloads: readonly RevocationPayload[],
+  ): Promise<{ changed: boolean; inForce: RevocationPayload }[]> {
+    return this.storeBatch(
+      payloads,
+      async (rows) =>
+        manager.query<{ target_key: string }[]>(
+          `${upsertFrom(`jsonb_to_recordset($1::jsonb) AS r(${REVOCATION_COLUMNS})`)} RETURNING "target_key"`,
+          [JSON.stringify(rows.map(({ row }) => row))],
+        ),
+      (payload) => this.store(manager, payload),
+      (keys) => this.inForceWith(manager, keys),
+    );
+  }
+
+  /**
+   * `storeMany` and the events of what it changes, in ONE statement committed on its own (no
+   * transaction block: one round trip, the hot path of `/oauth/revoke`). Each change comes with its
+   * event; only the rows the upsert changed get theirs appended to the outbox, by a
+   * data-modifying CTE joined to the upsert's RETURNING. A repeated target goes in a statement of its
+   * own, after the first. Returns `appended` = whether any event was written.
+   */
+  async storeManyWithEvents(
+    manager: EntityManager,
+    changes: readonly { payload: RevocationPayload; event: OutboxEvent }[],
+    writer: OutboxWriter,
+  ): Promise<{ results: { changed: boolean; inForce: RevocationPayload }[]; appended: boolean }> {
+    const eventOf = new Map(changes.map(({ payload, event }) => [payload, event]));
+    const payloads = changes.map(({ payload }) => payload);
+    const upsertWithEvents = (rows: readonly { row: RevocationRow; payload: RevocationPayload }[]) =>
+      manager.query<{ target_key: string }[]>(
+        `WITH r AS (
+           SELECT * FROM jsonb_to_recordset($1::jsonb)
+             AS input(${REVOCATION_COLUMNS}, event_id uuid, topic text, key text, value text)
+         ), changed AS (
+           ${upsertFrom('r')} RETURNING "target_key"
+         ), appended AS (
+           ${writer.insertFrom('r JOIN changed USING ("target_key")')}
+         )
+         SELECT "target_key" FROM changed`,
+        [
+          JSON.stringify(
+            rows.map(({ row, payload }) => ({ ...row, ...OutboxWriter.rowOf(eventOf.get(payload)!) })),
+          ),
+        ],
+      );
+    const results = await this.storeBatch(
+      payloads,
+      upsertWithEvents,
+      async (payload) => {
+        const key = revocationKey(payload.target);
+        const changed = await upsertWithEvents([{ row: rowOf(payload), payload }]);
+        if (changed.length > 0) return { changed: true, inForce: payload };
+        return { changed: false, inForce: (await this.inForce([key])).get(key) ?? payload };
+      },
+      (keys) => this.inForce(keys),
+    );
+    return { results, appended: results.some((result) => result.changed) };
+  }
+
+  /**
+   * The bookkeeping both batch stores share: the first of each target goes to `upsert` (which returns
+   * the keys it changed), repeats go one by one to `storeOne` after it, and the unchanged get the
+   * revocation in force from `inForceOf`.
+   */
+  private async storeBatch(
+    payloads: readonly RevocationPayload[],
+    upsert: (rows: { row: RevocationRow; payload: RevocationPayload }[]) => Promise<{ target_key: string }[]>,
+    storeOne: (payload: RevocationPayload) => Promise<{ changed: boolean; inForce: RevocationPayload }>,
+    inForceOf: (keys: readonly string[]) => Promise<Map<string, RevocationPayload>>,
   ): Promise<{ changed: boolean; inForce: RevocationPayload }[]> {
     const keys = payloads.map((payload) => revocationKey(payload.target));
     const firstIndexOf = new Map<string, number>();
@@ -74,38 +177,13 @@ export class RevocationsRepository {
       if (!firstIndexOf.has(key)) firstIndexOf.set(key, index);
     });
     const firsts = [...firstIndexOf.values()];
-    const rows = firsts.map((index) => {
-      const payload = payloads[index]!;
-      return {
-        target_key: keys[index],
-        kind: payload.target.kind,
-        payload,
-        expires_at: payload.expires_at,
-        revoked_at: payload.revoked_at,
-      };
-    });
-    const stored = await manager.query<{ target_key: string }[]>(
-      `INSERT INTO ${TABLE} AS stored ("target_key", "kind", "payload", "expires_at", "revoked_at")
-       SELECT r.target_key, r.kind, r.payload, r.expires_at, r.revoked_at
-       FROM jsonb_to_recordset($1::jsonb) AS r(target_key text, kind text, payload jsonb,
-         expires_at bigint, revoked_at timestamptz)
-       ORDER BY r.target_key
-       ON CONFLICT ("target_key") DO UPDATE SET
-         "payload" = EXCLUDED."payload",
-         "expires_at" = EXCLUDED."expires_at",
-         "revoked_at" = EXCLUDED."revoked_at"
-       WHERE stored."kind" IN ('subject', 'client')
-         AND (stored."payload"->'target'->>'not_before')::bigint
-           < (EXCLUDED."payload"->'target'->>'not_before')::bigint
-       RETURNING "target_key"`,
-      [JSON.stringify(rows)],
+    const stored = await upsert(
+      firsts.map((index) => ({ row: rowOf(payloads[index]!), payload: payloads[index]! })),
     );
     const changedKeys = new Set(stored.map((row) => row.target_key));
     const unchangedKeys = firsts.map((index) => keys[index]!).filter((key) => !changedKeys.has(key));
     const inForce =
-      unchangedKeys.length > 0
-        ? await this.inForceWith(manager, unchangedKeys)
-        : new Map<string, RevocationPayload>();
+      unchangedKeys.length > 0 ? await inForceOf(unchangedKeys) : new Map<string, RevocationPayload>();
 
     const results = new Array<{ changed: boolean; inForce: RevocationPayload }>(payloads.length);
     for (const index of firsts) {
@@ -115,8 +193,7 @@ export class RevocationsRepository {
         : { changed: false, inForce: inForce.get(key) ?? payloads[index]! };
     }
     for (let index = 0; index < payloads.length; index++) {
-      if (firstIndexOf.get(keys[index]!) !== index)
-        results[index] = await this.store(manager, payloads[index]!);
+      if (firstIndexOf.get(keys[index]!) !== index) results[index] = await storeOne(payloads[index]!);
     }
     return results;
   }
