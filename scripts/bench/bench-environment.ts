@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { startStack, type RunningService, type Stack } from '@app/testing';
 import { startBareServer, type BareServer } from './bare-server';
 import type { BenchOptions } from './bench-options';
-import { allowedCpus, onlineCpus, pinProcess } from './cpu-pinning';
+import { allowedCpus, niceOf, onlineCpus, pinProcess, setNice } from './cpu-pinning';
 import { pinInfrastructure } from './infrastructure-pinning';
 import { LOADGEN_CPUS, SERVER_CPUS } from './run-load';
 
@@ -19,10 +19,12 @@ export interface BenchEnvironment {
   service(instance: string): RunningService;
   /**
    * Gives the servers' core to `instances` (the services a scenario measures) and moves every other
-   * service to the load generator's core. The issue measures one service on one core: its siblings
-   * reacting to its events (introspection applying each revocation, issuance's consumers) are other
-   * services with cores of their own in any deployment, and on a 2-core machine they would otherwise
-   * take that one core's time from it. Anything not named keeps running, where it cannot interfere.
+   * service to the load generator's core at the lowest scheduling priority (nice 19). The issue
+   * measures one service on one core: its siblings reacting to its events (introspection applying
+   * each revocation, issuance's consumers) are other services with machines of their own in any
+   * deployment. On a 2-core machine they would otherwise take time from the measured core, or from
+   * PostgreSQL, Kafka and the load generator, which the measured service waits on. They keep running
+   * on the time nothing else wants, and catch up with the events of a run after it.
    */
   focusOn(instances: readonly string[]): void;
   /** The CPUs a service belongs on under the current focus (to pin it back after borrowing cores). */
@@ -31,10 +33,13 @@ export interface BenchEnvironment {
   readonly profileDir: string | null;
   /** The profiled servers: instance name, pid, and the script name the preload names its file after. */
   servers(): { name: string; pid: number; script: string }[];
-  /** Affinity of every process involved, as /proc reports it (written to the results). */
+  /** Affinity (and nice, when not 0) of every process involved, as /proc reports it (written to the results). */
   pinning(): Record<string, string>;
   stop(): Promise<void>;
 }
+
+/** The lowest priority: a sibling runs only when nothing at the default priority (0) wants the CPU. */
+const SIBLING_NICE = 19;
 
 export async function startBenchEnvironment(
   options: BenchOptions,
@@ -122,7 +127,10 @@ export async function startBenchEnvironment(
     focusOn(instances) {
       for (const instance of instances) service(instance);
       focus = instances;
-      for (const { name, process: child } of stack.services) pinProcess(child.pid!, cpusOf(name));
+      for (const { name, process: child } of stack.services) {
+        pinProcess(child.pid!, cpusOf(name));
+        setNice(child.pid!, focus.includes(name) ? 0 : SIBLING_NICE);
+      }
     },
     cpusOf,
     profileDir,
@@ -135,7 +143,13 @@ export async function startBenchEnvironment(
         script: service.name.replace(/-\d+$/, ''),
       })),
     ],
-    pinning: () => Object.fromEntries(processes().map(([name, pid]) => [name, allowedCpus(pid)])),
+    pinning: () =>
+      Object.fromEntries(
+        processes().map(([name, pid]) => {
+          const nice = niceOf(pid);
+          return [name, nice === 0 ? allowedCpus(pid) : `${allowedCpus(pid)} (nice ${nice})`];
+        }),
+      ),
     async stop() {
       stopping = true;
       await Promise.all([bare.stop(), stack.stop()]).finally(() => infrastructure.restore());

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /**
  * CPU affinity and CPU time of processes, from taskset and /proc (Linux only). The benchmarks put the
@@ -17,10 +17,26 @@ export function pinProcess(pid: number, cpus: string): void {
   execFileSync('taskset', ['-a', '-cp', cpus, String(pid)], { stdio: 'ignore' });
 }
 
+/**
+ * Sets the scheduling priority (nice, -20…19) of every thread of a running process: Linux keeps a
+ * nice value per thread, and node's threads (libuv pool, V8 helpers) would otherwise keep theirs.
+ * Threads started later inherit the value of the thread that starts them.
+ */
+export function setNice(pid: number, nice: number): void {
+  const threads = readdirSync(`/proc/${pid}/task`);
+  execFileSync('renice', ['-n', String(nice), '-p', ...threads], { stdio: 'ignore' });
+}
+
 /** The CPUs a process may run on, as /proc reports them ("0", "0-1"): written to every result. */
 export function allowedCpus(pid: number): string {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return /^Cpus_allowed_list:\s*(\S+)/m.exec(status)?.[1] ?? 'unknown';
+}
+
+/** The nice value of a process's main thread, from /proc. */
+export function niceOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
 }
 
 /** User + system CPU seconds a process has used so far (all its threads). */

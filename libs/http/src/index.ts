@@ -2,3 +2,4 @@ export * from './readiness';
 export * from './health.module';
 export * from './raw-body';
 export * from './service-app';
+export * from './hot-route';

@@ -25,6 +25,10 @@ export async function createServiceApp(
   options: ServiceAppOptions,
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
+    // No service uses Nest middleware (guards, filters and fastify hooks do that work), and middie
+    // would put a middleware runner in front of every request, the hot introspection route included.
+    // Nest middleware added to a service would not run: take this out first.
+    skipMiddie: true,
     bodyLimit: options.bodyLimit ?? 64 * 1024,
     ...(options.maxParamLength !== undefined ? { maxParamLength: options.maxParamLength } : {}),
     // The gateway on loopback forwards client addresses (X-Forwarded-For).

@@ -1,13 +1,14 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** SHA-256 of a value, hex. Used for high-entropy secrets and tokens, never for passwords (DESIGN §8). */
 export function sha256Hex(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('hex');
+  // crypto.hash: the one-shot digest, without a Hash object per call (every client authentication).
+  return hash('sha256', value, 'hex');
 }
 
 /** Compares a presented secret with stored digests in constant time with respect to the secret. */
 export function matchesAnyDigest(presented: string, digestsHex: readonly string[]): boolean {
-  const presentedDigest = Buffer.from(sha256Hex(presented), 'hex');
+  const presentedDigest = hash('sha256', presented, 'buffer');
   let matched = false;
   for (const digest of digestsHex) {
     const stored = Buffer.from(digest, 'hex');

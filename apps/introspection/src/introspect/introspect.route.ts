@@ -1,19 +1,15 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { rawBodyOf } from '@app/http';
-import { OAuthExceptionFilter, OAuthParams } from '@app/oauth';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { registerHotRoute } from '@app/http';
+import type { OAuthParams } from '@app/oauth';
 import { IntrospectionCallerAuthenticator } from '../callers/introspection-caller';
 import { IntrospectionService, type IntrospectionResponse } from './introspection.service';
 import { INTROSPECTION_JWT_MEDIA_TYPE, SignedIntrospection, wantsSignedAnswer } from './signed-introspection';
 
 /**
- * `POST /oauth/introspect` (RFC 7662), registered on fastify directly rather than as a Nest controller:
- * it is the hottest route there is (DESIGN §1) and Nest's per-request routing pipeline (execution
- * context, parameter decorators, filter lookup) is a measurable share of a cached introspection.
- * Everything else is as for the other endpoints: the same raw-body parsing, the same parameter rules,
- * and errors rendered by the same OAuthExceptionFilter.
+ * `POST /oauth/introspect` (RFC 7662), a hot route (libs/http `registerHotRoute`): registered on
+ * fastify directly, with the same parsing, parameter rules and error filter as every endpoint.
  *
  * The caller authenticates as a confidential client or with a Management API token; what it may see
  * is decided in callers/introspection-policy.ts. `token_type_hint` is accepted and not needed: the
@@ -22,8 +18,6 @@ import { INTROSPECTION_JWT_MEDIA_TYPE, SignedIntrospection, wantsSignedAnswer } 
  */
 @Injectable()
 export class IntrospectRoute implements OnModuleInit {
-  private readonly errors = new OAuthExceptionFilter();
-
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly callers: IntrospectionCallerAuthenticator,
@@ -32,27 +26,23 @@ export class IntrospectRoute implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    fastify.post('/oauth/introspect', (request, reply) => this.handle(request, reply));
+    registerHotRoute(this.adapterHost, '/oauth/introspect', (params, request, reply) =>
+      this.handle(params, request, reply),
+    );
   }
 
   private async handle(
+    params: OAuthParams,
     request: FastifyRequest,
     reply: FastifyReply,
   ): Promise<IntrospectionResponse | string> {
-    try {
-      const params = OAuthParams.parse(rawBodyOf(request));
-      const caller = await this.callers.authenticate(request.headers.authorization, params);
-      const token = params.require('token');
-      const answer = await this.introspection.introspect(token, caller);
-      void reply.header('cache-control', 'no-store');
-      if (!wantsSignedAnswer(request.headers.accept)) return answer;
-      const jwt = this.signed.sign(answer, caller.clientId);
-      void reply.type(INTROSPECTION_JWT_MEDIA_TYPE);
-      return jwt;
-    } catch (error) {
-      this.errors.catch(error, new ExecutionContextHost([request, reply]));
-      return reply;
-    }
+    const caller = await this.callers.authenticate(request.headers.authorization, params);
+    const token = params.require('token');
+    const answer = await this.introspection.introspect(token, caller);
+    void reply.header('cache-control', 'no-store');
+    if (!wantsSignedAnswer(request.headers.accept)) return answer;
+    const jwt = this.signed.sign(answer, caller.clientId);
+    void reply.type(INTROSPECTION_JWT_MEDIA_TYPE);
+    return jwt;
   }
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { VerificationKeySet, type VerifiedJwt } from '@app/jwt';
 
 export interface VerifiedTokenCacheOptions {
@@ -26,6 +26,7 @@ export class VerifiedTokenCache {
   private readonly entries = new Map<string, VerifiedJwt>();
   private readonly maxEntries: number;
   private readonly now: () => number;
+  private lastHashed: { readonly token: string; readonly hash: string } | null = null;
 
   constructor(
     private readonly keys: VerificationKeySet,
@@ -38,7 +39,7 @@ export class VerifiedTokenCache {
 
   /** The earlier verification of this exact token, if it is still unexpired and its key still trusted. */
   get(token: string): VerifiedJwt | undefined {
-    const hash = hashOf(token);
+    const hash = this.hashOf(token);
     const entry = this.entries.get(hash);
     if (!entry) return undefined;
     if (!this.isLive(entry)) {
@@ -54,7 +55,7 @@ export class VerifiedTokenCache {
   remember(token: string, verified: VerifiedJwt): void {
     // A key revoked while this verification was in flight must not be brought back by it.
     if (!this.isLive(verified)) return;
-    const hash = hashOf(token);
+    const hash = this.hashOf(token);
     this.entries.delete(hash);
     this.entries.set(hash, verified);
     if (this.entries.size > this.maxEntries) this.evictOldest();
@@ -83,13 +84,20 @@ export class VerifiedTokenCache {
     return typeof exp === 'number' && this.now() / 1000 < exp && !this.keys.isRevoked(entry.kid);
   }
 
+  /**
+   * The SHA-256 of a token, remembering the last one: a miss is followed by `remember` of the same
+   * token once it is verified, and a token never seen before (most of a busy instance's misses)
+   * would otherwise be hashed twice.
+   */
+  private hashOf(token: string): string {
+    if (this.lastHashed?.token !== token)
+      this.lastHashed = { token, hash: hash('sha256', token, 'base64url') };
+    return this.lastHashed.hash;
+  }
+
   private evictOldest(): void {
     // Expired entries are removed when met; when full, the least recently used makes room.
     const oldest = this.entries.keys().next();
     if (!oldest.done) this.entries.delete(oldest.value);
   }
-}
-
-function hashOf(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
 }

@@ -12,7 +12,7 @@ import { OpaqueTokenStore } from './opaque-token-store';
 import { PresentedTokenRevocations } from './presented-token-revocations.service';
 import { RevocationsRepository } from './revocations.repository';
 import { RevocationsService } from './revocations.service';
-import { RevokeController } from './revoke.controller';
+import { RevokeRoute } from './revoke.route';
 import { RevokedJtiMarker } from './revoked-jti-marker';
 import { RevokedJtiRebuilder } from './revoked-jti-rebuilder';
 import { TokenRevocationsController } from './token-revocations.controller';
@@ -20,7 +20,7 @@ import { TokenRevocationsService } from './token-revocations.service';
 
 @Module({
   imports: [RegistryModule],
-  controllers: [RevokeController, TokenRevocationsController],
+  controllers: [TokenRevocationsController],
   providers: [
     ClientsRepository,
     ClientsProjectionService,
@@ -39,6 +39,7 @@ import { TokenRevocationsService } from './token-revocations.service';
     OpaqueTokenStore,
     GrantRevocationsService,
     PresentedTokenRevocations,
+    RevokeRoute,
     AuditStreamRevocations,
     IssuedTokensConsumer,
   ],
