@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { redisKeys } from '@app/contracts';
+import { BatchQueue } from '@app/outbox';
 import { REDIS, type RedisClient } from '@app/redis';
 
 /**
@@ -9,19 +10,31 @@ import { REDIS, type RedisClient } from '@app/redis';
 @Injectable()
 export class RevokedJtiMarker {
   private readonly logger = new Logger(RevokedJtiMarker.name);
+  /** Marks requested while a pipeline is in flight go together in the next one. */
+  private readonly pending = new BatchQueue<{ jti: string; expiresAt: number }, void>(
+    (entries) => this.markQuietly(entries),
+    { max: 500, weight: () => 1 },
+  );
 
   constructor(@Inject(REDIS) private readonly redis: RedisClient) {}
 
-  async mark(jti: string, expiresAt: number): Promise<void> {
-    const ttl = expiresAt - Math.floor(Date.now() / 1000);
-    if (ttl <= 0) return;
+  /**
+   * Marks one revoked jti until its token expires. Concurrent calls (one per `/oauth/revoke` under
+   * load) share one pipelined round trip. Resolves once it is written, or once writing it failed.
+   */
+  mark(jti: string, expiresAt: number): Promise<void> {
+    return this.pending.submit({ jti, expiresAt });
+  }
+
+  private async markQuietly(entries: { jti: string; expiresAt: number }[]): Promise<void[]> {
     try {
-      await this.redis.set(redisKeys.revokedJti(jti), '1', { expiration: { type: 'EX', value: ttl } });
+      await this.markMany(entries, Math.floor(Date.now() / 1000));
     } catch (error) {
       this.logger.warn(
-        `could not mark a revoked jti in Redis: ${error instanceof Error ? error.message : String(error)}`,
+        `could not mark ${entries.length} revoked jti(s) in Redis: ${error instanceof Error ? error.message : String(error)}`,
       );
     }
+    return entries.map(() => undefined);
   }
 
   /**
