@@ -42,15 +42,13 @@ export class RevocationsService {
     this.commits = new GroupCommit(
       outbox,
       // The hot path: the whole batch and its events in one statement, one round trip to PostgreSQL.
-      {
-        statement: async (manager, items, writer) => {
-          const { results, appended } = await this.repository.storeManyWithEvents(
-            manager,
-            items.map(({ payload, context }) => ({ payload, event: this.eventOf(payload, context) })),
-            writer,
-          );
-          return { results: results.map((stored) => stored.inForce), appended };
-        },
+      async (manager, items, writer) => {
+        const { results, appended } = await this.repository.storeManyWithEvents(
+          manager,
+          items.map(({ payload, context }) => ({ payload, event: this.eventOf(payload, context) })),
+          writer,
+        );
+        return { results: results.map((stored) => stored.inForce), appended };
       },
       ({ payload }) => revocationKey(payload.target),
       200,
