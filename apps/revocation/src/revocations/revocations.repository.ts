@@ -97,7 +97,7 @@ export class RevocationsRepository {
    * `store` for many revocations in two statements, whatever their number: one multi-row conditional
    * upsert, and one read of the revocations in force for the targets it did not change. Results are in
    * the order of `payloads`. A target named twice is stored once in the statement (PostgreSQL cannot
-   * upsert a row twice in one command) and its repeats go through `store`, after it.
+   * upsert a row twice in one command) and its repeats each in a statement of their own, after it.
    */
   storeMany(
     manager: EntityManager,
@@ -110,7 +110,6 @@ export class RevocationsRepository {
           `${upsertFrom(`jsonb_to_recordset($1::jsonb) AS r(${REVOCATION_COLUMNS})`)} RETURNING "target_key"`,
           [JSON.stringify(rows.map(({ row }) => row))],
         ),
-      (payload) => this.store(manager, payload),
       (keys) => this.inForceWith(manager, keys),
     );
   }
@@ -146,29 +145,18 @@ export class RevocationsRepository {
           ),
         ],
       );
-    const results = await this.storeBatch(
-      payloads,
-      upsertWithEvents,
-      async (payload) => {
-        const key = revocationKey(payload.target);
-        const changed = await upsertWithEvents([{ row: rowOf(payload), payload }]);
-        if (changed.length > 0) return { changed: true, inForce: payload };
-        return { changed: false, inForce: (await this.inForce([key])).get(key) ?? payload };
-      },
-      (keys) => this.inForce(keys),
-    );
+    const results = await this.storeBatch(payloads, upsertWithEvents, (keys) => this.inForce(keys));
     return { results, appended: results.some((result) => result.changed) };
   }
 
   /**
    * The bookkeeping both batch stores share: the first of each target goes to `upsert` (which returns
-   * the keys it changed), repeats go one by one to `storeOne` after it, and the unchanged get the
-   * revocation in force from `inForceOf`.
+   * the keys it changed), each repeat goes to an `upsert` of its own after it, and the unchanged get
+   * the revocation in force from `inForceOf`.
    */
   private async storeBatch(
     payloads: readonly RevocationPayload[],
     upsert: (rows: { row: RevocationRow; payload: RevocationPayload }[]) => Promise<{ target_key: string }[]>,
-    storeOne: (payload: RevocationPayload) => Promise<{ changed: boolean; inForce: RevocationPayload }>,
     inForceOf: (keys: readonly string[]) => Promise<Map<string, RevocationPayload>>,
   ): Promise<{ changed: boolean; inForce: RevocationPayload }[]> {
     const keys = payloads.map((payload) => revocationKey(payload.target));
@@ -193,7 +181,8 @@ export class RevocationsRepository {
         : { changed: false, inForce: inForce.get(key) ?? payloads[index]! };
     }
     for (let index = 0; index < payloads.length; index++) {
-      if (firstIndexOf.get(keys[index]!) !== index) results[index] = await storeOne(payloads[index]!);
+      if (firstIndexOf.get(keys[index]!) !== index)
+        results[index] = (await this.storeBatch([payloads[index]!], upsert, inForceOf))[0]!;
     }
     return results;
   }
