@@ -7,6 +7,9 @@ import { OAuthParams, type RawBody } from '@app/oauth';
  * that a malformed, duplicated or structured parameter is ours to answer with the documented OAuth
  * error instead of a framework 400/500.
  */
+const FORM = 'application/x-www-form-urlencoded';
+const JSON_MEDIA_TYPE = 'application/json';
+
 export function registerRawBodyParsers(fastify: FastifyInstance): void {
   fastify.removeAllContentTypeParsers();
   // Read as bytes, then decoded here: with `parseAs: 'string'` fastify compares the *decoded* length
@@ -15,27 +18,37 @@ export function registerRawBodyParsers(fastify: FastifyInstance): void {
   // mangled client id fails authentication, each with the endpoint's documented answer. Raw control
   // bytes are another matter: no urlencoded serializer emits them (WHATWG URL §5.2) and they must not
   // reach a database (PostgreSQL refuses NUL in text), so such a form is a malformed request (400).
-  fastify.addContentTypeParser(
-    'application/x-www-form-urlencoded',
-    { parseAs: 'buffer' },
-    (_req, bytes, done) => {
-      const text = decode(bytes);
-      if (RAW_CONTROL_CHARACTER.test(text)) done(malformedBody(), undefined);
-      else done(null, { kind: 'form', text } satisfies RawBody);
-    },
-  );
-  // JSON.parse itself refuses raw control characters inside strings (RFC 8259 §7): invalid_request.
-  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, bytes, done) =>
-    done(null, { kind: 'json', text: decode(bytes) } satisfies RawBody),
-  );
+  for (const mediaType of [FORM, JSON_MEDIA_TYPE] as const) {
+    fastify.addContentTypeParser(mediaType, { parseAs: 'buffer' }, (_req, bytes, done) => {
+      try {
+        done(null, rawBodyFrom(mediaType, bytes));
+      } catch (error) {
+        done(error as Error, undefined);
+      }
+    });
+  }
+}
+
+export type BodyMediaType = typeof FORM | typeof JSON_MEDIA_TYPE;
+
+/** The media types a body may have: the urlencoded form of RFC 6749 and JSON (Auth0 accepts both). */
+export function isBodyMediaType(mediaType: string): mediaType is BodyMediaType {
+  return mediaType === FORM || mediaType === JSON_MEDIA_TYPE;
+}
+
+/**
+ * A received body as `RawBody`. A form with raw control characters throws (400 invalid_request);
+ * JSON.parse itself refuses them inside strings (RFC 8259 §7), so JSON is checked when parsed.
+ */
+export function rawBodyFrom(mediaType: BodyMediaType, bytes: string | Buffer): RawBody {
+  const text = typeof bytes === 'string' ? bytes : bytes.toString('utf8');
+  if (mediaType === JSON_MEDIA_TYPE) return { kind: 'json', text };
+  if (RAW_CONTROL_CHARACTER.test(text)) throw malformedBody();
+  return { kind: 'form', text };
 }
 
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const RAW_CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
-
-function decode(bytes: string | Buffer): string {
-  return typeof bytes === 'string' ? bytes : bytes.toString('utf8');
-}
 
 /** Rendered by the global OAuthExceptionFilter as 400 `invalid_request`, like fastify's own body errors. */
 function malformedBody(): Error {
