@@ -58,7 +58,7 @@ export function readHotBody(request: FastifyRequest): Promise<RawBody> {
       try {
         resolve(rawBodyFrom(mediaType, joined(chunks)));
       } catch (error) {
-        reject(error as Error);
+        reject(error);
       }
     }
     function onError() {
