@@ -58,7 +58,7 @@ export function readHotBody(request: FastifyRequest): Promise<RawBody> {
       try {
         resolve(rawBodyFrom(mediaType, joined(chunks)));
       } catch (error) {
-        reject(error);
+        reject(error instanceof Error ? error : new Error(String(error)));
       }
     }
     function onError() {
