@@ -1,9 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import {
-  BadRequestException,
-  PayloadTooLargeException,
-  UnsupportedMediaTypeException,
-} from '@nestjs/common';
+import { BadRequestException, PayloadTooLargeException, UnsupportedMediaTypeException } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { RawBody } from '@app/oauth';
 import { isBodyMediaType, rawBodyFrom, type BodyMediaType } from './raw-body';

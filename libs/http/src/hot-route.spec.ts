@@ -31,7 +31,10 @@ describe('registerHotRoute', () => {
     fastify.inject({ method: 'POST', url: '/echo', payload, headers });
 
   it('reads a form, with or without a charset parameter', async () => {
-    for (const type of ['application/x-www-form-urlencoded', 'Application/X-WWW-Form-Urlencoded; charset=UTF-8']) {
+    for (const type of [
+      'application/x-www-form-urlencoded',
+      'Application/X-WWW-Form-Urlencoded; charset=UTF-8',
+    ]) {
       const response = await post('token=abc', { 'content-type': type });
       expect(response.statusCode).toBe(200);
       expect(response.json()).toEqual({ token: 'abc' });
@@ -55,7 +58,9 @@ describe('registerHotRoute', () => {
     expect(unsupported.json()).toMatchObject({ error: 'invalid_request' });
     expect(unsupported.headers.connection).toBe('close');
 
-    const large = await post(`token=${'a'.repeat(300)}`, { 'content-type': 'application/x-www-form-urlencoded' });
+    const large = await post(`token=${'a'.repeat(300)}`, {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     expect(large.statusCode).toBe(413);
     expect(large.json()).toMatchObject({ error: 'invalid_request' });
   });
