@@ -39,8 +39,8 @@ describe('Management API: device credentials, refresh tokens, grants and session
     await Promise.all([revocations?.stop(), issuance?.close(), db.end()]);
   });
 
-  const api = (method: HttpMethod, path: string, token: string | null = adminToken) =>
-    requestJson(`${stack.urls.revocation}/api/v2${path}`, method, token);
+  const api = (method: HttpMethod, path: string, token: string | null = adminToken, body?: unknown) =>
+    requestJson(`${stack.urls.revocation}/api/v2${path}`, method, token, body);
   const onKey = (key: string) => (message: CollectedMessage) => message.key === key;
   const value = (message: CollectedMessage) => message.value as Record<string, any>;
   const user = (id: string) => encodeURIComponent(id);
@@ -71,6 +71,8 @@ describe('Management API: device credentials, refresh tokens, grants and session
       user_id: first.userId,
       client_id: stack.client.clientId,
     });
+    // Auth0 leaves device_id out for refresh tokens ("generally not populated"); nothing here knows one.
+    for (const credential of credentials.json as object[]) expect(credential).not.toHaveProperty('device_id');
     const rotatingOnly = await api(
       'GET',
       `/device-credentials?user_id=${user(first.userId)}&type=refresh_token&include_totals=true&fields=id,type`,
@@ -216,6 +218,181 @@ describe('Management API: device credentials, refresh tokens, grants and session
       expect.objectContaining({ id: later.refreshTokenId }),
     ]);
     expect(await issuance.isStored(later.refreshToken.hash)).toBe(true);
+  });
+
+  it('PATCH stores refresh_token_metadata and session_metadata durably, and the GET objects return them', async () => {
+    const grant = await grantOf();
+    const tokenMetadata = { app: 'mobile', 'build.number': '4711' };
+    const patched = await api('PATCH', `/refresh-tokens/${grant.refreshTokenId}`, adminToken, {
+      refresh_token_metadata: tokenMetadata,
+    });
+    expect(patched.status, patched.text).toBe(200);
+    expect(patched.json).toMatchObject({ id: grant.refreshTokenId, refresh_token_metadata: tokenMetadata });
+    expect((await api('GET', `/refresh-tokens/${grant.refreshTokenId}`)).json.refresh_token_metadata).toEqual(
+      tokenMetadata,
+    );
+    const stored = await db.query(
+      'SELECT refresh_token_metadata FROM revocation.refresh_token_metadata WHERE grant_id = $1',
+      [grant.grantId],
+    );
+    expect(stored.rows[0]?.refresh_token_metadata).toEqual(tokenMetadata);
+
+    // A body without the property changes nothing; the metadata follows the family through rotation.
+    expect(
+      (await api('PATCH', `/refresh-tokens/${grant.refreshTokenId}`, adminToken, {})).json,
+    ).toMatchObject({
+      refresh_token_metadata: tokenMetadata,
+    });
+    const rotatedId = await issuance.reportRotation(grant, stack.client.clientId);
+    const rotated = async () => (await api('GET', `/refresh-tokens/${rotatedId}`)).status === 200;
+    expect(await eventually(rotated, 15_000, 50)).toBe(true);
+    expect((await api('GET', `/refresh-tokens/${rotatedId}`)).json.refresh_token_metadata).toEqual(
+      tokenMetadata,
+    );
+    expect((await api('GET', `/refresh-tokens/${grant.refreshTokenId}`)).status).toBe(404);
+    const listed = await api('GET', `/users/${user(grant.userId)}/refresh-tokens`);
+    expect(listed.json.tokens).toEqual([
+      expect.objectContaining({ id: rotatedId, refresh_token_metadata: tokenMetadata }),
+    ]);
+    const cleared = await api('PATCH', `/refresh-tokens/${rotatedId}`, adminToken, {
+      refresh_token_metadata: null,
+    });
+    expect(cleared.json.refresh_token_metadata).toEqual({});
+
+    const sessionMetadata = { risk: 'low' };
+    const session = await api('PATCH', `/sessions/${grant.sessionId}`, adminToken, {
+      session_metadata: sessionMetadata,
+    });
+    expect(session.status, session.text).toBe(200);
+    expect(session.json).toMatchObject({ id: grant.sessionId, session_metadata: sessionMetadata });
+    expect((await api('GET', `/sessions/${grant.sessionId}`)).json.session_metadata).toEqual(sessionMetadata);
+    const sessions = await api('GET', `/users/${user(grant.userId)}/sessions`);
+    expect(sessions.json.sessions).toEqual([
+      expect.objectContaining({ id: grant.sessionId, session_metadata: sessionMetadata }),
+    ]);
+    expect(
+      (await api('PATCH', `/sessions/${grant.sessionId}`, adminToken, { session_metadata: {} })).json
+        .session_metadata,
+    ).toEqual({});
+  });
+
+  it('PATCH answers bad metadata with 400 invalid_body, unknown ids with 404 and missing scopes with 401/403', async () => {
+    const grant = await grantOf();
+    const tooMany = Object.fromEntries(Array.from({ length: 26 }, (_, i) => [`k${i}`, 'v']));
+    const bodies: [string, unknown][] = [
+      ['26 keys', { refresh_token_metadata: tooMany }],
+      ['long key', { refresh_token_metadata: { ['k'.repeat(256)]: 'v' } }],
+      ['long value', { refresh_token_metadata: { k: 'v'.repeat(256) } }],
+      ['number value', { refresh_token_metadata: { k: 1 } }],
+      ['array', { refresh_token_metadata: ['v'] }],
+      ['unknown property', { refresh_token_metadata: {}, rotating: false }],
+      ['broken JSON', '{"refresh_token_metadata":'],
+    ];
+    for (const [name, body] of bodies) {
+      const response = await api('PATCH', `/refresh-tokens/${grant.refreshTokenId}`, adminToken, body);
+      expect(response.status, name).toBe(400);
+      expect(response.json, name).toMatchObject({
+        statusCode: 400,
+        error: 'Bad Request',
+        errorCode: 'invalid_body',
+      });
+      const sessionBody =
+        typeof body === 'string'
+          ? body
+          : { session_metadata: (body as { refresh_token_metadata: unknown }).refresh_token_metadata };
+      const session = await api('PATCH', `/sessions/${grant.sessionId}`, adminToken, sessionBody);
+      expect(session.status, `session ${name}`).toBe(name === 'unknown property' ? 200 : 400);
+    }
+    // Nothing refused was stored.
+    expect((await api('GET', `/refresh-tokens/${grant.refreshTokenId}`)).json.refresh_token_metadata).toEqual(
+      {},
+    );
+    expect((await api('GET', `/sessions/${grant.sessionId}`)).json.session_metadata).toEqual({});
+
+    for (const path of ['/refresh-tokens/rt_unknown', '/sessions/sess_unknown']) {
+      const missing = await api('PATCH', path, adminToken, {});
+      expect(missing.status, path).toBe(404);
+      expect(missing.json).toMatchObject({ statusCode: 404, error: 'Not Found' });
+    }
+    expect((await api('PATCH', '/refresh-tokens/a%01b', adminToken, {})).json).toMatchObject({
+      errorCode: 'invalid_uri',
+    });
+    const patchBody = { refresh_token_metadata: { a: 'b' } };
+    expect((await api('PATCH', `/refresh-tokens/${grant.refreshTokenId}`, null, patchBody)).status).toBe(401);
+    const readOnly = await managementToken(stack, stack.bootstrap, 'read:refresh_tokens read:sessions');
+    const forbidden = await api('PATCH', `/refresh-tokens/${grant.refreshTokenId}`, readOnly, patchBody);
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.json).toMatchObject({
+      errorCode: 'insufficient_scope',
+      message: 'Insufficient scope; expected any of: update:refresh_tokens.',
+    });
+    expect(
+      (await api('PATCH', `/sessions/${grant.sessionId}`, readOnly, { session_metadata: {} })).json,
+    ).toMatchObject({ statusCode: 403, message: 'Insufficient scope; expected any of: update:sessions.' });
+  });
+
+  it('POST /sessions/{id}/revoke needs both delete scopes and revokes the session and its refresh tokens before 202', async () => {
+    const grant = await grantOf();
+    const sessionsOnly = await managementToken(stack, stack.bootstrap, 'delete:sessions');
+    const refused = await api('POST', `/sessions/${grant.sessionId}/revoke`, sessionsOnly);
+    expect(refused.status).toBe(403);
+    expect(refused.json).toEqual({
+      statusCode: 403,
+      error: 'Forbidden',
+      message: 'Insufficient scope; expected all of: delete:refresh_tokens.',
+      errorCode: 'insufficient_scope',
+    });
+    expect((await api('POST', `/sessions/${grant.sessionId}/revoke`, null)).status).toBe(401);
+    expect(await issuance.isStored(grant.refreshToken.hash)).toBe(true);
+
+    const both = await managementToken(stack, stack.bootstrap, 'delete:sessions delete:refresh_tokens');
+    const revoked = await api('POST', `/sessions/${grant.sessionId}/revoke`, both);
+    expect(revoked.status, revoked.text).toBe(202);
+    // Committed before the answer: the refresh and opaque access tokens are gone already.
+    expect(await issuance.isStored(grant.refreshToken.hash)).toBe(false);
+    expect(await issuance.isStored(grant.opaqueAccessToken.hash)).toBe(false);
+    const revokedBy = { kind: 'admin', sub: `${stack.bootstrap.clientId}@clients` };
+    expect(value(await revocations.waitFor(onKey(`session:${grant.sessionId}`)))).toMatchObject({
+      type: 'session.revoked',
+      payload: { target: { kind: 'session', session_id: grant.sessionId }, revoked_by: revokedBy },
+    });
+    expect(value(await revocations.waitFor(onKey(`grant:${grant.grantId}`)))).toMatchObject({
+      type: 'grant.revoked',
+      payload: { revoked_by: revokedBy },
+    });
+    expect((await api('GET', `/refresh-tokens/${grant.refreshTokenId}`)).status).toBe(404);
+    expect((await api('GET', `/sessions/${grant.sessionId}`)).status).toBe(404);
+    expect((await api('POST', `/sessions/${grant.sessionId}/revoke`, both)).status).toBe(404);
+    expect((await api('POST', '/sessions/a%01b/revoke', both)).json).toMatchObject({
+      errorCode: 'invalid_uri',
+    });
+  });
+
+  it("include_totals on the checkpoint lists answers Auth0's {tokens|sessions, next} (Auth0 adds no total)", async () => {
+    const first = await grantOf();
+    await grantOf({ userId: first.userId });
+    for (const [kind, key] of [
+      ['refresh-tokens', 'tokens'],
+      ['sessions', 'sessions'],
+    ] as const) {
+      const withTotals = await api('GET', `/users/${user(first.userId)}/${kind}?include_totals=true&take=1`);
+      expect(withTotals.status).toBe(200);
+      expect(Object.keys(withTotals.json).sort()).toEqual([key, 'next'].sort());
+      expect(withTotals.json[key]).toHaveLength(1);
+      const without = await api('GET', `/users/${user(first.userId)}/${kind}?include_totals=false`);
+      expect(Object.keys(without.json)).toEqual([key]);
+      expect(without.json[key]).toHaveLength(2);
+      for (const bad of ['yes', '1', 'TRUE', '']) {
+        const refused = await api('GET', `/users/${user(first.userId)}/${kind}?include_totals=${bad}`);
+        expect(refused.status, `${kind} include_totals=${bad}`).toBe(400);
+        expect(refused.json).toMatchObject({ errorCode: 'invalid_query_string' });
+      }
+      const twice = await api(
+        'GET',
+        `/users/${user(first.userId)}/${kind}?include_totals=true&include_totals=true`,
+      );
+      expect(twice.status).toBe(400);
+    }
   });
 
   it('answers bad input with the Management API errors, never a 500', async () => {
