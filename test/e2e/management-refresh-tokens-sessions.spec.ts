@@ -1,4 +1,5 @@
 import type * as Auth0Legacy from 'auth0-legacy';
+import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TOPICS } from '@app/contracts';
@@ -9,6 +10,7 @@ import {
   type CollectedMessage,
   type HttpMethod,
 } from '@app/testing';
+import { accountLinking } from './support/account-linking-api';
 import { IssuanceContract } from './support/issuance-contract';
 import { managementToken } from './support/management-api';
 
@@ -441,7 +443,50 @@ describe('Management API: device credentials, refresh tokens, grants and session
     expect((await api('DELETE', '/refresh-tokens/rt_unknown')).status).toBe(404);
     // Auth0 documents only 204 for grant deletion: an unknown grant is already "deleted".
     expect((await api('DELETE', '/grants/gr_unknown')).status).toBe(204);
-    expect((await api('GET', '/users/auth0%7Cnobody/refresh-tokens')).json).toEqual({ tokens: [] });
+  });
+
+  it('answers 404 "User not found" for a user that was deleted or that nothing has ever named', async () => {
+    const userNotFound = {
+      statusCode: 404,
+      error: 'Not Found',
+      message: 'User not found',
+      errorCode: 'inexistent_user',
+    };
+    for (const kind of ['refresh-tokens', 'sessions']) {
+      const nobody = await api('GET', `/users/${user(`auth0|nobody-${randomUUID()}`)}/${kind}`);
+      expect(nobody.status, kind).toBe(404);
+      expect(nobody.json, kind).toEqual(userNotFound);
+    }
+
+    // A user created at account-linking, with no token yet: known from the accounts topic.
+    const created = await accountLinking(stack, adminToken, 'POST', '/api/v2/users', {
+      connection: 'Username-Password-Authentication',
+      email: `nobody-yet-${randomUUID()}@example.test`,
+      password: 'Correct-Horse-7',
+    });
+    expect(created.status, created.text).toBe(201);
+    const userId = created.json.user_id as string;
+    const listed = async (kind: string) =>
+      (await api('GET', `/users/${user(userId)}/${kind}`)).status === 200;
+    expect(await eventually(() => listed('refresh-tokens'), 15_000, 50)).toBe(true);
+    expect((await api('GET', `/users/${user(userId)}/refresh-tokens`)).json).toEqual({ tokens: [] });
+    expect((await api('GET', `/users/${user(userId)}/sessions`)).json).toEqual({ sessions: [] });
+
+    // Deleted at account-linking: gone here too, once user.deleted arrives.
+    expect((await accountLinking(stack, adminToken, 'DELETE', `/api/v2/users/${user(userId)}`)).status).toBe(
+      204,
+    );
+    const gone = async () => (await api('GET', `/users/${user(userId)}/sessions`)).status === 404;
+    expect(await eventually(gone, 15_000, 50)).toBe(true);
+    expect((await api('GET', `/users/${user(userId)}/refresh-tokens`)).json).toEqual(userNotFound);
+
+    // A user the audit stream shows with tokens exists, and stops existing when deleted.
+    const grant = await grantOf();
+    expect((await api('GET', `/users/${user(grant.userId)}/sessions`)).status).toBe(200);
+    await issuance.reportDeleted(grant.userId);
+    const deleted = async () =>
+      (await api('GET', `/users/${user(grant.userId)}/refresh-tokens`)).status === 404;
+    expect(await eventually(deleted, 15_000, 50)).toBe(true);
   });
 
   it("Auth0's ManagementClient (auth0/legacy) drives the endpoints", async () => {

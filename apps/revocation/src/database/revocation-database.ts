@@ -7,6 +7,7 @@ import { IssuedTokenRegistry1732492800000 } from './migrations/1732492800000-iss
 import { RefreshTokensGrantsSessions1732665600000 } from './migrations/1732665600000-refresh-tokens-grants-sessions';
 import { UserGrantRevocations1732752000000 } from './migrations/1732752000000-user-grant-revocations';
 import { ManagementMetadata1732838400000 } from './migrations/1732838400000-management-metadata';
+import { KnownUsers1732924800000 } from './migrations/1732924800000-known-users';
 
 export const REVOCATION_SCHEMA = 'revocation';
 
@@ -21,6 +22,7 @@ export function revocationDatabase(url: string) {
       RefreshTokensGrantsSessions1732665600000,
       UserGrantRevocations1732752000000,
       ManagementMetadata1732838400000,
+      KnownUsers1732924800000,
     ],
   });
 }

@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { notFound, pageOf, pageWindow } from '@app/management';
-import { adminCause, checkpointPage, type CheckpointQuery } from '../management/management-params';
+import {
+  adminCause,
+  checkpointPage,
+  requireUser,
+  type CheckpointQuery,
+} from '../management/management-params';
 import type { AdminAction } from '../management/management-route';
+import { KnownUsersRepository } from '../registry/known-users.repository';
 import { RefreshTokensRepository, type RefreshTokenRecord } from '../registry/refresh-tokens.repository';
 import { GrantRevocationsService } from '../revocations/grant-revocations.service';
 import type { ListDeviceCredentialsQuery, UpdateRefreshTokenBody } from './refresh-token.schemas';
@@ -19,6 +25,7 @@ export class RefreshTokensManagementService {
   constructor(
     private readonly refreshTokens: RefreshTokensRepository,
     private readonly grantRevocations: GrantRevocationsService,
+    private readonly users: KnownUsersRepository,
   ) {}
 
   async listDeviceCredentials(query: ListDeviceCredentialsQuery) {
@@ -65,6 +72,7 @@ export class RefreshTokensManagementService {
    * on this endpoint is the same object, with no `total` (ListRefreshTokensPaginatedResponseContent).
    */
   async listOfUser(userId: string, query: CheckpointQuery) {
+    await requireUser(this.users, userId);
     const { items, more } = await this.refreshTokens.pageOfUser(userId, now(), query.from ?? '', query.take);
     return checkpointPage('tokens', items.map(refreshTokenView), more, (token) => token.id);
   }

@@ -8,4 +8,5 @@ export const REGISTRY_TABLES = {
   grants: `"${REVOCATION_SCHEMA}"."grants"`,
   loginSessions: `"${REVOCATION_SCHEMA}"."login_sessions"`,
   revocations: `"${REVOCATION_SCHEMA}"."revocations"`,
+  knownUsers: `"${REVOCATION_SCHEMA}"."known_users"`,
 } as const;

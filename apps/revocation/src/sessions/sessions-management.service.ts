@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { notFound } from '@app/management';
-import { adminCause, checkpointPage, type CheckpointQuery } from '../management/management-params';
+import {
+  adminCause,
+  checkpointPage,
+  requireUser,
+  type CheckpointQuery,
+} from '../management/management-params';
 import type { AdminAction } from '../management/management-route';
+import { KnownUsersRepository } from '../registry/known-users.repository';
 import { LoginSessionsRepository } from '../registry/login-sessions.repository';
 import { GrantRevocationsService } from '../revocations/grant-revocations.service';
 import type { UpdateSessionBody } from './session.schemas';
@@ -19,6 +25,7 @@ export class SessionsManagementService {
   constructor(
     private readonly sessions: LoginSessionsRepository,
     private readonly grantRevocations: GrantRevocationsService,
+    private readonly users: KnownUsersRepository,
   ) {}
 
   async get(id: string) {
@@ -47,6 +54,7 @@ export class SessionsManagementService {
 
   /** Auth0's checkpoint page `{sessions, next}`; with `include_totals` too (Auth0 adds no `total`). */
   async listOfUser(userId: string, query: CheckpointQuery) {
+    await requireUser(this.users, userId);
     const { items, more } = await this.sessions.pageOfUser(userId, now(), query.from ?? '', query.take);
     return checkpointPage('sessions', items.map(sessionView), more, (session) => session.id);
   }
