@@ -1,3 +1,4 @@
+import { ManagementClient } from 'auth0';
 import type * as Auth0Legacy from 'auth0-legacy';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
@@ -533,6 +534,55 @@ describe('Management API: device credentials, refresh tokens, grants and session
     const failure = await sdk.refreshTokens.get({ id: 'rt_unknown' }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(legacy.ManagementApiError);
     expect((failure as Auth0Legacy.ManagementApiError).statusCode).toBe(404);
+  });
+
+  it("Auth0's v7 ManagementClient updates metadata, revokes a session and pages with include_totals", async () => {
+    const origin = stack.issuer;
+    const sdk = new ManagementClient({
+      domain: new URL(origin).host,
+      token: adminToken,
+      // The SDK hard-codes https://{domain}/api/v2: send its calls to the revocation service.
+      fetch: (input: URL | string | Request, init?: RequestInit) => {
+        const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+        return fetch(`${stack.urls.revocation}/${url.slice(origin.length)}`, init);
+      },
+    });
+    const grant = await grantOf();
+    const other = await grantOf({ userId: grant.userId });
+
+    const updated = await sdk.refreshTokens.update(grant.refreshTokenId, {
+      refresh_token_metadata: { tier: 'gold' },
+    });
+    expect(updated.refresh_token_metadata).toEqual({ tier: 'gold' });
+    expect((await sdk.refreshTokens.get(grant.refreshTokenId)).refresh_token_metadata).toEqual({
+      tier: 'gold',
+    });
+    const session = await sdk.sessions.update(grant.sessionId, { session_metadata: { risk: 'low' } });
+    expect(session.session_metadata).toEqual({ risk: 'low' });
+
+    // The v7 pager sends include_totals=true and follows `next` with take=1.
+    const tokens = [];
+    for await (const token of await sdk.users.refreshToken.list(grant.userId, { take: 1 }))
+      tokens.push(token);
+    expect(tokens.map((token) => token.id).sort()).toEqual(
+      [grant.refreshTokenId, other.refreshTokenId].sort(),
+    );
+    const sessions = [];
+    for await (const item of await sdk.users.sessions.list(grant.userId, { take: 1 })) sessions.push(item);
+    expect(sessions).toHaveLength(2);
+
+    await sdk.sessions.revoke(grant.sessionId);
+    expect(await issuance.isStored(grant.refreshToken.hash)).toBe(false);
+    const gone = await sdk.sessions.get(grant.sessionId).catch((error: unknown) => error);
+    expect(gone).toMatchObject({ statusCode: 404 });
+    const invalid = await sdk.sessions
+      .update(other.sessionId, { session_metadata: { k: 'v'.repeat(256) } })
+      .catch((error: unknown) => error);
+    expect(invalid).toMatchObject({ statusCode: 400, body: { errorCode: 'invalid_body' } });
+    const unknownUser = await sdk.users.sessions
+      .list(`auth0|nobody-${randomUUID()}`)
+      .catch((error: unknown) => error);
+    expect(unknownUser).toMatchObject({ statusCode: 404, body: { message: 'User not found' } });
   });
 });
 
