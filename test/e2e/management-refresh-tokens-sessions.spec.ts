@@ -290,6 +290,9 @@ describe('Management API: device credentials, refresh tokens, grants and session
       ['array', { refresh_token_metadata: ['v'] }],
       ['unknown property', { refresh_token_metadata: {}, rotating: false }],
       ['broken JSON', '{"refresh_token_metadata":'],
+      // jsonb cannot store NUL or an unpaired surrogate: refused as input, not a 500 from PostgreSQL.
+      ['NUL', '{"refresh_token_metadata":{"k":"a\\u0000b"}}'],
+      ['lone surrogate', '{"refresh_token_metadata":{"\\ud800":"v"}}'],
     ];
     for (const [name, body] of bodies) {
       const response = await api('PATCH', `/refresh-tokens/${grant.refreshTokenId}`, adminToken, body);
@@ -301,7 +304,7 @@ describe('Management API: device credentials, refresh tokens, grants and session
       });
       const sessionBody =
         typeof body === 'string'
-          ? body
+          ? body.replace('refresh_token_metadata', 'session_metadata')
           : { session_metadata: (body as { refresh_token_metadata: unknown }).refresh_token_metadata };
       const session = await api('PATCH', `/sessions/${grant.sessionId}`, adminToken, sessionBody);
       expect(session.status, `session ${name}`).toBe(name === 'unknown property' ? 200 : 400);

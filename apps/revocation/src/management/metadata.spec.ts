@@ -32,6 +32,12 @@ describe('refresh_token_metadata and session_metadata', () => {
     ).toEqual({ session_metadata: { a: 'b' } });
   });
 
+  it('takes any well-formed text, astral characters included', () => {
+    expect(parse('{"refresh_token_metadata":{"emoji":"\\ud83d\\ude00 ok"}}').refresh_token_metadata).toEqual({
+      emoji: '\u{1F600} ok',
+    });
+  });
+
   it('keeps a __proto__ key as a key, never as a prototype', () => {
     const metadata = parse('{"refresh_token_metadata":{"__proto__":"x"}}').refresh_token_metadata!;
     expect(Object.getPrototypeOf(metadata)).toBe(Object.prototype);
@@ -54,6 +60,18 @@ describe('refresh_token_metadata and session_metadata', () => {
     ['{"refresh_token_metadata":{"k":{"nested":"v"}}}', 'Metadata values must be strings'],
     ['{"refresh_token_metadata":{"":"v"}}', 'Metadata keys must not be empty'],
     ['{"refresh_token_metadata":["v"]}', 'Expected an object'],
+    [
+      '{"refresh_token_metadata":{"k":"a\\u0000b"}}',
+      'Metadata values must be well-formed text without NUL characters',
+    ],
+    [
+      '{"refresh_token_metadata":{"k":"\\ud800"}}',
+      'Metadata values must be well-formed text without NUL characters',
+    ],
+    [
+      '{"refresh_token_metadata":{"\\udc00x":"v"}}',
+      'Metadata keys must be well-formed text without NUL characters',
+    ],
     ['{"refresh_token_metadata":"v"}', 'Expected an object'],
     ['{"session_metadata":{}}', 'Additional properties not allowed: session_metadata'],
   ])('refuses %s with 400 invalid_body', (text, message) => {

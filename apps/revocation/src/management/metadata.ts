@@ -4,6 +4,14 @@ import { z } from 'zod';
 export const MAX_METADATA_PROPERTIES = 25;
 export const MAX_METADATA_LENGTH = 255;
 
+/** An unpaired UTF-16 surrogate: not text, and PostgreSQL's jsonb refuses its `\uD800` escape. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Text jsonb can store: no NUL (jsonb refuses `\u0000`) and no unpaired surrogate. */
+function storable(text: string): boolean {
+  return !text.includes('\u0000') && !LONE_SURROGATE.test(text);
+}
+
 /** Metadata of a refresh token or a session: string values, keyed by name. */
 export type Metadata = Record<string, string>;
 
@@ -29,7 +37,10 @@ export const metadataSchema = z.unknown().transform((input, context): Metadata =
     if (key.length > MAX_METADATA_LENGTH) {
       return fail(`Metadata keys must be at most ${MAX_METADATA_LENGTH} characters`);
     }
+    if (!storable(key)) return fail('Metadata keys must be well-formed text without NUL characters');
     if (typeof value !== 'string') return fail('Metadata values must be strings', [key]);
+    if (!storable(value))
+      return fail('Metadata values must be well-formed text without NUL characters', [key]);
     if (value.length > MAX_METADATA_LENGTH) {
       return fail(`Metadata values must be at most ${MAX_METADATA_LENGTH} characters`, [key]);
     }
