@@ -412,6 +412,8 @@ describe('Management API: device credentials, refresh tokens, grants and session
     });
     expect((await api('DELETE', '/grants/x', narrow)).status).toBe(403);
 
+    // A user the registry knows, so that the list queries reach the database.
+    const known = user((await grantOf()).userId);
     const badQueries = [
       '/device-credentials?type=bogus',
       '/device-credentials?per_page=1000',
@@ -419,8 +421,15 @@ describe('Management API: device credentials, refresh tokens, grants and session
       '/device-credentials?user_id=a&user_id=b',
       '/device-credentials?unknown=1',
       '/grants?include_totals=yes',
-      '/users/auth0%7C1/refresh-tokens?take=0',
-      '/users/auth0%7C1/sessions?take=abc',
+      `/users/${known}/refresh-tokens?take=0`,
+      `/users/${known}/sessions?take=abc`,
+      // A NUL cannot reach PostgreSQL as text: refused here, not a 500.
+      `/users/${known}/refresh-tokens?from=%00`,
+      `/users/${known}/sessions?from=a%00b`,
+      '/device-credentials?user_id=%00',
+      '/device-credentials?client_id=a%00',
+      '/grants?user_id=%00',
+      '/grants?audience=%00',
     ];
     for (const path of badQueries) {
       const response = await api('GET', path);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ManagementError, notFound, queryBoolean } from '@app/management';
+import { ManagementError, notFound, queryBoolean, queryText } from '@app/management';
 import type { RevocationCause } from '../revocations/grant-revocations.service';
 
 /** Ids are opaque text of bounded length; anything else cannot name one of our objects. */
@@ -25,7 +25,7 @@ function hasControlCharacter(value: string): boolean {
 /** Auth0's checkpoint pagination (`from` = the last id of the previous page, `take`), as on sessions and refresh tokens. */
 export const checkpointQuery = z
   .object({
-    from: z.string({ error: 'Expected a single string' }).min(1).max(MAX_ID_LENGTH).optional(),
+    from: queryText(MAX_ID_LENGTH).optional(),
     take: z.coerce
       .number({ error: 'Expected a number' })
       .int('Expected an integer take')
