@@ -1,4 +1,6 @@
+import { ManagementClient } from 'auth0';
 import type * as Auth0Legacy from 'auth0-legacy';
+import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TOPICS } from '@app/contracts';
@@ -9,6 +11,7 @@ import {
   type CollectedMessage,
   type HttpMethod,
 } from '@app/testing';
+import { accountLinking } from './support/account-linking-api';
 import { IssuanceContract } from './support/issuance-contract';
 import { managementToken } from './support/management-api';
 
@@ -39,8 +42,8 @@ describe('Management API: device credentials, refresh tokens, grants and session
     await Promise.all([revocations?.stop(), issuance?.close(), db.end()]);
   });
 
-  const api = (method: HttpMethod, path: string, token: string | null = adminToken) =>
-    requestJson(`${stack.urls.revocation}/api/v2${path}`, method, token);
+  const api = (method: HttpMethod, path: string, token: string | null = adminToken, body?: unknown) =>
+    requestJson(`${stack.urls.revocation}/api/v2${path}`, method, token, body);
   const onKey = (key: string) => (message: CollectedMessage) => message.key === key;
   const value = (message: CollectedMessage) => message.value as Record<string, any>;
   const user = (id: string) => encodeURIComponent(id);
@@ -71,6 +74,8 @@ describe('Management API: device credentials, refresh tokens, grants and session
       user_id: first.userId,
       client_id: stack.client.clientId,
     });
+    // Auth0 leaves device_id out for refresh tokens ("generally not populated"); nothing here knows one.
+    for (const credential of credentials.json as object[]) expect(credential).not.toHaveProperty('device_id');
     const rotatingOnly = await api(
       'GET',
       `/device-credentials?user_id=${user(first.userId)}&type=refresh_token&include_totals=true&fields=id,type`,
@@ -218,6 +223,184 @@ describe('Management API: device credentials, refresh tokens, grants and session
     expect(await issuance.isStored(later.refreshToken.hash)).toBe(true);
   });
 
+  it('PATCH stores refresh_token_metadata and session_metadata durably, and the GET objects return them', async () => {
+    const grant = await grantOf();
+    const tokenMetadata = { app: 'mobile', 'build.number': '4711' };
+    const patched = await api('PATCH', `/refresh-tokens/${grant.refreshTokenId}`, adminToken, {
+      refresh_token_metadata: tokenMetadata,
+    });
+    expect(patched.status, patched.text).toBe(200);
+    expect(patched.json).toMatchObject({ id: grant.refreshTokenId, refresh_token_metadata: tokenMetadata });
+    expect((await api('GET', `/refresh-tokens/${grant.refreshTokenId}`)).json.refresh_token_metadata).toEqual(
+      tokenMetadata,
+    );
+    const stored = await db.query(
+      'SELECT refresh_token_metadata FROM revocation.refresh_token_metadata WHERE grant_id = $1',
+      [grant.grantId],
+    );
+    expect(stored.rows[0]?.refresh_token_metadata).toEqual(tokenMetadata);
+
+    // A body without the property changes nothing; the metadata follows the family through rotation.
+    expect(
+      (await api('PATCH', `/refresh-tokens/${grant.refreshTokenId}`, adminToken, {})).json,
+    ).toMatchObject({
+      refresh_token_metadata: tokenMetadata,
+    });
+    const rotatedId = await issuance.reportRotation(grant, stack.client.clientId);
+    const rotated = async () => (await api('GET', `/refresh-tokens/${rotatedId}`)).status === 200;
+    expect(await eventually(rotated, 15_000, 50)).toBe(true);
+    expect((await api('GET', `/refresh-tokens/${rotatedId}`)).json.refresh_token_metadata).toEqual(
+      tokenMetadata,
+    );
+    expect((await api('GET', `/refresh-tokens/${grant.refreshTokenId}`)).status).toBe(404);
+    const listed = await api('GET', `/users/${user(grant.userId)}/refresh-tokens`);
+    expect(listed.json.tokens).toEqual([
+      expect.objectContaining({ id: rotatedId, refresh_token_metadata: tokenMetadata }),
+    ]);
+    const cleared = await api('PATCH', `/refresh-tokens/${rotatedId}`, adminToken, {
+      refresh_token_metadata: null,
+    });
+    expect(cleared.json.refresh_token_metadata).toEqual({});
+
+    const sessionMetadata = { risk: 'low' };
+    const session = await api('PATCH', `/sessions/${grant.sessionId}`, adminToken, {
+      session_metadata: sessionMetadata,
+    });
+    expect(session.status, session.text).toBe(200);
+    expect(session.json).toMatchObject({ id: grant.sessionId, session_metadata: sessionMetadata });
+    expect((await api('GET', `/sessions/${grant.sessionId}`)).json.session_metadata).toEqual(sessionMetadata);
+    const sessions = await api('GET', `/users/${user(grant.userId)}/sessions`);
+    expect(sessions.json.sessions).toEqual([
+      expect.objectContaining({ id: grant.sessionId, session_metadata: sessionMetadata }),
+    ]);
+    expect(
+      (await api('PATCH', `/sessions/${grant.sessionId}`, adminToken, { session_metadata: {} })).json
+        .session_metadata,
+    ).toEqual({});
+  });
+
+  it('PATCH answers bad metadata with 400 invalid_body, unknown ids with 404 and missing scopes with 401/403', async () => {
+    const grant = await grantOf();
+    const tooMany = Object.fromEntries(Array.from({ length: 26 }, (_, i) => [`k${i}`, 'v']));
+    const bodies: [string, unknown][] = [
+      ['26 keys', { refresh_token_metadata: tooMany }],
+      ['long key', { refresh_token_metadata: { ['k'.repeat(256)]: 'v' } }],
+      ['long value', { refresh_token_metadata: { k: 'v'.repeat(256) } }],
+      ['number value', { refresh_token_metadata: { k: 1 } }],
+      ['array', { refresh_token_metadata: ['v'] }],
+      ['unknown property', { refresh_token_metadata: {}, rotating: false }],
+      ['broken JSON', '{"refresh_token_metadata":'],
+      // jsonb cannot store NUL or an unpaired surrogate: refused as input, not a 500 from PostgreSQL.
+      ['NUL', '{"refresh_token_metadata":{"k":"a\\u0000b"}}'],
+      ['lone surrogate', '{"refresh_token_metadata":{"\\ud800":"v"}}'],
+    ];
+    for (const [name, body] of bodies) {
+      const response = await api('PATCH', `/refresh-tokens/${grant.refreshTokenId}`, adminToken, body);
+      expect(response.status, name).toBe(400);
+      expect(response.json, name).toMatchObject({
+        statusCode: 400,
+        error: 'Bad Request',
+        errorCode: 'invalid_body',
+      });
+      const sessionBody =
+        typeof body === 'string'
+          ? body.replace('refresh_token_metadata', 'session_metadata')
+          : { session_metadata: (body as { refresh_token_metadata: unknown }).refresh_token_metadata };
+      const session = await api('PATCH', `/sessions/${grant.sessionId}`, adminToken, sessionBody);
+      expect(session.status, `session ${name}`).toBe(name === 'unknown property' ? 200 : 400);
+    }
+    // Nothing refused was stored.
+    expect((await api('GET', `/refresh-tokens/${grant.refreshTokenId}`)).json.refresh_token_metadata).toEqual(
+      {},
+    );
+    expect((await api('GET', `/sessions/${grant.sessionId}`)).json.session_metadata).toEqual({});
+
+    for (const path of ['/refresh-tokens/rt_unknown', '/sessions/sess_unknown']) {
+      const missing = await api('PATCH', path, adminToken, {});
+      expect(missing.status, path).toBe(404);
+      expect(missing.json).toMatchObject({ statusCode: 404, error: 'Not Found' });
+    }
+    expect((await api('PATCH', '/refresh-tokens/a%01b', adminToken, {})).json).toMatchObject({
+      errorCode: 'invalid_uri',
+    });
+    const patchBody = { refresh_token_metadata: { a: 'b' } };
+    expect((await api('PATCH', `/refresh-tokens/${grant.refreshTokenId}`, null, patchBody)).status).toBe(401);
+    const readOnly = await managementToken(stack, stack.bootstrap, 'read:refresh_tokens read:sessions');
+    const forbidden = await api('PATCH', `/refresh-tokens/${grant.refreshTokenId}`, readOnly, patchBody);
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.json).toMatchObject({
+      errorCode: 'insufficient_scope',
+      message: 'Insufficient scope; expected any of: update:refresh_tokens.',
+    });
+    expect(
+      (await api('PATCH', `/sessions/${grant.sessionId}`, readOnly, { session_metadata: {} })).json,
+    ).toMatchObject({ statusCode: 403, message: 'Insufficient scope; expected any of: update:sessions.' });
+  });
+
+  it('POST /sessions/{id}/revoke needs both delete scopes and revokes the session and its refresh tokens before 202', async () => {
+    const grant = await grantOf();
+    const sessionsOnly = await managementToken(stack, stack.bootstrap, 'delete:sessions');
+    const refused = await api('POST', `/sessions/${grant.sessionId}/revoke`, sessionsOnly);
+    expect(refused.status).toBe(403);
+    expect(refused.json).toEqual({
+      statusCode: 403,
+      error: 'Forbidden',
+      message: 'Insufficient scope; expected all of: delete:refresh_tokens.',
+      errorCode: 'insufficient_scope',
+    });
+    expect((await api('POST', `/sessions/${grant.sessionId}/revoke`, null)).status).toBe(401);
+    expect(await issuance.isStored(grant.refreshToken.hash)).toBe(true);
+
+    const both = await managementToken(stack, stack.bootstrap, 'delete:sessions delete:refresh_tokens');
+    const revoked = await api('POST', `/sessions/${grant.sessionId}/revoke`, both);
+    expect(revoked.status, revoked.text).toBe(202);
+    // Committed before the answer: the refresh and opaque access tokens are gone already.
+    expect(await issuance.isStored(grant.refreshToken.hash)).toBe(false);
+    expect(await issuance.isStored(grant.opaqueAccessToken.hash)).toBe(false);
+    const revokedBy = { kind: 'admin', sub: `${stack.bootstrap.clientId}@clients` };
+    expect(value(await revocations.waitFor(onKey(`session:${grant.sessionId}`)))).toMatchObject({
+      type: 'session.revoked',
+      payload: { target: { kind: 'session', session_id: grant.sessionId }, revoked_by: revokedBy },
+    });
+    expect(value(await revocations.waitFor(onKey(`grant:${grant.grantId}`)))).toMatchObject({
+      type: 'grant.revoked',
+      payload: { revoked_by: revokedBy },
+    });
+    expect((await api('GET', `/refresh-tokens/${grant.refreshTokenId}`)).status).toBe(404);
+    expect((await api('GET', `/sessions/${grant.sessionId}`)).status).toBe(404);
+    expect((await api('POST', `/sessions/${grant.sessionId}/revoke`, both)).status).toBe(404);
+    expect((await api('POST', '/sessions/a%01b/revoke', both)).json).toMatchObject({
+      errorCode: 'invalid_uri',
+    });
+  });
+
+  it("include_totals on the checkpoint lists answers Auth0's {tokens|sessions, next} (Auth0 adds no total)", async () => {
+    const first = await grantOf();
+    await grantOf({ userId: first.userId });
+    for (const [kind, key] of [
+      ['refresh-tokens', 'tokens'],
+      ['sessions', 'sessions'],
+    ] as const) {
+      const withTotals = await api('GET', `/users/${user(first.userId)}/${kind}?include_totals=true&take=1`);
+      expect(withTotals.status).toBe(200);
+      expect(Object.keys(withTotals.json).sort()).toEqual([key, 'next'].sort());
+      expect(withTotals.json[key]).toHaveLength(1);
+      const without = await api('GET', `/users/${user(first.userId)}/${kind}?include_totals=false`);
+      expect(Object.keys(without.json)).toEqual([key]);
+      expect(without.json[key]).toHaveLength(2);
+      for (const bad of ['yes', '1', 'TRUE', '']) {
+        const refused = await api('GET', `/users/${user(first.userId)}/${kind}?include_totals=${bad}`);
+        expect(refused.status, `${kind} include_totals=${bad}`).toBe(400);
+        expect(refused.json).toMatchObject({ errorCode: 'invalid_query_string' });
+      }
+      const twice = await api(
+        'GET',
+        `/users/${user(first.userId)}/${kind}?include_totals=true&include_totals=true`,
+      );
+      expect(twice.status).toBe(400);
+    }
+  });
+
   it('answers bad input with the Management API errors, never a 500', async () => {
     expect((await api('GET', '/device-credentials', null)).status).toBe(401);
     const narrow = await managementToken(stack, stack.bootstrap, 'read:grants');
@@ -229,6 +412,8 @@ describe('Management API: device credentials, refresh tokens, grants and session
     });
     expect((await api('DELETE', '/grants/x', narrow)).status).toBe(403);
 
+    // A user the registry knows, so that the list queries reach the database.
+    const known = user((await grantOf()).userId);
     const badQueries = [
       '/device-credentials?type=bogus',
       '/device-credentials?per_page=1000',
@@ -236,8 +421,15 @@ describe('Management API: device credentials, refresh tokens, grants and session
       '/device-credentials?user_id=a&user_id=b',
       '/device-credentials?unknown=1',
       '/grants?include_totals=yes',
-      '/users/auth0%7C1/refresh-tokens?take=0',
-      '/users/auth0%7C1/sessions?take=abc',
+      `/users/${known}/refresh-tokens?take=0`,
+      `/users/${known}/sessions?take=abc`,
+      // A NUL cannot reach PostgreSQL as text: refused here, not a 500.
+      `/users/${known}/refresh-tokens?from=%00`,
+      `/users/${known}/sessions?from=a%00b`,
+      '/device-credentials?user_id=%00',
+      '/device-credentials?client_id=a%00',
+      '/grants?user_id=%00',
+      '/grants?audience=%00',
     ];
     for (const path of badQueries) {
       const response = await api('GET', path);
@@ -264,7 +456,50 @@ describe('Management API: device credentials, refresh tokens, grants and session
     expect((await api('DELETE', '/refresh-tokens/rt_unknown')).status).toBe(404);
     // Auth0 documents only 204 for grant deletion: an unknown grant is already "deleted".
     expect((await api('DELETE', '/grants/gr_unknown')).status).toBe(204);
-    expect((await api('GET', '/users/auth0%7Cnobody/refresh-tokens')).json).toEqual({ tokens: [] });
+  });
+
+  it('answers 404 "User not found" for a user that was deleted or that nothing has ever named', async () => {
+    const userNotFound = {
+      statusCode: 404,
+      error: 'Not Found',
+      message: 'User not found',
+      errorCode: 'inexistent_user',
+    };
+    for (const kind of ['refresh-tokens', 'sessions']) {
+      const nobody = await api('GET', `/users/${user(`auth0|nobody-${randomUUID()}`)}/${kind}`);
+      expect(nobody.status, kind).toBe(404);
+      expect(nobody.json, kind).toEqual(userNotFound);
+    }
+
+    // A user created at account-linking, with no token yet: known from the accounts topic.
+    const created = await accountLinking(stack, adminToken, 'POST', '/api/v2/users', {
+      connection: 'Username-Password-Authentication',
+      email: `nobody-yet-${randomUUID()}@example.test`,
+      password: 'Correct-Horse-7',
+    });
+    expect(created.status, created.text).toBe(201);
+    const userId = created.json.user_id as string;
+    const listed = async (kind: string) =>
+      (await api('GET', `/users/${user(userId)}/${kind}`)).status === 200;
+    expect(await eventually(() => listed('refresh-tokens'), 15_000, 50)).toBe(true);
+    expect((await api('GET', `/users/${user(userId)}/refresh-tokens`)).json).toEqual({ tokens: [] });
+    expect((await api('GET', `/users/${user(userId)}/sessions`)).json).toEqual({ sessions: [] });
+
+    // Deleted at account-linking: gone here too, once user.deleted arrives.
+    expect((await accountLinking(stack, adminToken, 'DELETE', `/api/v2/users/${user(userId)}`)).status).toBe(
+      204,
+    );
+    const gone = async () => (await api('GET', `/users/${user(userId)}/sessions`)).status === 404;
+    expect(await eventually(gone, 15_000, 50)).toBe(true);
+    expect((await api('GET', `/users/${user(userId)}/refresh-tokens`)).json).toEqual(userNotFound);
+
+    // A user the audit stream shows with tokens exists, and stops existing when deleted.
+    const grant = await grantOf();
+    expect((await api('GET', `/users/${user(grant.userId)}/sessions`)).status).toBe(200);
+    await issuance.reportDeleted(grant.userId);
+    const deleted = async () =>
+      (await api('GET', `/users/${user(grant.userId)}/refresh-tokens`)).status === 404;
+    expect(await eventually(deleted, 15_000, 50)).toBe(true);
   });
 
   it("Auth0's ManagementClient (auth0/legacy) drives the endpoints", async () => {
@@ -311,6 +546,55 @@ describe('Management API: device credentials, refresh tokens, grants and session
     const failure = await sdk.refreshTokens.get({ id: 'rt_unknown' }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(legacy.ManagementApiError);
     expect((failure as Auth0Legacy.ManagementApiError).statusCode).toBe(404);
+  });
+
+  it("Auth0's v7 ManagementClient updates metadata, revokes a session and pages with include_totals", async () => {
+    const origin = stack.issuer;
+    const sdk = new ManagementClient({
+      domain: new URL(origin).host,
+      token: adminToken,
+      // The SDK hard-codes https://{domain}/api/v2: send its calls to the revocation service.
+      fetch: (input: URL | string | Request, init?: RequestInit) => {
+        const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+        return fetch(`${stack.urls.revocation}/${url.slice(origin.length)}`, init);
+      },
+    });
+    const grant = await grantOf();
+    const other = await grantOf({ userId: grant.userId });
+
+    const updated = await sdk.refreshTokens.update(grant.refreshTokenId, {
+      refresh_token_metadata: { tier: 'gold' },
+    });
+    expect(updated.refresh_token_metadata).toEqual({ tier: 'gold' });
+    expect((await sdk.refreshTokens.get(grant.refreshTokenId)).refresh_token_metadata).toEqual({
+      tier: 'gold',
+    });
+    const session = await sdk.sessions.update(grant.sessionId, { session_metadata: { risk: 'low' } });
+    expect(session.session_metadata).toEqual({ risk: 'low' });
+
+    // The v7 pager sends include_totals=true and follows `next` with take=1.
+    const tokens = [];
+    for await (const token of await sdk.users.refreshToken.list(grant.userId, { take: 1 }))
+      tokens.push(token);
+    expect(tokens.map((token) => token.id).sort()).toEqual(
+      [grant.refreshTokenId, other.refreshTokenId].sort(),
+    );
+    const sessions = [];
+    for await (const item of await sdk.users.sessions.list(grant.userId, { take: 1 })) sessions.push(item);
+    expect(sessions).toHaveLength(2);
+
+    await sdk.sessions.revoke(grant.sessionId);
+    expect(await issuance.isStored(grant.refreshToken.hash)).toBe(false);
+    const gone = await sdk.sessions.get(grant.sessionId).catch((error: unknown) => error);
+    expect(gone).toMatchObject({ statusCode: 404 });
+    const invalid = await sdk.sessions
+      .update(other.sessionId, { session_metadata: { k: 'v'.repeat(256) } })
+      .catch((error: unknown) => error);
+    expect(invalid).toMatchObject({ statusCode: 400, body: { errorCode: 'invalid_body' } });
+    const unknownUser = await sdk.users.sessions
+      .list(`auth0|nobody-${randomUUID()}`)
+      .catch((error: unknown) => error);
+    expect(unknownUser).toMatchObject({ statusCode: 404, body: { message: 'User not found' } });
   });
 });
 

@@ -3,8 +3,8 @@ import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TOPICS } from '@app/contracts';
 import { eventually, EventCollector, post, requestJson, type CollectedMessage } from '@app/testing';
-import { accountLinking } from './support/account-linking-api';
 import { management, managementToken } from './support/management-api';
+import { passwordGrantSetup } from './support/password-app';
 
 const PASSWORD = 'Correct-Horse-7';
 
@@ -28,34 +28,13 @@ describe('revoking refresh tokens issued by /oauth/token', () => {
     adminToken = await managementToken(stack);
     revocations = await EventCollector.start(stack.brokers, TOPICS.tokensRevoked.name);
     issued = await EventCollector.start(stack.brokers, TOPICS.tokensIssued.name);
-    const api = await management(stack, adminToken, 'POST', '/resource-servers', {
-      identifier: audience,
-      name: `Revoke API ${run}`,
-      scopes: [{ value: 'read:notes' }],
-      allow_offline_access: true,
-    });
-    expect(api.status, api.text).toBe(201);
-    const created = await management(stack, adminToken, 'POST', '/clients', {
-      name: `Revoking app ${run}`,
-      app_type: 'regular_web',
-      grant_types: ['refresh_token', 'password'],
-      refresh_token: {
-        rotation_type: 'rotating',
-        expiration_type: 'expiring',
-        leeway: 0,
-        token_lifetime: 86_400,
-        idle_token_lifetime: 3_600,
-      },
-    });
-    expect(created.status, created.text).toBe(201);
-    client = created.json as { client_id: string; client_secret: string };
-    const user = await accountLinking(stack, adminToken, 'POST', '/api/v2/users', {
-      connection: 'Username-Password-Authentication',
+    ({ client, userId } = await passwordGrantSetup(stack, adminToken, {
+      label: 'Revoke',
+      run,
+      audience,
       email,
       password: PASSWORD,
-    });
-    expect(user.status, user.text).toBe(201);
-    userId = user.json.user_id as string;
+    }));
   });
 
   afterAll(async () => {

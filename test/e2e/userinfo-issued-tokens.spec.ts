@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { eventually, post, requestJson } from '@app/testing';
-import { accountLinking } from './support/account-linking-api';
-import { management, managementToken } from './support/management-api';
+import { managementToken } from './support/management-api';
+import { passwordGrantSetup } from './support/password-app';
 
 const PASSWORD = 'Correct-Horse-7';
-const DB = 'Username-Password-Authentication';
 
 /**
  * Introspection, `/userinfo` and `/tokeninfo` on tokens that issuance really minted (password grant):
@@ -23,38 +22,15 @@ describe('introspection, /userinfo and /tokeninfo on issued user tokens', () => 
 
   beforeAll(async () => {
     const admin = await managementToken(stack);
-    const api = await management(stack, admin, 'POST', '/resource-servers', {
-      identifier: apiIdentifier,
-      name: `Userinfo API ${run}`,
-      scopes: [{ value: 'read:notes' }],
-      allow_offline_access: true,
-    });
-    expect(api.status, api.text).toBe(201);
-    const created = await management(stack, admin, 'POST', '/clients', {
-      name: `Userinfo app ${run}`,
-      app_type: 'regular_web',
-      grant_types: ['password', 'refresh_token'],
-      refresh_token: {
-        rotation_type: 'rotating',
-        expiration_type: 'expiring',
-        leeway: 0,
-        token_lifetime: 86_400,
-        idle_token_lifetime: 3_600,
-        infinite_token_lifetime: false,
-        infinite_idle_token_lifetime: false,
-      },
-    });
-    expect(created.status, created.text).toBe(201);
-    app = created.json as typeof app;
-    const user = await accountLinking(stack, admin, 'POST', '/api/v2/users', {
-      connection: DB,
+    ({ client: app, userId } = await passwordGrantSetup(stack, admin, {
+      label: 'Userinfo',
+      run,
+      audience: apiIdentifier,
       email,
       password: PASSWORD,
-      name: 'Ada Lovelace',
-      nickname: 'ada',
-    });
-    expect(user.status, user.text).toBe(201);
-    userId = user.json.user_id as string;
+      refreshToken: { infinite_token_lifetime: false, infinite_idle_token_lifetime: false },
+      profile: { name: 'Ada Lovelace', nickname: 'ada' },
+    }));
   });
 
   async function passwordGrant(extra: Record<string, string>) {

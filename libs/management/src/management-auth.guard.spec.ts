@@ -6,16 +6,17 @@ import { AccessTokenVerifier, RevocationList, VerificationKeySet } from '@app/jw
 import { ManagementAuthGuard } from './management-auth.guard';
 import { callerOf } from './management-caller';
 import { ManagementError } from './management-error';
-import { REQUIRED_SCOPES } from './management-options';
+import { REQUIRED_ALL_SCOPES, REQUIRED_SCOPES } from './management-options';
 
 const ISSUER = 'https://tessera.test/';
 const AUDIENCE = `${ISSUER}api/v2/`;
 const KID = 'unit-test-key-1';
 
 /** A route handler declaring `scopes`, and a request carrying `authorization`. */
-function routeContext(scopes: string[] | undefined, authorization?: string) {
+function routeContext(scopes: string[] | undefined, authorization?: string, allOf?: string[]) {
   const handler = () => undefined;
   if (scopes) Reflect.defineMetadata(REQUIRED_SCOPES, scopes, handler);
+  if (allOf) Reflect.defineMetadata(REQUIRED_ALL_SCOPES, allOf, handler);
   const request = { headers: authorization === undefined ? {} : { authorization } };
   const context = {
     getHandler: () => handler,
@@ -127,6 +128,21 @@ describe('ManagementAuthGuard', () => {
       statusCode: 403,
       error: 'Forbidden',
       message: 'Insufficient scope; expected any of: create:clients.',
+      errorCode: 'insufficient_scope',
+    });
+  });
+
+  it('needs every scope of a route that declares them together, naming those missing', async () => {
+    const both = await sign({ scope: 'delete:sessions delete:refresh_tokens' });
+    const allOf = ['delete:sessions', 'delete:refresh_tokens'];
+    expect(await guard.canActivate(routeContext(undefined, `Bearer ${both}`, allOf).context)).toBe(true);
+    const one = await sign({ scope: 'delete:sessions read:sessions' });
+    const { context } = routeContext(undefined, `Bearer ${one}`, allOf);
+    const refused = await guard.canActivate(context).catch((error: unknown) => error);
+    expect((refused as ManagementError).toBody()).toEqual({
+      statusCode: 403,
+      error: 'Forbidden',
+      message: 'Insufficient scope; expected all of: delete:refresh_tokens.',
       errorCode: 'insufficient_scope',
     });
   });

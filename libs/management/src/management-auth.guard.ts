@@ -3,15 +3,21 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { AccessTokenVerifier, revocableTokenOf, RevocationList } from '@app/jwt';
 import { attachCaller } from './management-caller';
-import { insufficientScope, ManagementError, unauthorized } from './management-error';
-import { MANAGEMENT_API_OPTIONS, REQUIRED_SCOPES, type ManagementApiOptions } from './management-options';
+import { insufficientScope, ManagementError, missingScopes, unauthorized } from './management-error';
+import {
+  MANAGEMENT_API_OPTIONS,
+  REQUIRED_ALL_SCOPES,
+  REQUIRED_SCOPES,
+  type ManagementApiOptions,
+} from './management-options';
 
 const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i;
 
 /**
  * Authorises a Management API call: a Bearer JWT that we signed (AccessTokenVerifier: signature with a
  * published, unrevoked key, `iss`, `exp`), not revoked on the revocation stream, whose `aud` includes the Management API audience, carrying
- * one of the scopes the route declares with `@RequireScopes`.
+ * one of the scopes the route declares with `@RequireScopes` (and every one it declares with
+ * `@RequireAllScopes`).
  * 401 when the token is missing or unusable, 403 `insufficient_scope` when it lacks the scope.
  */
 @Injectable()
@@ -24,12 +30,11 @@ export class ManagementAuthGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const required = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
+    const targets = [context.getHandler(), context.getClass()];
+    const anyOf = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES, targets) ?? [];
+    const allOf = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_ALL_SCOPES, targets) ?? [];
     // Fail closed: a route that forgot to declare its scopes is callable by nobody.
-    if (!required || required.length === 0) {
+    if (anyOf.length === 0 && allOf.length === 0) {
       throw new ManagementError(403, 'This operation is not available', 'operation_not_supported');
     }
 
@@ -48,7 +53,9 @@ export class ManagementAuthGuard implements CanActivate {
     if (!audiences.includes(this.options.audience)) throw unauthorized('Bad audience');
 
     const scopes = new Set(typeof scope === 'string' ? scope.split(' ').filter(Boolean) : []);
-    if (!required.some((needed) => scopes.has(needed))) throw insufficientScope(required);
+    if (anyOf.length > 0 && !anyOf.some((needed) => scopes.has(needed))) throw insufficientScope(anyOf);
+    const missing = allOf.filter((needed) => !scopes.has(needed));
+    if (missing.length > 0) throw missingScopes(missing);
 
     attachCaller(request, {
       sub: typeof sub === 'string' ? sub : '',

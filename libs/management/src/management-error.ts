@@ -54,6 +54,15 @@ export function insufficientScope(anyOf: readonly string[]): ManagementError {
   );
 }
 
+/** 403 `insufficient_scope` on a route that needs several scopes together, naming those missing. */
+export function missingScopes(missing: readonly string[]): ManagementError {
+  return new ManagementError(
+    403,
+    `Insufficient scope; expected all of: ${missing.join(',')}.`,
+    'insufficient_scope',
+  );
+}
+
 export function notFound(message: string, errorCode: string): ManagementError {
   return new ManagementError(404, message, errorCode);
 }

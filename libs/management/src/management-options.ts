@@ -8,3 +8,6 @@ export const MANAGEMENT_API_OPTIONS = Symbol('MANAGEMENT_API_OPTIONS');
 
 /** Metadata key of `@RequireScopes`. */
 export const REQUIRED_SCOPES = 'tessera:management:required-scopes';
+
+/** Metadata key of `@RequireAllScopes`. */
+export const REQUIRED_ALL_SCOPES = 'tessera:management:required-all-scopes';

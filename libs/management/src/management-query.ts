@@ -28,7 +28,14 @@ export function queryBoolean(fallback: boolean) {
     .transform((value) => (value === undefined ? fallback : value === 'true'));
 }
 
-/** A single-valued text parameter (a repeated parameter arrives as an array and is refused). */
+/**
+ * A single-valued text parameter (a repeated parameter arrives as an array and is refused). A NUL is
+ * refused too: PostgreSQL cannot take it in text, so it would otherwise fail as a 500.
+ */
 export function queryText(maxLength = 2048) {
-  return z.string({ error: 'Expected a single string' }).min(1).max(maxLength);
+  return z
+    .string({ error: 'Expected a single string' })
+    .min(1)
+    .max(maxLength)
+    .refine((value) => !value.includes('\u0000'), 'Expected text without NUL characters');
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { parseManagementBody } from './management-body';
 import { ManagementError } from './management-error';
-import { parseManagementQuery } from './management-query';
+import { parseManagementQuery, queryText } from './management-query';
 import { pageOf, paginationQuery } from './pagination';
 
 const body = z.object({ name: z.string().min(1), tags: z.array(z.string()).optional() }).strict();
@@ -82,5 +82,20 @@ describe('pagination', () => {
     expect(error.statusCode).toBe(400);
     expect(error.errorCode).toBe('invalid_query_string');
     expect(error.message).toMatch(/^Query validation error: /);
+  });
+});
+
+describe('queryText', () => {
+  const schema = z.object({ q: queryText(16) }).strict();
+
+  it('takes one string, and refuses a repeated parameter, an oversized one and a NUL', () => {
+    expect(parseManagementQuery(schema, { q: 'ada' })).toEqual({ q: 'ada' });
+    for (const q of [['a', 'b'], 'x'.repeat(17), 'a\u0000b', '']) {
+      const error = failure(() => parseManagementQuery(schema, { q }));
+      expect(error.errorCode).toBe('invalid_query_string');
+    }
+    expect(failure(() => parseManagementQuery(schema, { q: '\u0000' })).message).toBe(
+      "Query validation error: 'Expected text without NUL characters' on property q.",
+    );
   });
 });

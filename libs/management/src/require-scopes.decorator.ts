@@ -1,7 +1,7 @@
 import { applyDecorators, Controller, SetMetadata, UseFilters, UseGuards } from '@nestjs/common';
 import { ManagementAuthGuard } from './management-auth.guard';
 import { ManagementExceptionFilter } from './management-exception.filter';
-import { REQUIRED_SCOPES } from './management-options';
+import { REQUIRED_ALL_SCOPES, REQUIRED_SCOPES } from './management-options';
 
 /**
  * The scopes a Management API route accepts: a token with any one of them may call it, as Auth0's
@@ -9,6 +9,15 @@ import { REQUIRED_SCOPES } from './management-options';
  */
 export function RequireScopes(...anyOf: [string, ...string[]]) {
   return SetMetadata(REQUIRED_SCOPES, anyOf);
+}
+
+/**
+ * The scopes a Management API route needs together, for operations that span two kinds of object
+ * (e.g. `POST /sessions/{id}/revoke` deletes a session and its refresh tokens: `delete:sessions` and
+ * `delete:refresh_tokens`, reference/auth0-api.md §4.1).
+ */
+export function RequireAllScopes(...allOf: [string, string, ...string[]]) {
+  return SetMetadata(REQUIRED_ALL_SCOPES, allOf);
 }
 
 /**

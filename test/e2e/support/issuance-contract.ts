@@ -9,6 +9,7 @@ import {
   redisKeys,
   refreshTokenIssued,
   refreshTokenReuseDetected,
+  refreshTokenRotated,
   TOPICS,
   userDeleted,
   type OpaqueTokenRecord,
@@ -187,6 +188,35 @@ export class IssuanceContract {
     );
     await this.publish(TOPICS.tokensIssued.name, grant.grantId, event);
     return event;
+  }
+
+  /** A rotation of the grant's refresh token, as issuance reports it: the family's latest token is new. */
+  async reportRotation(
+    grant: { grantId: string; userId: string; sessionId: string; refreshTokenId: string },
+    clientId: string,
+  ) {
+    const issuedAt = now();
+    const event = refreshTokenRotated.create(
+      {
+        refresh_token_id: `rt_${randomUUID()}`,
+        previous_refresh_token_id: grant.refreshTokenId,
+        grant_id: grant.grantId,
+        client_id: clientId,
+        sub: grant.userId,
+        aud: ['https://api.example.test/'],
+        scope: 'openid offline_access read:things',
+        grant_type: 'refresh_token',
+        session_id: grant.sessionId,
+        rotating: true,
+        issued_at: issuedAt,
+        expires_at: issuedAt + 86_400,
+        idle_expires_at: issuedAt + 3600,
+        log_type: 'sertft',
+      },
+      { correlationId: randomUUID() },
+    );
+    await this.publish(TOPICS.tokensIssued.name, grant.grantId, event);
+    return event.payload.refresh_token_id;
   }
 
   async reportReuse(grant: { grantId: string; userId: string; refreshTokenId: string }, clientId: string) {

@@ -3,9 +3,10 @@ import { RegistryModule } from '../registry/registry.module';
 import { RevocationsModule } from '../revocations/revocations.module';
 import { AccountRevocationsConsumer } from './account-revocations.consumer';
 import { AccountRevocationsService } from './account-revocations.service';
+import { KnownUsersConsumer } from './known-users.consumer';
 
 @Module({
   imports: [RegistryModule, RevocationsModule],
-  providers: [AccountRevocationsService, AccountRevocationsConsumer],
+  providers: [AccountRevocationsService, AccountRevocationsConsumer, KnownUsersConsumer],
 })
 export class AccountsModule {}

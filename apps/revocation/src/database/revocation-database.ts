@@ -6,6 +6,8 @@ import { Initial1732406400000 } from './migrations/1732406400000-initial';
 import { IssuedTokenRegistry1732492800000 } from './migrations/1732492800000-issued-token-registry';
 import { RefreshTokensGrantsSessions1732665600000 } from './migrations/1732665600000-refresh-tokens-grants-sessions';
 import { UserGrantRevocations1732752000000 } from './migrations/1732752000000-user-grant-revocations';
+import { ManagementMetadata1732838400000 } from './migrations/1732838400000-management-metadata';
+import { KnownUsers1732924800000 } from './migrations/1732924800000-known-users';
 
 export const REVOCATION_SCHEMA = 'revocation';
 
@@ -19,6 +21,8 @@ export function revocationDatabase(url: string) {
       IssuedTokenRegistry1732492800000,
       RefreshTokensGrantsSessions1732665600000,
       UserGrantRevocations1732752000000,
+      ManagementMetadata1732838400000,
+      KnownUsers1732924800000,
     ],
   });
 }

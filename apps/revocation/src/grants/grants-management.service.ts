@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { EventContext } from '@app/contracts';
 import { pageOf, pageWindow } from '@app/management';
 import { adminCause } from '../management/management-params';
+import type { AdminAction } from '../management/management-route';
 import { GrantsRepository, type GrantRecord } from '../registry/grants.repository';
 import { GrantRevocationsService } from '../revocations/grant-revocations.service';
 import type { ListGrantsQuery } from './grant.schemas';
@@ -34,13 +34,13 @@ export class GrantsManagementService {
   }
 
   /** Deleting a grant nobody knows is not an error (Auth0 documents only 204). */
-  async delete(id: string, adminSub: string, context: EventContext): Promise<void> {
+  async delete(id: string, admin: AdminAction): Promise<void> {
     const grant = await this.grants.find(id);
     if (!grant) return;
-    await this.grantRevocations.revokeGrants([grant.id], adminCause(adminSub), context);
+    await this.grantRevocations.revokeGrants([grant.id], adminCause(admin.adminSub), admin.context);
   }
 
-  async deleteOfUser(userId: string, adminSub: string, context: EventContext): Promise<void> {
-    await this.grantRevocations.revokeEveryGrantOfUser(userId, adminCause(adminSub), context);
+  async deleteOfUser(userId: string, admin: AdminAction): Promise<void> {
+    await this.grantRevocations.revokeEveryGrantOfUser(userId, adminCause(admin.adminSub), admin.context);
   }
 }

@@ -1,13 +1,6 @@
-import { Delete, Get, HttpCode, Param } from '@nestjs/common';
-import { RequestId } from '@app/http';
-import {
-  ManagementCaller,
-  ManagementController,
-  ManagementQuery,
-  RequireScopes,
-  type ManagementCallerInfo,
-} from '@app/management';
-import { adminSubOf, pathId } from '../management/management-params';
+import { Delete, Get, HttpCode } from '@nestjs/common';
+import { ManagementController, ManagementQuery, RequireScopes } from '@app/management';
+import { Admin, PathId, type AdminAction } from '../management/management-route';
 import {
   deleteGrantsQuery,
   listGrantsQuery,
@@ -30,12 +23,8 @@ export class GrantsController {
   @Delete(':id')
   @HttpCode(204)
   @RequireScopes('delete:grants')
-  async delete(
-    @Param('id') id: string,
-    @ManagementCaller() caller: ManagementCallerInfo,
-    @RequestId() requestId: string,
-  ): Promise<void> {
-    await this.grants.delete(pathId(id, 'id'), adminSubOf(caller), { correlationId: requestId });
+  async delete(@PathId('id') id: string, @Admin() admin: AdminAction): Promise<void> {
+    await this.grants.delete(id, admin);
   }
 
   /** `DELETE /api/v2/grants?user_id=…`: every grant of the user. */
@@ -44,9 +33,8 @@ export class GrantsController {
   @RequireScopes('delete:grants')
   async deleteOfUser(
     @ManagementQuery(deleteGrantsQuery) query: DeleteGrantsQuery,
-    @ManagementCaller() caller: ManagementCallerInfo,
-    @RequestId() requestId: string,
+    @Admin() admin: AdminAction,
   ): Promise<void> {
-    await this.grants.deleteOfUser(query.user_id, adminSubOf(caller), { correlationId: requestId });
+    await this.grants.deleteOfUser(query.user_id, admin);
   }
 }

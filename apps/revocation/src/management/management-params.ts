@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ManagementError, queryBoolean } from '@app/management';
+import { ManagementError, notFound, queryBoolean, queryText } from '@app/management';
 import type { RevocationCause } from '../revocations/grant-revocations.service';
 
 /** Ids are opaque text of bounded length; anything else cannot name one of our objects. */
@@ -25,7 +25,7 @@ function hasControlCharacter(value: string): boolean {
 /** Auth0's checkpoint pagination (`from` = the last id of the previous page, `take`), as on sessions and refresh tokens. */
 export const checkpointQuery = z
   .object({
-    from: z.string({ error: 'Expected a single string' }).min(1).max(MAX_ID_LENGTH).optional(),
+    from: queryText(MAX_ID_LENGTH).optional(),
     take: z.coerce
       .number({ error: 'Expected a number' })
       .int('Expected an integer take')
@@ -63,4 +63,15 @@ export function isoDate(epochSeconds: number): string {
 /** The admin a Management API call acts as: its token's subject (`{client}@clients` for machine tokens). */
 export function adminSubOf(caller: { sub: string; clientId: string | undefined }): string {
   return caller.sub || caller.clientId || 'management-api';
+}
+
+/**
+ * Auth0's 404 "User not found" for `GET /api/v2/users/{id}/refresh-tokens` and `/sessions`: the user
+ * was deleted, or neither the accounts topic nor the audit stream has ever named it.
+ */
+export async function requireUser(
+  users: { existence(userId: string): Promise<'exists' | 'deleted' | 'unknown'> },
+  userId: string,
+): Promise<void> {
+  if ((await users.existence(userId)) !== 'exists') throw notFound('User not found', 'inexistent_user');
 }

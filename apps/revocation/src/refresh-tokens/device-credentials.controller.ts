@@ -1,13 +1,6 @@
-import { Delete, Get, HttpCode, Param } from '@nestjs/common';
-import { RequestId } from '@app/http';
-import {
-  ManagementCaller,
-  ManagementController,
-  ManagementQuery,
-  RequireScopes,
-  type ManagementCallerInfo,
-} from '@app/management';
-import { adminSubOf, pathId } from '../management/management-params';
+import { Delete, Get, HttpCode } from '@nestjs/common';
+import { ManagementController, ManagementQuery, RequireScopes } from '@app/management';
+import { Admin, PathId, type AdminAction } from '../management/management-route';
 import { listDeviceCredentialsQuery, type ListDeviceCredentialsQuery } from './refresh-token.schemas';
 import { RefreshTokensManagementService } from './refresh-tokens-management.service';
 
@@ -26,13 +19,7 @@ export class DeviceCredentialsController {
   @Delete(':id')
   @HttpCode(204)
   @RequireScopes('delete:device_credentials')
-  async delete(
-    @Param('id') id: string,
-    @ManagementCaller() caller: ManagementCallerInfo,
-    @RequestId() requestId: string,
-  ): Promise<void> {
-    await this.refreshTokens.deleteDeviceCredential(pathId(id, 'id'), adminSubOf(caller), {
-      correlationId: requestId,
-    });
+  async delete(@PathId('id') id: string, @Admin() admin: AdminAction): Promise<void> {
+    await this.refreshTokens.deleteDeviceCredential(id, admin);
   }
 }

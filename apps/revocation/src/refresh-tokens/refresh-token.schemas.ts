@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { paginationQuery, queryBoolean, queryText } from '@app/management';
+import { metadataSchema } from '../management/metadata';
 
 /** Device-credential types Auth0 lists; we hold refresh tokens only, so `public_key` lists nothing. */
 export const deviceCredentialType = z.enum(['refresh_token', 'rotating_refresh_token', 'public_key'], {
@@ -17,3 +18,9 @@ export const listDeviceCredentialsQuery = paginationQuery
   })
   .strict();
 export type ListDeviceCredentialsQuery = z.output<typeof listDeviceCredentialsQuery>;
+
+/** `PATCH /api/v2/refresh-tokens/{id}`: the metadata replaces what the token had (null or {} clears it). */
+export const updateRefreshTokenBody = z
+  .object({ refresh_token_metadata: metadataSchema.optional() })
+  .strict();
+export type UpdateRefreshTokenBody = z.output<typeof updateRefreshTokenBody>;

@@ -16,6 +16,7 @@ const token: RefreshTokenRecord = {
   expiresAt: null,
   idleExpiresAt: 1_700_003_600,
   lastExchangedAt: 1_700_000_100,
+  metadata: {},
 };
 
 describe('refresh-token views', () => {
@@ -37,7 +38,14 @@ describe('refresh-token views', () => {
     });
   });
 
-  it('names the device credential type after rotation', () => {
+  it("returns the family's metadata", () => {
+    expect(refreshTokenView({ ...token, metadata: { app: 'mobile' } }).refresh_token_metadata).toEqual({
+      app: 'mobile',
+    });
+  });
+
+  it('names the device credential type after rotation, with no device_id (none is known)', () => {
+    expect(deviceCredentialView(token)).not.toHaveProperty('device_id');
     expect(deviceCredentialView(token).type).toBe('refresh_token');
     expect(deviceCredentialView({ ...token, rotating: true, device: 'Pixel' })).toMatchObject({
       type: 'rotating_refresh_token',

@@ -1,7 +1,12 @@
 import type { RefreshTokenRecord } from '../registry/refresh-tokens.repository';
 import { isoDate } from '../management/management-params';
 
-/** Auth0's device credential (`GET /api/v2/device-credentials`): a refresh token and the device it was given to. */
+/**
+ * Auth0's device credential (`GET /api/v2/device-credentials`): a refresh token and the device it was
+ * given to. `device_name` is the `device` parameter the client sent to `/oauth/token`. `device_id` is
+ * left out: Auth0 fills it for `public_key` credentials (whose creator supplies it) and "generally not"
+ * for refresh tokens, and nothing in the token request or the audit stream identifies a device.
+ */
 export function deviceCredentialView(token: RefreshTokenRecord) {
   return {
     id: token.id,
@@ -27,7 +32,7 @@ export function refreshTokenView(token: RefreshTokenRecord) {
     ...(token.sessionId !== null ? { session_id: token.sessionId } : {}),
     rotating: token.rotating,
     resource_servers: token.audiences.map((audience) => ({ audience, scopes: token.scope })),
-    refresh_token_metadata: {},
+    refresh_token_metadata: token.metadata,
     ...(token.lastExchangedAt !== null ? { last_exchanged_at: isoDate(token.lastExchangedAt) } : {}),
   };
 }

@@ -1,10 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import type { EventContext } from '@app/contracts';
 import { notFound, pageOf, pageWindow } from '@app/management';
-import { adminCause, checkpointPage, type CheckpointQuery } from '../management/management-params';
-import { RefreshTokensRepository } from '../registry/refresh-tokens.repository';
+import {
+  adminCause,
+  checkpointPage,
+  requireUser,
+  type CheckpointQuery,
+} from '../management/management-params';
+import type { AdminAction } from '../management/management-route';
+import { KnownUsersRepository } from '../registry/known-users.repository';
+import { RefreshTokensRepository, type RefreshTokenRecord } from '../registry/refresh-tokens.repository';
 import { GrantRevocationsService } from '../revocations/grant-revocations.service';
-import type { ListDeviceCredentialsQuery } from './refresh-token.schemas';
+import type { ListDeviceCredentialsQuery, UpdateRefreshTokenBody } from './refresh-token.schemas';
 import { deviceCredentialView, refreshTokenView, selectFields } from './refresh-token.views';
 
 const now = () => Math.floor(Date.now() / 1000);
@@ -19,6 +25,7 @@ export class RefreshTokensManagementService {
   constructor(
     private readonly refreshTokens: RefreshTokensRepository,
     private readonly grantRevocations: GrantRevocationsService,
+    private readonly users: KnownUsersRepository,
   ) {}
 
   async listDeviceCredentials(query: ListDeviceCredentialsQuery) {
@@ -38,30 +45,49 @@ export class RefreshTokensManagementService {
     return pageOf('device_credentials', views, total, query);
   }
 
-  async deleteDeviceCredential(id: string, adminSub: string, context: EventContext): Promise<void> {
+  async deleteDeviceCredential(id: string, admin: AdminAction): Promise<void> {
     const token = await this.refreshTokens.find(id, now());
     if (!token) throw notFound('The device credential does not exist', 'inexistent_device_credential');
-    await this.grantRevocations.revokeGrants([token.grantId], adminCause(adminSub), context);
+    await this.revokeFamily(token, admin);
   }
 
   async get(id: string) {
-    const token = await this.refreshTokens.find(id, now());
-    if (!token) throw notFound('The refresh token does not exist', 'refresh_token_not_found');
-    return refreshTokenView(token);
+    return refreshTokenView(await this.usable(id));
   }
 
-  async delete(id: string, adminSub: string, context: EventContext): Promise<void> {
-    const token = await this.refreshTokens.find(id, now());
-    if (!token) throw notFound('The refresh token does not exist', 'refresh_token_not_found');
-    await this.grantRevocations.revokeGrants([token.grantId], adminCause(adminSub), context);
+  /** Replaces the token's `refresh_token_metadata` when the body names it; answers the token. */
+  async update(id: string, body: UpdateRefreshTokenBody) {
+    const token = await this.usable(id);
+    if (body.refresh_token_metadata === undefined) return refreshTokenView(token);
+    await this.refreshTokens.setMetadata(token.grantId, body.refresh_token_metadata);
+    return refreshTokenView({ ...token, metadata: body.refresh_token_metadata });
   }
 
+  async delete(id: string, admin: AdminAction): Promise<void> {
+    await this.revokeFamily(await this.usable(id), admin);
+  }
+
+  /**
+   * Auth0's checkpoint page `{tokens, next}`. `include_totals` changes nothing: Auth0's answer to it
+   * on this endpoint is the same object, with no `total` (ListRefreshTokensPaginatedResponseContent).
+   */
   async listOfUser(userId: string, query: CheckpointQuery) {
+    await requireUser(this.users, userId);
     const { items, more } = await this.refreshTokens.pageOfUser(userId, now(), query.from ?? '', query.take);
     return checkpointPage('tokens', items.map(refreshTokenView), more, (token) => token.id);
   }
 
-  async deleteOfUser(userId: string, adminSub: string, context: EventContext): Promise<void> {
-    await this.grantRevocations.revokeEveryGrantOfUser(userId, adminCause(adminSub), context);
+  async deleteOfUser(userId: string, admin: AdminAction): Promise<void> {
+    await this.grantRevocations.revokeEveryGrantOfUser(userId, adminCause(admin.adminSub), admin.context);
+  }
+
+  private async usable(id: string): Promise<RefreshTokenRecord> {
+    const token = await this.refreshTokens.find(id, now());
+    if (!token) throw notFound('The refresh token does not exist', 'refresh_token_not_found');
+    return token;
+  }
+
+  private revokeFamily(token: RefreshTokenRecord, admin: AdminAction): Promise<void> {
+    return this.grantRevocations.revokeGrants([token.grantId], adminCause(admin.adminSub), admin.context);
   }
 }

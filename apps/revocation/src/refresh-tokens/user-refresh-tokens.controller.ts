@@ -1,13 +1,7 @@
-import { Delete, Get, HttpCode, Param } from '@nestjs/common';
-import { RequestId } from '@app/http';
-import {
-  ManagementCaller,
-  ManagementController,
-  ManagementQuery,
-  RequireScopes,
-  type ManagementCallerInfo,
-} from '@app/management';
-import { adminSubOf, checkpointQuery, pathId, type CheckpointQuery } from '../management/management-params';
+import { Delete, Get, HttpCode } from '@nestjs/common';
+import { ManagementController, ManagementQuery, RequireScopes } from '@app/management';
+import { checkpointQuery, type CheckpointQuery } from '../management/management-params';
+import { Admin, PathId, type AdminAction } from '../management/management-route';
 import { RefreshTokensManagementService } from './refresh-tokens-management.service';
 
 /**
@@ -20,21 +14,18 @@ export class UserRefreshTokensController {
 
   @Get(':userId/refresh-tokens')
   @RequireScopes('read:refresh_tokens')
-  list(@Param('userId') userId: string, @ManagementQuery(checkpointQuery) query: CheckpointQuery) {
-    return this.refreshTokens.listOfUser(pathId(userId, 'user_id'), query);
+  list(
+    @PathId('userId', 'user_id') userId: string,
+    @ManagementQuery(checkpointQuery) query: CheckpointQuery,
+  ) {
+    return this.refreshTokens.listOfUser(userId, query);
   }
 
   /** 202 "Refresh token deletion request accepted." (Auth0); committed before the answer here. */
   @Delete(':userId/refresh-tokens')
   @HttpCode(202)
   @RequireScopes('delete:refresh_tokens')
-  async delete(
-    @Param('userId') userId: string,
-    @ManagementCaller() caller: ManagementCallerInfo,
-    @RequestId() requestId: string,
-  ): Promise<void> {
-    await this.refreshTokens.deleteOfUser(pathId(userId, 'user_id'), adminSubOf(caller), {
-      correlationId: requestId,
-    });
+  async delete(@PathId('userId', 'user_id') userId: string, @Admin() admin: AdminAction): Promise<void> {
+    await this.refreshTokens.deleteOfUser(userId, admin);
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { loginSessionStarted } from '@app/contracts';
+import type { Metadata } from '../management/metadata';
 import { REGISTRY_TABLES } from './registry-tables';
 
 type SessionStarted = ReturnType<typeof loginSessionStarted.create>;
@@ -18,6 +19,8 @@ export interface LoginSessionRecord {
   readonly lastInteractedAt: number;
   readonly userAgent: string | null;
   readonly ip: string | null;
+  /** Auth0's `session_metadata`. */
+  readonly metadata: Metadata;
 }
 
 interface Row {
@@ -31,6 +34,7 @@ interface Row {
   last_interacted_at: string;
   user_agent: string | null;
   ip: string | null;
+  session_metadata: Metadata;
 }
 
 const T = REGISTRY_TABLES.loginSessions;
@@ -97,6 +101,15 @@ export class LoginSessionsRepository {
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
+  /** Replaces a live session's metadata; null when the session is unknown (or no longer live). */
+  async setMetadata(id: string, nowSeconds: number, metadata: Metadata): Promise<LoginSessionRecord | null> {
+    const [rows] = await this.dataSource.query<[Row[], number]>(
+      `UPDATE ${T} SET "session_metadata" = $3::jsonb WHERE "id" = $2 AND ${LIVE} RETURNING *`,
+      [nowSeconds, id, JSON.stringify(metadata)],
+    );
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
   /** One page of the user's live sessions in id order after `afterId` (checkpoint pagination). */
   async pageOfUser(
     userId: string,
@@ -155,5 +168,6 @@ function toRecord(row: Row): LoginSessionRecord {
     lastInteractedAt: Number(row.last_interacted_at),
     userAgent: row.user_agent,
     ip: row.ip,
+    metadata: row.session_metadata,
   };
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { refreshTokenIssued, refreshTokenRotated } from '@app/contracts';
+import type { Metadata } from '../management/metadata';
 import { REGISTRY_TABLES } from './registry-tables';
 
 type IssuedOrRotated =
@@ -22,6 +23,8 @@ export interface RefreshTokenRecord {
   readonly expiresAt: number | null;
   readonly idleExpiresAt: number | null;
   readonly lastExchangedAt: number | null;
+  /** Auth0's `refresh_token_metadata`, shared by the family (it follows the token through rotation). */
+  readonly metadata: Metadata;
 }
 
 /** Filters of the list endpoints; every one optional. */
@@ -45,10 +48,15 @@ interface Row {
   expires_at: string | null;
   idle_expires_at: string | null;
   last_exchanged_at: string | null;
+  refresh_token_metadata: Metadata | null;
 }
 
 const T = REGISTRY_TABLES.refreshTokens;
 const REVOCATIONS = REGISTRY_TABLES.revocations;
+const METADATA = REGISTRY_TABLES.refreshTokenMetadata;
+/** The tokens with their family's metadata (the conditions below name only the tokens' columns). */
+const TOKENS_WITH_METADATA = `SELECT ${T}.*, m."refresh_token_metadata" FROM ${T}
+  LEFT JOIN ${METADATA} m ON m."grant_id" = ${T}."grant_id"`;
 const nullableNumber = (value: string | null) => (value === null ? null : Number(value));
 
 /**
@@ -122,11 +130,21 @@ export class RefreshTokensRepository {
   }
 
   async find(id: string, nowSeconds: number): Promise<RefreshTokenRecord | null> {
-    const rows = await this.dataSource.query<Row[]>(`SELECT * FROM ${T} WHERE "id" = $2 AND ${USABLE}`, [
+    const rows = await this.dataSource.query<Row[]>(`${TOKENS_WITH_METADATA} WHERE "id" = $2 AND ${USABLE}`, [
       nowSeconds,
       id,
     ]);
     return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  /** Replaces the metadata of a refresh-token family (`PATCH /api/v2/refresh-tokens/{id}`). */
+  async setMetadata(grantId: string, metadata: Metadata): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO ${METADATA} ("grant_id", "refresh_token_metadata") VALUES ($1, $2::jsonb)
+       ON CONFLICT ("grant_id") DO UPDATE SET "refresh_token_metadata" = EXCLUDED."refresh_token_metadata",
+         "updated_at" = now()`,
+      [grantId, JSON.stringify(metadata)],
+    );
   }
 
   /** One page of usable tokens, newest first (ties by id, so pages never overlap). */
@@ -138,7 +156,7 @@ export class RefreshTokensRepository {
     const { where, params } = filterSql(filter, nowSeconds);
     const [rows, counted] = await Promise.all([
       this.dataSource.query<Row[]>(
-        `SELECT * FROM ${T} WHERE ${where} ORDER BY "id" LIMIT $${params.length + 1}
+        `${TOKENS_WITH_METADATA} WHERE ${where} ORDER BY "id" LIMIT $${params.length + 1}
          OFFSET $${params.length + 2}`,
         [...params, page.take, page.skip],
       ),
@@ -158,7 +176,7 @@ export class RefreshTokensRepository {
     take: number,
   ): Promise<{ items: RefreshTokenRecord[]; more: boolean }> {
     const rows = await this.dataSource.query<Row[]>(
-      `SELECT * FROM ${T} WHERE "user_id" = $2 AND "id" > $3 AND ${USABLE} ORDER BY "id" LIMIT $4`,
+      `${TOKENS_WITH_METADATA} WHERE "user_id" = $2 AND "id" > $3 AND ${USABLE} ORDER BY "id" LIMIT $4`,
       [nowSeconds, userId, afterId, take + 1],
     );
     return { items: rows.slice(0, take).map(toRecord), more: rows.length > take };
@@ -241,5 +259,6 @@ function toRecord(row: Row): RefreshTokenRecord {
     expiresAt: nullableNumber(row.expires_at),
     idleExpiresAt: nullableNumber(row.idle_expires_at),
     lastExchangedAt: nullableNumber(row.last_exchanged_at),
+    metadata: row.refresh_token_metadata ?? {},
   };
 }

@@ -23,5 +23,6 @@ export function sessionView(session: LoginSessionRecord) {
     authentication: {
       methods: [{ name: 'pwd', timestamp: isoDate(session.authenticatedAt) }],
     },
+    session_metadata: session.metadata,
   };
 }
