@@ -56,6 +56,18 @@ describe('VerifiedTokenCache', () => {
     expect(cache.get('third')).toBeDefined();
   });
 
+  it('keeps a token used on every request however many others pass, and never more than maxEntries', () => {
+    const { cache } = cacheAt({ ms: NOW_MS }, 10);
+    cache.remember('hot', verification('kid-aaaaaaaa'));
+    for (let i = 0; i < 100; i++) {
+      cache.remember(`token-${i}`, verification('kid-aaaaaaaa'));
+      expect(cache.get('hot')).toBeDefined();
+      expect(cache.size).toBeLessThanOrEqual(10);
+    }
+    expect(cache.get('token-0')).toBeUndefined(); // unused for many generations
+    expect(cache.get('token-99')).toBeDefined();
+  });
+
   it("drops every entry of a key when the key is revoked, and only that key's", () => {
     const { cache, keys } = cacheAt({ ms: NOW_MS });
     cache.remember('a1', verification('kid-aaaaaaaa'));

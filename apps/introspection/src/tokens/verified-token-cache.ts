@@ -2,7 +2,7 @@ import { hash } from 'node:crypto';
 import { VerificationKeySet, type VerifiedJwt } from '@app/jwt';
 
 export interface VerifiedTokenCacheOptions {
-  /** Most entries kept; the least recently used goes first when full. */
+  /** Most entries kept; the least recently used go first when full (in halves: see the class). */
   readonly maxEntries?: number;
   /** Epoch milliseconds; injectable so tests control expiry. */
   readonly now?: () => number;
@@ -22,9 +22,16 @@ export const DEFAULT_MAX_CACHED_TOKENS = 100_000;
  * every call, because a revocation can arrive at any moment while the entry is alive.
  */
 export class VerifiedTokenCache {
-  /** Map iteration order is insertion order: re-inserting on a hit makes the first key the LRU one. */
-  private readonly entries = new Map<string, VerifiedJwt>();
-  private readonly maxEntries: number;
+  /**
+   * Least-recently-used in two generations (as quick-lru does): hits in `current` change nothing;
+   * a hit in `previous` moves the entry up; when `current` is full it becomes `previous`, and what
+   * was there (unused for a whole generation) is dropped. Not one Map kept in LRU order by deleting
+   * and re-inserting on every hit: V8 rehashes a large Map under that churn, which made a hit cost
+   * ~33 µs with 100k entries (docs/benchmarks.md, introspection).
+   */
+  private current = new Map<string, VerifiedJwt>();
+  private previous = new Map<string, VerifiedJwt>();
+  private readonly generationSize: number;
   private readonly now: () => number;
   private lastHashed: { readonly token: string; readonly hash: string } | null = null;
 
@@ -32,7 +39,7 @@ export class VerifiedTokenCache {
     private readonly keys: VerificationKeySet,
     options: VerifiedTokenCacheOptions = {},
   ) {
-    this.maxEntries = options.maxEntries ?? DEFAULT_MAX_CACHED_TOKENS;
+    this.generationSize = Math.max(1, Math.floor((options.maxEntries ?? DEFAULT_MAX_CACHED_TOKENS) / 2));
     this.now = options.now ?? Date.now;
     keys.onRevoked((kid) => this.dropKid(kid));
   }
@@ -40,15 +47,18 @@ export class VerifiedTokenCache {
   /** The earlier verification of this exact token, if it is still unexpired and its key still trusted. */
   get(token: string): VerifiedJwt | undefined {
     const hash = this.hashOf(token);
-    const entry = this.entries.get(hash);
-    if (!entry) return undefined;
-    if (!this.isLive(entry)) {
-      this.entries.delete(hash);
+    const recent = this.current.get(hash);
+    if (recent) {
+      if (this.isLive(recent)) return recent;
+      this.current.delete(hash);
       return undefined;
     }
-    this.entries.delete(hash);
-    this.entries.set(hash, entry);
-    return entry;
+    const older = this.previous.get(hash);
+    if (!older) return undefined;
+    this.previous.delete(hash);
+    if (!this.isLive(older)) return undefined;
+    this.store(hash, older);
+    return older;
   }
 
   /** Remembers a successful verification until the token's `exp`. */
@@ -56,26 +66,27 @@ export class VerifiedTokenCache {
     // A key revoked while this verification was in flight must not be brought back by it.
     if (!this.isLive(verified)) return;
     const hash = this.hashOf(token);
-    this.entries.delete(hash);
-    this.entries.set(hash, verified);
-    if (this.entries.size > this.maxEntries) this.evictOldest();
+    this.previous.delete(hash);
+    this.store(hash, verified);
   }
 
   /** Forgets every verification made with a key (called when the key is revoked). */
   dropKid(kid: string): number {
     let dropped = 0;
     // Key revocations are rare (a compromise or a rotation's end): a scan beats a per-kid index kept on every hit.
-    for (const [hash, entry] of this.entries) {
-      if (entry.kid === kid) {
-        this.entries.delete(hash);
-        dropped++;
+    for (const generation of [this.current, this.previous]) {
+      for (const [hash, entry] of generation) {
+        if (entry.kid === kid) {
+          generation.delete(hash);
+          dropped++;
+        }
       }
     }
     return dropped;
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.current.size + this.previous.size;
   }
 
   private isLive(entry: VerifiedJwt): boolean {
@@ -95,9 +106,12 @@ export class VerifiedTokenCache {
     return this.lastHashed.hash;
   }
 
-  private evictOldest(): void {
-    // Expired entries are removed when met; when full, the least recently used makes room.
-    const oldest = this.entries.keys().next();
-    if (!oldest.done) this.entries.delete(oldest.value);
+  /** Expired entries are removed when met; a full generation pushes the older one out whole. */
+  private store(hash: string, entry: VerifiedJwt): void {
+    if (this.current.size >= this.generationSize && !this.current.has(hash)) {
+      this.previous = this.current;
+      this.current = new Map();
+    }
+    this.current.set(hash, entry);
   }
 }
