@@ -26,6 +26,8 @@ describe("a request's origin on refresh-token events", () => {
     });
     expect(requestOrigin(undefined, '')).toEqual({});
     expect(requestOrigin('x'.repeat(500), undefined).ip).toHaveLength(64);
+    expect(requestOrigin('::1', 'App\u0000/1\n')).toEqual({ ip: '::1', userAgent: 'App/1' });
+    expect(requestOrigin('\u0000', '\u0001')).toEqual({});
   });
 
   it('maps to the payload fields ip and user_agent, absent when unknown', () => {
