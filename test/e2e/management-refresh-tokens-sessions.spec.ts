@@ -1,12 +1,13 @@
 import { ManagementClient } from 'auth0';
 import type * as Auth0Legacy from 'auth0-legacy';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TOPICS } from '@app/contracts';
 import {
   eventually,
   EventCollector,
+  post,
   requestJson,
   type CollectedMessage,
   type HttpMethod,
@@ -14,6 +15,7 @@ import {
 import { accountLinking } from './support/account-linking-api';
 import { IssuanceContract } from './support/issuance-contract';
 import { managementToken } from './support/management-api';
+import { passwordGrantSetup } from './support/password-app';
 
 /** `auth0/legacy` re-exports `auth0-legacy` (node-auth0 4), whose types we borrow (see management-auth0-sdk.spec.ts). */
 const legacyEntry = 'auth0/legacy';
@@ -595,6 +597,65 @@ describe('Management API: device credentials, refresh tokens, grants and session
       .list(`auth0|nobody-${randomUUID()}`)
       .catch((error: unknown) => error);
     expect(unknownUser).toMatchObject({ statusCode: 404, body: { message: 'User not found' } });
+  });
+
+  it('shows where a real family was obtained: initial_* from its login, last_* from its latest rotation', async () => {
+    const run = randomBytes(4).toString('hex');
+    const email = `device-${run}@example.test`;
+    const password = 'Correct-Horse-7';
+    const audience = `https://device-${run}.example.test/`;
+    const { client, userId } = await passwordGrantSetup(stack, adminToken, {
+      label: 'Device',
+      run,
+      audience,
+      email,
+      password,
+    });
+    // Straight to issuance from loopback, which it trusts for X-Forwarded-For (service-app.ts).
+    const token = (params: Record<string, string>, headers: Record<string, string>) =>
+      post(`${stack.urls.issuance}/oauth/token`, { ...client, ...params }, { headers });
+    const login = await token(
+      { grant_type: 'password', username: email, password, audience, scope: 'openid offline_access' },
+      { 'user-agent': 'DeviceApp/1.0 (login)', 'x-forwarded-for': '203.0.113.7' },
+    );
+    expect(login.status, login.text).toBe(200);
+    const longAgent = `DeviceApp/2.0 (refresh) ${'x'.repeat(400)}`;
+    const rotated = await token(
+      { grant_type: 'refresh_token', refresh_token: login.json.refresh_token as string },
+      { 'user-agent': longAgent, 'x-forwarded-for': '198.51.100.23' },
+    );
+    expect(rotated.status, rotated.text).toBe(200);
+    expect(rotated.json.refresh_token).toBeDefined();
+
+    // The user's only usable token is the family's latest; wait until the registry has the rotation.
+    const latest = async () =>
+      ((await api('GET', `/users/${user(userId)}/refresh-tokens`)).json?.tokens ?? []) as Record<
+        string,
+        any
+      >[];
+    expect(
+      await eventually(async () => (await latest())[0]?.device?.last_ip === '198.51.100.23', 15_000, 50),
+    ).toBe(true);
+    const [listed = {}] = await latest();
+    const expected = {
+      initial_ip: '203.0.113.7',
+      initial_user_agent: 'DeviceApp/1.0 (login)',
+      last_ip: '198.51.100.23',
+      // Bounded at 256 characters by issuance; no ASN is known, so none is shown.
+      last_user_agent: longAgent.slice(0, 256),
+    };
+    expect(listed.device).toEqual(expected);
+    const byId = await api('GET', `/refresh-tokens/${listed.id as string}`);
+    expect(byId.status).toBe(200);
+    expect(byId.json.device).toEqual(expected);
+
+    // Still no 500 for bad ids and users around the new columns.
+    for (const path of [
+      '/refresh-tokens/%00',
+      `/refresh-tokens/${'x'.repeat(2000)}`,
+      '/users/%00/refresh-tokens',
+    ])
+      expect((await api('GET', path)).status).toBeLessThan(500);
   });
 });
 

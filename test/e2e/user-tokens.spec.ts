@@ -180,6 +180,12 @@ describe('Issuance: tokens for users', () => {
         (message.value as { payload: { sub: string } }).payload.sub === userId,
     );
     expect(issued.raw).not.toContain(body.refresh_token);
+    // Where the token was obtained: the caller's address and User-Agent, never its credentials.
+    expect((issued.value as { payload: object }).payload).toMatchObject({
+      ip: '127.0.0.1',
+      user_agent: expect.any(String),
+    });
+    expect(issued.raw).not.toContain(PASSWORD);
   });
 
   it('password-realm grant, and Auth0 refusals: wrong password, grant not enabled, unknown audience', async () => {
@@ -340,6 +346,17 @@ describe('Issuance: tokens for users', () => {
       const done = await browser.postForm('/u/login', { ...fields, username: email, password: PASSWORD });
       expect(done.status, done.html).toBe(302);
       expect(browser.cookie('tessera_session')).toBeTruthy();
+      const started = await issuedEvents.waitFor(
+        (message) =>
+          (message.value as { type?: string; payload?: { user_id?: string; client_id?: string } })?.type ===
+            'login_session.started' &&
+          (message.value as { payload: { client_id: string } }).payload.client_id === spa.client_id,
+      );
+      expect((started.value as { payload: object }).payload).toMatchObject({
+        user_id: userId,
+        ip: '127.0.0.1',
+        user_agent: expect.any(String),
+      });
       const { code, state } = codeOf(done.location);
       expect(state).toBe('st-1');
 

@@ -13,11 +13,49 @@ export const envelopeFields = {
   causation_id: z.string().min(1).max(200).optional(),
 };
 
+/**
+ * Where an HTTP request came from: the client's address (as the service saw it, behind the trusted
+ * loopback gateway) and its `User-Agent`, already bounded (see `requestOrigin`). Never credentials.
+ */
+export interface RequestOrigin {
+  readonly ip?: string;
+  readonly userAgent?: string;
+}
+
+/** Longest `User-Agent` an event carries: enough to tell browsers and SDKs apart, bounded for storage. */
+export const USER_AGENT_MAX_LENGTH = 256;
+/** An IPv6 address with a zone is at most 45 characters; anything longer is not an address. */
+export const IP_MAX_LENGTH = 64;
+
+/**
+ * Control characters (C0 and DEL). Node's parser already refuses them in headers; they are removed
+ * anyway because a NUL would make the registry's PostgreSQL refuse the whole batch of events.
+ */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/g;
+
+function bounded(value: string | undefined, max: number): string | undefined {
+  return value?.replace(CONTROL_CHARACTERS, '').slice(0, max) || undefined;
+}
+
+/** A request's origin from what the HTTP layer saw, bounded; empty values are left out. */
+export function requestOrigin(ip: string | undefined, userAgent: string | undefined): RequestOrigin {
+  const address = bounded(ip, IP_MAX_LENGTH);
+  const agent = bounded(userAgent, USER_AGENT_MAX_LENGTH);
+  return { ...(address ? { ip: address } : {}), ...(agent ? { userAgent: agent } : {}) };
+}
+
 export interface EventContext {
   /** The request or event that led to this event; propagated end to end for tracing. */
   readonly correlationId: string;
   /** The id of the event that caused this one, when an event handler emits it. */
   readonly causationId?: string;
+  /**
+   * The HTTP request behind the event, for the events that record where a token or session was
+   * obtained (`refresh_token.*`, `login_session.started`). `create` does not copy it: a producer puts
+   * it in the payload where the event's schema has a place for it.
+   */
+  readonly origin?: RequestOrigin;
 }
 
 /** Defines an event: its type name, the schema of its whole envelope, and a factory that parses. */

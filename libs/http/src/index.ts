@@ -3,3 +3,4 @@ export * from './health.module';
 export * from './raw-body';
 export * from './service-app';
 export * from './hot-route';
+export * from './request-origin';

@@ -1,5 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { loginSessionStarted, TOPICS, type EventContext, type UserSnapshot } from '@app/contracts';
+import {
+  loginSessionStarted,
+  originFields,
+  TOPICS,
+  type EventContext,
+  type RequestOrigin,
+  type UserSnapshot,
+} from '@app/contracts';
 import { OAuthError, type OAuthParams } from '@app/oauth';
 import { Outbox } from '@app/outbox';
 import { randomToken, sha256Hex } from '@app/secrets';
@@ -52,9 +59,9 @@ const EXPIRED = 'This login has expired or was already used. Go back to the appl
 /** Who is asking, for the session record. */
 export interface BrowserContext {
   readonly cookieHeader: string | undefined;
-  readonly userAgent?: string;
-  readonly ip?: string;
   readonly correlationId: string;
+  /** Where the browser is (bounded address and user agent), for the session's `device`. */
+  readonly origin: RequestOrigin;
 }
 
 /**
@@ -233,7 +240,7 @@ export class AuthorizationService {
       expiresAt: now + SESSION_ABSOLUTE_SECONDS,
       idleExpiresAt: now + SESSION_IDLE_SECONDS,
     };
-    const context: EventContext = { correlationId: browser.correlationId };
+    const context: EventContext = { correlationId: browser.correlationId, origin: browser.origin };
     await this.outbox.transaction(async (manager) => {
       await this.sessions.insert(manager, session);
       const event = loginSessionStarted.create(
@@ -245,8 +252,7 @@ export class AuthorizationService {
           authenticated_at: now,
           expires_at: session.expiresAt,
           idle_expires_at: session.idleExpiresAt,
-          ...(browser.userAgent ? { user_agent: browser.userAgent.slice(0, 512) } : {}),
-          ...(browser.ip ? { ip: browser.ip.slice(0, 64) } : {}),
+          ...originFields(context.origin),
           log_type: 's',
         },
         context,

@@ -1,6 +1,6 @@
-import { Controller, Get, Headers, Ip, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { Controller, Get, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { OAuthBody, RequestId } from '@app/http';
+import { OAuthBody, originOf, RequestId } from '@app/http';
 import { OAuthExceptionFilter, type OAuthParams } from '@app/oauth';
 import { AuthorizationService, type AuthorizeOutcome, type BrowserContext } from './authorization.service';
 
@@ -48,22 +48,16 @@ export class AuthorizeController {
   async login(
     @OAuthBody() params: OAuthParams,
     @Req() request: FastifyRequest,
-    @Headers('user-agent') userAgent: string | undefined,
-    @Ip() ip: string,
     @RequestId() requestId: string,
     @Res() reply: FastifyReply,
   ) {
-    const browser: BrowserContext = {
-      ...browserOf(request, requestId),
-      ...(userAgent ? { userAgent } : {}),
-      ip,
-    };
-    send(reply, await this.authorization.submitLogin(params, browser));
+    send(reply, await this.authorization.submitLogin(params, browserOf(request, requestId)));
   }
 }
 
+/** Every browser step may start a login session (the login form, or the return from a provider). */
 function browserOf(request: FastifyRequest, correlationId: string): BrowserContext {
-  return { cookieHeader: request.headers.cookie, correlationId };
+  return { cookieHeader: request.headers.cookie, correlationId, origin: originOf(request) };
 }
 
 function send(reply: FastifyReply, outcome: AuthorizeOutcome): void {

@@ -18,7 +18,7 @@ export class DelegationController {
     @RequestId() requestId: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const response = await this.tokens.delegate(params, authorization, requestId);
+    const response = await this.tokens.delegate(params, authorization, { correlationId: requestId });
     void reply.headers({ 'cache-control': 'no-store', pragma: 'no-cache' });
     return response;
   }

@@ -1,6 +1,7 @@
 import { Controller, Headers, HttpCode, Post, Res, UseFilters } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { OAuthBody, RequestId } from '@app/http';
+import type { RequestOrigin } from '@app/contracts';
+import { OAuthBody, Origin, RequestId } from '@app/http';
 import { OAuthExceptionFilter, type OAuthParams } from '@app/oauth';
 import { TokenService } from './token.service';
 
@@ -16,9 +17,10 @@ export class TokenController {
     @OAuthBody() params: OAuthParams,
     @Headers('authorization') authorization: string | undefined,
     @RequestId() requestId: string,
+    @Origin() origin: RequestOrigin,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const response = await this.tokens.exchange(params, authorization, requestId);
+    const response = await this.tokens.exchange(params, authorization, { correlationId: requestId, origin });
     void reply.headers({ 'cache-control': 'no-store', pragma: 'no-cache' });
     return response;
   }

@@ -56,13 +56,14 @@ export class TokenService {
     this.authenticator = new ClientAuthenticator(directory, assertions);
   }
 
+  /** `context` carries the request's correlation id and origin (for the refresh-token events). */
   async exchange(
     params: OAuthParams,
     authorization: string | undefined,
-    correlationId: string,
+    context: EventContext,
   ): Promise<TokenResponse> {
     const grantType = params.get('grant_type');
-    return this.audited(grantType, params, authorization, correlationId, async (client, context) => {
+    return this.audited(grantType, params, authorization, context, async (client, context) => {
       if (grantType === undefined) params.require('grant_type');
       return this.dispatch(client, grantType ?? '', params, context);
     });
@@ -72,9 +73,9 @@ export class TokenService {
   delegate(
     params: OAuthParams,
     authorization: string | undefined,
-    correlationId: string,
+    context: EventContext,
   ): Promise<DelegationResponse> {
-    return this.audited(JWT_BEARER_GRANT, params, authorization, correlationId, (client, context) =>
+    return this.audited(JWT_BEARER_GRANT, params, authorization, context, (client, context) =>
       this.delegation.delegate(client, params, context),
     );
   }
@@ -84,10 +85,9 @@ export class TokenService {
     grantType: string | undefined,
     params: OAuthParams,
     authorization: string | undefined,
-    correlationId: string,
+    context: EventContext,
     work: (client: ClientEntity, context: EventContext) => Promise<T>,
   ): Promise<T> {
-    const context: EventContext = { correlationId };
     try {
       const { client } = await this.authenticator.authenticate(authorization, params);
       const entity = await this.lookup.client(client.client_id);

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import {
   accessTokenIssued,
   idTokenIssued,
+  originFields,
   refreshTokenIssued,
   refreshTokenRotated,
   TOPICS,
@@ -298,6 +299,8 @@ export class UserTokenIssuer {
         ...session,
         rotating: lifetimes.rotating,
         ...(refreshRow.device !== null ? { device: refreshRow.device } : {}),
+        // Auth0's device.initial_* (issued) and last_* (rotated): the request that obtained this token.
+        ...originFields(context.origin),
         issued_at: now,
         expires_at: lifetimes.absoluteExpiresAt,
         idle_expires_at: lifetimes.idleExpiresAt,

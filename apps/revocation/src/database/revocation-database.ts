@@ -8,6 +8,7 @@ import { RefreshTokensGrantsSessions1732665600000 } from './migrations/173266560
 import { UserGrantRevocations1732752000000 } from './migrations/1732752000000-user-grant-revocations';
 import { ManagementMetadata1732838400000 } from './migrations/1732838400000-management-metadata';
 import { KnownUsers1732924800000 } from './migrations/1732924800000-known-users';
+import { RefreshTokenDevices1733011200000 } from './migrations/1733011200000-refresh-token-devices';
 
 export const REVOCATION_SCHEMA = 'revocation';
 
@@ -23,6 +24,7 @@ export function revocationDatabase(url: string) {
       UserGrantRevocations1732752000000,
       ManagementMetadata1732838400000,
       KnownUsers1732924800000,
+      RefreshTokenDevices1733011200000,
     ],
   });
 }

@@ -16,6 +16,7 @@ const token: RefreshTokenRecord = {
   expiresAt: null,
   idleExpiresAt: 1_700_003_600,
   lastExchangedAt: 1_700_000_100,
+  seenFrom: { initialIp: null, initialUserAgent: null, lastIp: null, lastUserAgent: null },
   metadata: {},
 };
 
@@ -35,6 +36,20 @@ describe('refresh-token views', () => {
       ],
       refresh_token_metadata: {},
       last_exchanged_at: '2023-11-14T22:15:00.000Z',
+    });
+  });
+
+  it('writes the device the registry knows: initial_* from the first token, last_* from the latest', () => {
+    const seenFrom = {
+      initialIp: '203.0.113.7',
+      initialUserAgent: 'App/1',
+      lastIp: '198.51.100.2',
+      lastUserAgent: null,
+    };
+    expect(refreshTokenView({ ...token, seenFrom }).device).toEqual({
+      initial_ip: '203.0.113.7',
+      initial_user_agent: 'App/1',
+      last_ip: '198.51.100.2',
     });
   });
 

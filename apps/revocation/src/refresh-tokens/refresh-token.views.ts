@@ -1,4 +1,5 @@
 import type { RefreshTokenRecord } from '../registry/refresh-tokens.repository';
+import { deviceView } from '../management/device-view';
 import { isoDate } from '../management/management-params';
 
 /**
@@ -26,8 +27,8 @@ export function refreshTokenView(token: RefreshTokenRecord) {
     created_at: isoDate(token.createdAt),
     ...(token.idleExpiresAt !== null ? { idle_expires_at: isoDate(token.idleExpiresAt) } : {}),
     ...(token.expiresAt !== null ? { expires_at: isoDate(token.expiresAt) } : {}),
-    // Issuance reports no IP or user agent with a refresh token (the login session has them).
-    device: {},
+    // initial_* from the family's first token, last_* from its latest rotation; no ASN (device-view.ts).
+    device: deviceView(token.seenFrom),
     client_id: token.clientId,
     ...(token.sessionId !== null ? { session_id: token.sessionId } : {}),
     rotating: token.rotating,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { refreshTokenIssued, refreshTokenRotated } from '@app/contracts';
 import type { Metadata } from '../management/metadata';
+import type { DeviceFacts } from '../management/device-view';
 import { REGISTRY_TABLES } from './registry-tables';
 
 type IssuedOrRotated =
@@ -23,6 +24,8 @@ export interface RefreshTokenRecord {
   readonly expiresAt: number | null;
   readonly idleExpiresAt: number | null;
   readonly lastExchangedAt: number | null;
+  /** Where the family's first token (`initial*`) and this, its latest token (`last*`), were obtained. */
+  readonly seenFrom: DeviceFacts;
   /** Auth0's `refresh_token_metadata`, shared by the family (it follows the token through rotation). */
   readonly metadata: Metadata;
 }
@@ -48,15 +51,25 @@ interface Row {
   expires_at: string | null;
   idle_expires_at: string | null;
   last_exchanged_at: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  initial_ip: string | null;
+  initial_user_agent: string | null;
   refresh_token_metadata: Metadata | null;
 }
 
 const T = REGISTRY_TABLES.refreshTokens;
 const REVOCATIONS = REGISTRY_TABLES.revocations;
 const METADATA = REGISTRY_TABLES.refreshTokenMetadata;
-/** The tokens with their family's metadata (the conditions below name only the tokens' columns). */
-const TOKENS_WITH_METADATA = `SELECT ${T}.*, m."refresh_token_metadata" FROM ${T}
-  LEFT JOIN ${METADATA} m ON m."grant_id" = ${T}."grant_id"`;
+/**
+ * The tokens with their family's metadata and first token's origin (the conditions below name only
+ * the tokens' columns: the lateral join exposes nothing else, so they stay unambiguous).
+ */
+const TOKENS_WITH_METADATA = `SELECT ${T}.*, m."refresh_token_metadata", f."initial_ip", f."initial_user_agent"
+  FROM ${T}
+  LEFT JOIN ${METADATA} m ON m."grant_id" = ${T}."grant_id"
+  LEFT JOIN LATERAL (SELECT first."ip" AS "initial_ip", first."user_agent" AS "initial_user_agent"
+    FROM ${T} first WHERE first."grant_id" = ${T}."grant_id" AND first."first_of_family" LIMIT 1) f ON true`;
 const nullableNumber = (value: string | null) => (value === null ? null : Number(value));
 
 /**
@@ -87,6 +100,10 @@ export class RefreshTokensRepository {
       scope: payload.scope,
       rotating: payload.rotating,
       device: payload.device ?? null,
+      ip: payload.ip ?? null,
+      user_agent: payload.user_agent ?? null,
+      // `refresh_token.issued` starts a family; `.rotated` continues one (it names its predecessor).
+      first_of_family: !('previous_refresh_token_id' in payload),
       created_at: payload.issued_at,
       expires_at: payload.expires_at,
       idle_expires_at: payload.idle_expires_at,
@@ -95,14 +112,16 @@ export class RefreshTokensRepository {
     await this.dataSource.transaction(async (manager) => {
       await manager.query(
         `INSERT INTO ${T} ("id", "grant_id", "client_id", "user_id", "session_id", "aud", "scope",
-           "rotating", "device", "created_at", "expires_at", "idle_expires_at", "revoked_at")
+           "rotating", "device", "ip", "user_agent", "first_of_family", "created_at", "expires_at",
+           "idle_expires_at", "revoked_at")
          SELECT r.id, r.grant_id, r.client_id, r.user_id, r.session_id,
-           ARRAY(SELECT jsonb_array_elements_text(r.aud)), r.scope, r.rotating, r.device, r.created_at,
-           r.expires_at, r.idle_expires_at,
+           ARRAY(SELECT jsonb_array_elements_text(r.aud)), r.scope, r.rotating, r.device, r.ip,
+           r.user_agent, r.first_of_family, r.created_at, r.expires_at, r.idle_expires_at,
            (SELECT v."revoked_at" FROM ${REVOCATIONS} v WHERE v."target_key" IN ('grant:' || r.grant_id, 'rt:' || r.id) LIMIT 1)
          FROM jsonb_to_recordset($1::jsonb) AS r(id text, grant_id text, client_id text, user_id text,
-           session_id text, aud jsonb, scope text, rotating boolean, device text, created_at bigint,
-           expires_at bigint, idle_expires_at bigint)
+           session_id text, aud jsonb, scope text, rotating boolean, device text, ip text,
+           user_agent text, first_of_family boolean, created_at bigint, expires_at bigint,
+           idle_expires_at bigint)
          ON CONFLICT ("id") DO NOTHING`,
         [JSON.stringify(rows)],
       );
@@ -259,6 +278,12 @@ function toRecord(row: Row): RefreshTokenRecord {
     expiresAt: nullableNumber(row.expires_at),
     idleExpiresAt: nullableNumber(row.idle_expires_at),
     lastExchangedAt: nullableNumber(row.last_exchanged_at),
+    seenFrom: {
+      initialIp: row.initial_ip,
+      initialUserAgent: row.initial_user_agent,
+      lastIp: row.ip,
+      lastUserAgent: row.user_agent,
+    },
     metadata: row.refresh_token_metadata ?? {},
   };
 }

@@ -1,14 +1,16 @@
+import { deviceView } from '../management/device-view';
 import { isoDate } from '../management/management-params';
 import type { LoginSessionRecord } from '../registry/login-sessions.repository';
 
 /** Auth0's session object (`/api/v2/sessions/{id}`, `/api/v2/users/{id}/sessions`). */
 export function sessionView(session: LoginSessionRecord) {
-  const device = {
-    ...(session.userAgent !== null
-      ? { initial_user_agent: session.userAgent, last_user_agent: session.userAgent }
-      : {}),
-    ...(session.ip !== null ? { initial_ip: session.ip, last_ip: session.ip } : {}),
-  };
+  // Only the login that started the session reports where the browser was: last_* = initial_*.
+  const device = deviceView({
+    initialIp: session.ip,
+    initialUserAgent: session.userAgent,
+    lastIp: session.ip,
+    lastUserAgent: session.userAgent,
+  });
   return {
     id: session.id,
     user_id: session.userId,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineEvent } from '../envelope';
+import { defineEvent, type RequestOrigin } from '../envelope';
 
 /**
  * Auth0 log type codes, so the audit stream reads like Auth0's log stream
@@ -70,6 +70,25 @@ export const accessTokenIssued = defineEvent(
 );
 
 /**
+ * Where the request that obtained a token or session came from. Optional: events from before these
+ * fields, and requests without a `User-Agent`, have none. Producers bound the user agent to
+ * `USER_AGENT_MAX_LENGTH`; the schema accepts up to 512 because older `login_session.started`
+ * events were cut there.
+ */
+const requestOriginFields = {
+  ip: z.string().max(64).optional(),
+  user_agent: z.string().max(512).optional(),
+};
+
+/** The payload fields of a request's origin (`EventContext.origin`), for the events that have them. */
+export function originFields(origin: RequestOrigin | undefined): { ip?: string; user_agent?: string } {
+  return {
+    ...(origin?.ip ? { ip: origin.ip } : {}),
+    ...(origin?.userAgent ? { user_agent: origin.userAgent } : {}),
+  };
+}
+
+/**
  * What every refresh-token event says about the token. The id is `refresh_token_id` (the `jti` of its
  * opaque-token record in Redis), never the token. A grant is one refresh-token family (DESIGN §3).
  */
@@ -84,6 +103,8 @@ const refreshTokenFacts = z.object({
   rotating: z.boolean(),
   /** Name of the device, when the client sent Auth0's `device` parameter. */
   device: z.string().optional(),
+  /** The `/oauth/token` request that obtained this token (Auth0's `device.initial_*` / `last_*`). */
+  ...requestOriginFields,
   issued_at: epochSeconds,
   /** Absolute expiry of the family; null = infinite. */
   expires_at: epochSeconds.nullable(),
@@ -151,8 +172,7 @@ export const loginSessionStarted = defineEvent(
     authenticated_at: epochSeconds,
     expires_at: epochSeconds,
     idle_expires_at: epochSeconds,
-    user_agent: z.string().max(512).optional(),
-    ip: z.string().max(64).optional(),
+    ...requestOriginFields,
     log_type: auth0LogType,
   }),
 );
