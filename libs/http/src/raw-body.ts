@@ -2,14 +2,14 @@ import { BadRequestException, createParamDecorator, type ExecutionContext } from
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { OAuthParams, type RawBody } from '@app/oauth';
 
+const FORM = 'application/x-www-form-urlencoded';
+const JSON_MEDIA_TYPE = 'application/json';
+
 /**
  * Bodies reach handlers as text tagged with their media type (`RawBody`), not pre-parsed objects, so
  * that a malformed, duplicated or structured parameter is ours to answer with the documented OAuth
  * error instead of a framework 400/500.
  */
-const FORM = 'application/x-www-form-urlencoded';
-const JSON_MEDIA_TYPE = 'application/json';
-
 export function registerRawBodyParsers(fastify: FastifyInstance): void {
   fastify.removeAllContentTypeParsers();
   // Read as bytes, then decoded here: with `parseAs: 'string'` fastify compares the *decoded* length
