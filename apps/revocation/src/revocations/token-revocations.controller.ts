@@ -1,12 +1,6 @@
 import { HttpCode, Post } from '@nestjs/common';
-import { RequestId } from '@app/http';
-import {
-  ManagementBody,
-  ManagementCaller,
-  ManagementController,
-  RequireScopes,
-  type ManagementCallerInfo,
-} from '@app/management';
+import { ManagementBody, ManagementController, RequireScopes } from '@app/management';
+import { Admin, type AdminAction } from '../management/management-route';
 import { createTokenRevocationBody, type CreateTokenRevocationBody } from './token-revocation.schemas';
 import { TokenRevocationsService } from './token-revocations.service';
 
@@ -20,11 +14,9 @@ export class TokenRevocationsController {
   @RequireScopes('create:token_revocations')
   create(
     @ManagementBody(createTokenRevocationBody) body: CreateTokenRevocationBody,
-    @ManagementCaller() caller: ManagementCallerInfo,
-    @RequestId() requestId: string,
+    @Admin() admin: AdminAction,
   ) {
     // Who revoked, for the audit trail of the revocation event: the token's subject (`{client}@clients`).
-    const adminSub = caller.sub || caller.clientId || 'management-api';
-    return this.tokenRevocations.revokeIssuedBefore(body, adminSub, { correlationId: requestId });
+    return this.tokenRevocations.revokeIssuedBefore(body, admin.adminSub, admin.context);
   }
 }
