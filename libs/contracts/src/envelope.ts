@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { withoutControlCharacters } from './control-characters';
 
 /**
  * The envelope every event travels in (DESIGN §5):
@@ -27,15 +28,10 @@ export const USER_AGENT_MAX_LENGTH = 256;
 /** An IPv6 address with a zone is at most 45 characters; anything longer is not an address. */
 export const IP_MAX_LENGTH = 64;
 
-/**
- * Control characters (C0 and DEL). Node's parser already refuses them in headers; they are removed
- * anyway because a NUL would make the registry's PostgreSQL refuse the whole batch of events.
- */
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/g;
-
 function bounded(value: string | undefined, max: number): string | undefined {
-  return value?.replace(CONTROL_CHARACTERS, '').slice(0, max) || undefined;
+  // Node's parser already refuses control characters in headers; removed anyway (a NUL would make
+  // the registry's PostgreSQL refuse the whole batch of events).
+  return value === undefined ? undefined : withoutControlCharacters(value).slice(0, max) || undefined;
 }
 
 /** A request's origin from what the HTTP layer saw, bounded; empty values are left out. */

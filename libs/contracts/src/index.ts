@@ -1,5 +1,6 @@
 export * from './topics';
 export * from './envelope';
+export * from './control-characters';
 export * from './event-registry';
 export * from './redis-keys';
 export * from './events/tokens-issued';

@@ -1,5 +1,6 @@
 import { BadRequestException, createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { hasControlCharacter } from '@app/contracts';
 import { OAuthParams, type RawBody } from '@app/oauth';
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -43,12 +44,9 @@ export function isBodyMediaType(mediaType: string): mediaType is BodyMediaType {
 export function rawBodyFrom(mediaType: BodyMediaType, bytes: string | Buffer): RawBody {
   const text = typeof bytes === 'string' ? bytes : bytes.toString('utf8');
   if (mediaType === JSON_MEDIA_TYPE) return { kind: 'json', text };
-  if (RAW_CONTROL_CHARACTER.test(text)) throw malformedBody();
+  if (hasControlCharacter(text)) throw malformedBody();
   return { kind: 'form', text };
 }
-
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const RAW_CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
 /** Rendered by the global OAuthExceptionFilter as 400 `invalid_request`, like fastify's own body errors. */
 function malformedBody(): Error {
