@@ -12,14 +12,17 @@ export class KnownUsersRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Records a user's latest snapshot: an older or redelivered one (same `updated_at`) changes nothing,
-   * and a deletion stays (a late `user.updated` cannot bring the user back).
+   * Records a user's snapshot; the newest one decides. A deletion wins over a snapshot of the same
+   * moment or older (a redelivered `user.updated` cannot bring a deleted user back), and a newer
+   * `user.created` can: unlinking an identity recreates its user under the id it had before linking.
    */
   async apply(userId: string, updatedAt: string, deleted: boolean): Promise<void> {
     await this.dataSource.query(
       `INSERT INTO ${T} ("user_id", "updated_at", "deleted") VALUES ($1, $2, $3)
-       ON CONFLICT ("user_id") DO UPDATE SET "updated_at" = EXCLUDED."updated_at",
-         "deleted" = ${T}."deleted" OR EXCLUDED."deleted"
+       ON CONFLICT ("user_id") DO UPDATE SET
+         "updated_at" = GREATEST(${T}."updated_at", EXCLUDED."updated_at"),
+         "deleted" = CASE WHEN EXCLUDED."updated_at" > ${T}."updated_at" THEN EXCLUDED."deleted"
+                          ELSE ${T}."deleted" OR EXCLUDED."deleted" END
        WHERE EXCLUDED."updated_at" >= ${T}."updated_at" OR EXCLUDED."deleted"`,
       [userId, updatedAt, deleted],
     );

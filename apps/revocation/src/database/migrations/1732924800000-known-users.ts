@@ -3,7 +3,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * The users account-linking owns, as the (compacted) accounts topic tells them: whether each exists
  * or was deleted, so `/api/v2/users/{id}/refresh-tokens` and `/sessions` can answer Auth0's 404
- * "User not found". The snapshot's `updated_at` orders redeliveries; a deletion is kept for good.
+ * "User not found". The snapshot's `updated_at` orders redeliveries; a deletion wins unless a newer
+ * snapshot recreates the user.
  */
 export class KnownUsers1732924800000 implements MigrationInterface {
   name = 'KnownUsers1732924800000';
