@@ -4,6 +4,7 @@
 #   bash scripts/gateway.sh run      # render, then run nginx in the FOREGROUND (what `npm start` does)
 #   bash scripts/gateway.sh start    # render, then start nginx in the background (tests, manual use)
 #   bash scripts/gateway.sh stop     # graceful stop of the nginx that `start` left running
+#   bash scripts/gateway.sh install  # only make sure nginx is there (as root: Debian's nginx-light)
 # Env (defaults in brackets):
 #   GATEWAY_LISTEN            [127.0.0.1:8443]
 #   ISSUANCE_UPSTREAM         [127.0.0.1:3001]   INTROSPECTION_UPSTREAM   [127.0.0.1:3002]
@@ -122,6 +123,10 @@ running_pid() {
 }
 
 case "${1:-}" in
+  install)
+    require_nginx
+    info "nginx: $nginx"
+    ;;
   render)
     render
     info "configuration written to $dir"
@@ -171,7 +176,7 @@ case "${1:-}" in
     fi
     ;;
   *)
-    sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
     exit 2
     ;;
 esac

@@ -15,6 +15,9 @@ DATABASE_URL="$TESSERA_TEST_DATABASE_URL" node dist/scripts/provision.js
 # The e2e tier calls the HTTPS gateway with unmodified SDKs, which trust the local CA only through
 # NODE_EXTRA_CA_CERTS, and Node reads that once, at start: so make the CA now and export it here.
 bash scripts/tls.sh
+# The gateway's tests need nginx (test/deploy checks the rendered config with `nginx -t`); install it
+# before any tier starts, not when the first e2e file happens to start the gateway.
+bash scripts/gateway.sh install
 export NODE_EXTRA_CA_CERTS="$PWD/.tessera/tls/ca.pem"
 if [ "$#" -gt 0 ]; then
   exec npx vitest run "$@"
