@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineEvent, type RequestOrigin } from '../envelope';
+import { defineEvent, IP_MAX_LENGTH, type RequestOrigin } from '../envelope';
 
 /**
  * Auth0 log type codes, so the audit stream reads like Auth0's log stream
@@ -76,7 +76,7 @@ export const accessTokenIssued = defineEvent(
  * events were cut there.
  */
 const requestOriginFields = {
-  ip: z.string().max(64).optional(),
+  ip: z.string().max(IP_MAX_LENGTH).optional(),
   user_agent: z.string().max(512).optional(),
 };
 
