@@ -1,14 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  loginSessionStarted,
-  originFields,
-  TOPICS,
-  type EventContext,
-  type RequestOrigin,
-  type UserSnapshot,
-} from '@app/contracts';
+import type { RequestOrigin, UserSnapshot } from '@app/contracts';
 import { OAuthError, type OAuthParams } from '@app/oauth';
-import { Outbox } from '@app/outbox';
 import { randomToken, sha256Hex } from '@app/secrets';
 import { AccountLinkingClient } from '../accounts/account-linking.client';
 import { DATABASE_CONNECTION } from '../accounts/database-connection';
@@ -27,16 +19,14 @@ import {
   AuthorizeTransactionsRepository,
   type AuthorizeTransaction,
 } from './authorize-transactions.repository';
-import { cookie, CSRF_COOKIE, readCookie, SESSION_COOKIE } from './cookies';
+import { cookie, CSRF_COOKIE, readCookie } from './cookies';
 import { renderErrorPage, renderLoginPage } from './login-page';
-import { LoginSessionsRepository, type LoginSession } from './login-sessions.repository';
+import type { LoginSession } from './login-sessions.repository';
+import { LoginSessionsService } from './login-sessions.service';
 
 const TRANSACTION_LIFETIME_SECONDS = 600;
 /** RFC 6749 §4.1.2 recommends at most 10 minutes; a code is exchanged within seconds. */
 const CODE_LIFETIME_SECONDS = 300;
-/** Auth0's tenant defaults are 3 days idle and 30 days absolute; we keep the absolute one shorter. */
-const SESSION_IDLE_SECONDS = 3 * 86_400;
-const SESSION_ABSOLUTE_SECONDS = 7 * 86_400;
 
 export type AuthorizeOutcome =
   | { readonly kind: 'redirect'; readonly location: string; readonly cookies: string[] }
@@ -76,11 +66,10 @@ export class AuthorizationService {
   constructor(
     private readonly lookup: ConfigurationLookup,
     private readonly transactions: AuthorizeTransactionsRepository,
-    private readonly sessions: LoginSessionsRepository,
+    private readonly sessions: LoginSessionsService,
     private readonly codes: AuthorizationCodesRepository,
     private readonly accounts: AccountLinkingClient,
     private readonly profiles: UserProfilesRepository,
-    private readonly outbox: Outbox,
     @Inject(ISSUANCE_CONFIG) private readonly config: IssuanceConfig,
   ) {
     this.secureCookies = config.TESSERA_ISSUER.startsWith('https:');
@@ -115,7 +104,7 @@ export class AuthorizationService {
     }
 
     const now = Math.floor(Date.now() / 1000);
-    const session = await this.currentSession(browser.cookieHeader, now);
+    const session = await this.sessions.current(browser.cookieHeader, now);
     if (session && this.sessionSatisfies(session, request, now)) {
       return redirect(await this.issueCode(request, session, now));
     }
@@ -232,38 +221,19 @@ export class AuthorizationService {
     const now = Math.floor(Date.now() / 1000);
     // The login just read the user's current profile: the ID token must not wait for its event.
     await this.profiles.apply(user, false);
-    const session: LoginSession = {
-      id: randomToken(32),
-      userId: user.user_id,
-      connection,
-      authenticatedAt: now,
-      expiresAt: now + SESSION_ABSOLUTE_SECONDS,
-      idleExpiresAt: now + SESSION_IDLE_SECONDS,
-    };
-    const context: EventContext = { correlationId: browser.correlationId, origin: browser.origin };
-    await this.outbox.transaction(async (manager) => {
-      await this.sessions.insert(manager, session);
-      const event = loginSessionStarted.create(
-        {
-          session_id: session.id,
-          user_id: session.userId,
-          connection,
-          client_id: transaction.request.clientId,
-          authenticated_at: now,
-          expires_at: session.expiresAt,
-          idle_expires_at: session.idleExpiresAt,
-          ...originFields(context.origin),
-          log_type: 's',
-        },
-        context,
-      );
-      return { result: undefined, events: [{ topic: TOPICS.tokensIssued.name, key: session.id, event }] };
-    });
+    const { session, setCookie } = await this.sessions.start(
+      {
+        userId: user.user_id,
+        connection,
+        clientId: transaction.request.clientId,
+        cookieHeader: browser.cookieHeader,
+        context: { correlationId: browser.correlationId, origin: browser.origin },
+      },
+      now,
+    );
     const location = await this.issueCode(transaction.request, session, now);
     await this.transactions.delete(transaction.id);
-    return redirect(location, [
-      cookie(SESSION_COOKIE, session.id, SESSION_ABSOLUTE_SECONDS, this.secureCookies),
-    ]);
+    return redirect(location, [setCookie]);
   }
 
   private async issueCode(request: AuthorizeRequest, session: LoginSession, now: number): Promise<string> {
@@ -283,13 +253,8 @@ export class AuthorizationService {
       expiresAt: now + CODE_LIFETIME_SECONDS,
       usedAt: null,
     });
-    await this.sessions.renewIdle(session.id, now + SESSION_IDLE_SECONDS);
+    await this.sessions.renewIdle(session, now);
     return redirectWith(request.redirectUri, { code, state: request.state });
-  }
-
-  private async currentSession(cookieHeader: string | undefined, now: number): Promise<LoginSession | null> {
-    const id = readCookie(cookieHeader, SESSION_COOKIE);
-    return id === undefined ? null : this.sessions.findActive(id, now);
   }
 
   /** OIDC: `prompt=login` and an exceeded `max_age` force a new login; so does another connection. */

@@ -1,4 +1,7 @@
-/** The login session cookie: an opaque session id (≥256 bits), looked up in `login_sessions`. */
+/**
+ * The login session cookie: the session's own random secret (256 bits), never its public id (which
+ * `sid` and the audit stream publish); `login_sessions` keeps only the secret's SHA-256.
+ */
 export const SESSION_COOKIE = 'tessera_session';
 /** Binds an `/authorize` transaction to the browser that started it (login CSRF defence). */
 export const CSRF_COOKIE = 'tessera_csrf';

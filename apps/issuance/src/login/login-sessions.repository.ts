@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 
-/** A login at the hosted login page, remembered by a cookie so the next `/authorize` needs no password. */
+/**
+ * A login at the hosted login page, remembered by a cookie so the next `/authorize` needs no password.
+ * `id` is the session's public name (`sid`, `session_id`, the Management API): it grants nothing. The
+ * cookie carries a secret of its own, of which only the hash is stored (see `insert`).
+ */
 export interface LoginSession {
   readonly id: string;
   readonly userId: string;
@@ -17,12 +21,15 @@ const TABLE = '"issuance"."login_sessions"';
 export class LoginSessionsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async insert(manager: EntityManager, session: LoginSession): Promise<void> {
+  /** `secretHash`: the SHA-256 of the cookie's secret; the secret itself is never stored. */
+  async insert(manager: EntityManager, session: LoginSession, secretHash: string): Promise<void> {
     await manager.query(
-      `INSERT INTO ${TABLE} ("id", "user_id", "connection", "authenticated_at", "expires_at", "idle_expires_at")
-       VALUES ($1, $2, $3, $4, $5, $6)`,
+      `INSERT INTO ${TABLE} ("id", "secret_hash", "user_id", "connection", "authenticated_at", "expires_at",
+         "idle_expires_at")
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
       [
         session.id,
+        secretHash,
         session.userId,
         session.connection,
         session.authenticatedAt,
@@ -32,8 +39,11 @@ export class LoginSessionsRepository {
     );
   }
 
-  /** The session if it is still good at `now` (not revoked, not expired, not idle too long). */
-  async findActive(id: string, now: number): Promise<LoginSession | null> {
+  /**
+   * The session whose cookie secret hashes to `secretHash`, if it is still good at `now` (not revoked,
+   * not expired, not idle too long). Never by id: the id is public.
+   */
+  async findActiveBySecret(secretHash: string, now: number): Promise<LoginSession | null> {
     const rows = await this.dataSource.query<
       {
         id: string;
@@ -44,8 +54,9 @@ export class LoginSessionsRepository {
         idle_expires_at: string;
       }[]
     >(
-      `SELECT * FROM ${TABLE} WHERE "id" = $1 AND "revoked_at" IS NULL AND "expires_at" > $2 AND "idle_expires_at" > $2`,
-      [id, now],
+      `SELECT * FROM ${TABLE}
+       WHERE "secret_hash" = $1 AND "revoked_at" IS NULL AND "expires_at" > $2 AND "idle_expires_at" > $2`,
+      [secretHash, now],
     );
     const row = rows[0];
     if (!row) return null;

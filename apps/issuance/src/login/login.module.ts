@@ -7,6 +7,7 @@ import { AuthorizationService } from './authorization.service';
 import { AuthorizeTransactionsRepository } from './authorize-transactions.repository';
 import { AuthorizeController } from './authorize.controller';
 import { LoginSessionsRepository } from './login-sessions.repository';
+import { LoginSessionsService } from './login-sessions.service';
 
 /** `/authorize`, the hosted login page, login sessions and authorization codes. */
 @Module({
@@ -17,6 +18,7 @@ import { LoginSessionsRepository } from './login-sessions.repository';
     AuthorizeTransactionsRepository,
     AuthorizationCodesRepository,
     LoginSessionsRepository,
+    LoginSessionsService,
   ],
   exports: [AuthorizationCodesRepository, LoginSessionsRepository],
 })

@@ -161,6 +161,7 @@ export const idTokenIssued = defineEvent(
 /**
  * A login session started at the hosted login page (Auth0's "session"): revocation lists and deletes
  * sessions (`/api/v2/users/{id}/sessions`); deleting one revokes target `session`. Keyed by session id.
+ * `session_id` is the session's public id, never the value of its cookie.
  */
 export const loginSessionStarted = defineEvent(
   'login_session.started',
@@ -172,6 +173,8 @@ export const loginSessionStarted = defineEvent(
     authenticated_at: epochSeconds,
     expires_at: epochSeconds,
     idle_expires_at: epochSeconds,
+    /** The session this login replaced in the same browser, which ended with it (optional: newer). */
+    replaced_session_id: z.string().min(1).optional(),
     ...requestOriginFields,
     log_type: auth0LogType,
   }),
