@@ -1,10 +1,4 @@
-import {
-  TOPICS,
-  type EventContext,
-  type userCreated,
-  type userDeleted,
-  type userUpdated,
-} from '@app/contracts';
+import { TOPICS, userUpdated, type EventContext, type userCreated, type userDeleted } from '@app/contracts';
 import type { OutboxEvent } from '@app/outbox';
 import type { IdentityEntity } from './identity.entity';
 import type { UserEntity } from './user.entity';
@@ -26,5 +20,21 @@ export function userEvent(
     topic: TOPICS.accounts.name,
     key: user.userId,
     event: definition.create(toUserSnapshot(user, identities), context),
+  };
+}
+
+/**
+ * `user.updated` for an update that set a new password: it says so (never with the password or its
+ * hash), and revocation ends the user's sessions and refresh tokens.
+ */
+export function passwordChangedEvent(
+  user: UserEntity,
+  identities: readonly IdentityEntity[],
+  context: EventContext,
+): OutboxEvent {
+  return {
+    topic: TOPICS.accounts.name,
+    key: user.userId,
+    event: userUpdated.create({ ...toUserSnapshot(user, identities), credentials_changed: true }, context),
   };
 }

@@ -26,7 +26,7 @@ import {
   type ListUsersQuery,
   type UpdateUserBody,
 } from './user.schemas';
-import { userEvent } from './user-events';
+import { passwordChangedEvent, userEvent } from './user-events';
 import { toUserView, type UserView } from './user.view';
 import { isUniqueViolation, UsersRepository } from './users.repository';
 
@@ -183,7 +183,11 @@ export class UsersService {
         const identities = (await this.repository.identitiesOf([userId], manager)).get(userId) ?? [];
         return {
           result: toUserView(user, identities),
-          events: [userEvent(userUpdated, user, identities, context)],
+          events: [
+            passwordHash !== undefined
+              ? passwordChangedEvent(user, identities, context)
+              : userEvent(userUpdated, user, identities, context),
+          ],
         };
       });
     } catch (error) {

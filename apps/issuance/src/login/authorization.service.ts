@@ -104,9 +104,20 @@ export class AuthorizationService {
     }
 
     const now = Math.floor(Date.now() / 1000);
-    const session = await this.sessions.current(browser.cookieHeader, now);
-    if (session && this.sessionSatisfies(session, request, now)) {
-      return redirect(await this.issueCode(request, session, now));
+    const browserSession = await this.sessions.recognise(browser.cookieHeader, now);
+    if (browserSession && this.sessionSatisfies(browserSession.session, request, now)) {
+      const { session, revoked } = browserSession;
+      if (await this.isBlocked(session.userId)) {
+        // Auth0's answer to a blocked user's SSO (review #2), also once the block revoked the session.
+        return redirect(
+          redirectWith(request.redirectUri, {
+            error: 'access_denied',
+            error_description: 'user is blocked',
+            state: request.state,
+          }),
+        );
+      }
+      if (!revoked) return redirect(await this.issueCode(request, session, now));
     }
     if (request.prompt === 'none') {
       return redirect(
@@ -255,6 +266,12 @@ export class AuthorizationService {
     });
     await this.sessions.renewIdle(session, now);
     return redirectWith(request.redirectUri, { code, state: request.state });
+  }
+
+  /** From issuance's projection of account-linking's users, which a block reaches within milliseconds. */
+  private async isBlocked(userId: string): Promise<boolean> {
+    const found = await this.profiles.lookup(userId);
+    return found.kind === 'found' && found.user.blocked;
   }
 
   /** OIDC: `prompt=login` and an exceeded `max_age` force a new login; so does another connection. */

@@ -40,10 +40,13 @@ export class LoginSessionsRepository {
   }
 
   /**
-   * The session whose cookie secret hashes to `secretHash`, if it is still good at `now` (not revoked,
-   * not expired, not idle too long). Never by id: the id is public.
+   * The session whose cookie secret hashes to `secretHash`, if it has not expired at `now` (neither
+   * absolute nor idle), with whether it was revoked. Never by id: the id is public.
    */
-  async findActiveBySecret(secretHash: string, now: number): Promise<LoginSession | null> {
+  async findBySecret(
+    secretHash: string,
+    now: number,
+  ): Promise<{ session: LoginSession; revoked: boolean } | null> {
     const rows = await this.dataSource.query<
       {
         id: string;
@@ -52,21 +55,24 @@ export class LoginSessionsRepository {
         authenticated_at: string;
         expires_at: string;
         idle_expires_at: string;
+        revoked_at: string | null;
       }[]
-    >(
-      `SELECT * FROM ${TABLE}
-       WHERE "secret_hash" = $1 AND "revoked_at" IS NULL AND "expires_at" > $2 AND "idle_expires_at" > $2`,
-      [secretHash, now],
-    );
+    >(`SELECT * FROM ${TABLE} WHERE "secret_hash" = $1 AND "expires_at" > $2 AND "idle_expires_at" > $2`, [
+      secretHash,
+      now,
+    ]);
     const row = rows[0];
     if (!row) return null;
     return {
-      id: row.id,
-      userId: row.user_id,
-      connection: row.connection,
-      authenticatedAt: Number(row.authenticated_at),
-      expiresAt: Number(row.expires_at),
-      idleExpiresAt: Number(row.idle_expires_at),
+      session: {
+        id: row.id,
+        userId: row.user_id,
+        connection: row.connection,
+        authenticatedAt: Number(row.authenticated_at),
+        expiresAt: Number(row.expires_at),
+        idleExpiresAt: Number(row.idle_expires_at),
+      },
+      revoked: row.revoked_at !== null,
     };
   }
 

@@ -38,10 +38,22 @@ export class LoginSessionsService {
     this.secureCookies = config.TESSERA_ISSUER.startsWith('https:');
   }
 
-  /** The live session the browser's cookie secret names, if any. */
+  /** The live session the browser's cookie secret names, if any: the one SSO may use. */
   async current(cookieHeader: string | undefined, now: number): Promise<LoginSession | null> {
+    const found = await this.recognise(cookieHeader, now);
+    return found && !found.revoked ? found.session : null;
+  }
+
+  /**
+   * The unexpired session the cookie secret names, live or revoked: a revoked one only tells whose
+   * browser this is (a blocked user is told so), it never logs anyone in.
+   */
+  async recognise(
+    cookieHeader: string | undefined,
+    now: number,
+  ): Promise<{ session: LoginSession; revoked: boolean } | null> {
     const secret = readCookie(cookieHeader, SESSION_COOKIE);
-    return secret === undefined ? null : this.sessions.findActiveBySecret(sha256Hex(secret), now);
+    return secret === undefined ? null : this.sessions.findBySecret(sha256Hex(secret), now);
   }
 
   /**

@@ -102,11 +102,15 @@ export class GrantsRepository {
     return { items: rows.map(toRecord), total: Number(counted[0]?.total ?? 0) };
   }
 
-  /** The user's grants not revoked yet. */
-  async activeOfUser(userId: string, manager: EntityManager = this.dataSource.manager): Promise<string[]> {
+  /** The user's grants not revoked yet, or only those created at or before `createdUpTo` (epoch seconds). */
+  async activeOfUser(
+    userId: string,
+    manager: EntityManager = this.dataSource.manager,
+    createdUpTo = Number.MAX_SAFE_INTEGER,
+  ): Promise<string[]> {
     const rows = await manager.query<{ id: string }[]>(
-      `SELECT "id" FROM ${T} WHERE "user_id" = $1 AND "revoked_at" IS NULL ORDER BY "id"`,
-      [userId],
+      `SELECT "id" FROM ${T} WHERE "user_id" = $1 AND "revoked_at" IS NULL AND "created_at" <= $2 ORDER BY "id"`,
+      [userId, createdUpTo],
     );
     return rows.map((row) => row.id);
   }

@@ -144,14 +144,16 @@ export class LoginSessionsRepository {
     return { items: rows.slice(0, take).map(toRecord), more: rows.length > take };
   }
 
+  /** The user's live sessions, or only those started at or before `startedUpTo` (epoch seconds). */
   async liveIdsOfUser(
     userId: string,
     nowSeconds: number,
     manager: EntityManager = this.dataSource.manager,
+    startedUpTo = Number.MAX_SAFE_INTEGER,
   ): Promise<string[]> {
     const rows = await manager.query<{ id: string }[]>(
-      `SELECT "id" FROM ${T} WHERE "user_id" = $2 AND ${LIVE} ORDER BY "id"`,
-      [nowSeconds, userId],
+      `SELECT "id" FROM ${T} WHERE "user_id" = $2 AND ${LIVE} AND "authenticated_at" <= $3 ORDER BY "id"`,
+      [nowSeconds, userId, startedUpTo],
     );
     return rows.map((row) => row.id);
   }

@@ -201,15 +201,22 @@ export class RefreshTokensRepository {
     return { items: rows.slice(0, take).map(toRecord), more: rows.length > take };
   }
 
-  /** Grants that hold a usable refresh token of the user. */
+  /**
+   * Grants that hold a usable refresh token of the user, or only the families that existed at
+   * `startedUpTo` (epoch seconds: one of their tokens was issued by then, though the latest may be newer).
+   */
   async grantsOfUser(
     userId: string,
     nowSeconds: number,
     manager: EntityManager = this.dataSource.manager,
+    startedUpTo?: number,
   ): Promise<string[]> {
     const rows = await manager.query<{ grant_id: string }[]>(
-      `SELECT DISTINCT "grant_id" FROM ${T} WHERE "user_id" = $2 AND ${USABLE}`,
-      [nowSeconds, userId],
+      startedUpTo === undefined
+        ? `SELECT DISTINCT "grant_id" FROM ${T} WHERE "user_id" = $2 AND ${USABLE}`
+        : `SELECT DISTINCT "grant_id" FROM ${T} WHERE "user_id" = $2 AND ${USABLE}
+             AND "grant_id" IN (SELECT "grant_id" FROM ${T} WHERE "user_id" = $2 AND "created_at" <= $3)`,
+      startedUpTo === undefined ? [nowSeconds, userId] : [nowSeconds, userId, startedUpTo],
     );
     return rows.map((row) => row.grant_id);
   }

@@ -32,7 +32,15 @@ export const userSnapshot = z.object({
 export type UserSnapshot = z.output<typeof userSnapshot>;
 
 export const userCreated = defineEvent('user.created', userSnapshot);
-export const userUpdated = defineEvent('user.updated', userSnapshot);
+/**
+ * The user's new snapshot. `credentials_changed` marks the update that set a new password (which,
+ * like its hash, never travels): revocation then ends the user's sessions and refresh tokens.
+ * Optional, so events from before it still parse.
+ */
+export const userUpdated = defineEvent(
+  'user.updated',
+  userSnapshot.extend({ credentials_changed: z.literal(true).optional() }),
+);
 /** The last snapshot of the user: revocation revokes every token whose `sub` is `user_id`. */
 export const userDeleted = defineEvent('user.deleted', userSnapshot);
 

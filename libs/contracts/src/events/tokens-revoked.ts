@@ -31,6 +31,10 @@ export const revocationReason = z.enum([
   'session_deleted',
   /** An authorization code presented twice: RFC 6749 §4.1.2 revokes the grant it started. */
   'authorization_code_reuse',
+  /** The user was blocked (`PATCH /api/v2/users/{id}` `{"blocked": true}`). */
+  'user_blocked',
+  /** The user's password was changed: their sessions and refresh tokens end. */
+  'password_changed',
 ]);
 
 export const revokedBy = z.discriminatedUnion('kind', [

@@ -59,7 +59,8 @@ export class AuthorizationCodeGrant {
     const api = code.audience === null ? null : await this.lookup.resourceServer(code.audience);
     if (code.audience !== null && !api) throw invalidCode();
     const found = await this.profiles.lookup(code.userId);
-    if (found.kind === 'deleted') throw invalidCode();
+    // A code obtained before the user was deleted or blocked gives nothing (review #2).
+    if (found.kind === 'deleted' || (found.kind === 'found' && found.user.blocked)) throw invalidCode();
     const user = found.kind === 'found' ? found.user : bareSnapshot(code.userId);
     return this.issuer.issueForNewGrant(
       {
