@@ -43,18 +43,7 @@ export class AuthorizationCodeGrant {
     const presented = params.require('code');
     const redirectUri = params.get('redirect_uri');
     const verifier = params.get('code_verifier');
-    const code = settle(await this.redeem(client, presented, context));
-    // RFC 6749 §4.1.3: the same redirect_uri as at /authorize (we always require one there).
-    if (redirectUri !== code.redirectUri) throw new InvalidGrantError('Invalid redirect_uri');
-    if (code.codeChallenge !== null || verifier !== undefined) {
-      if (
-        verifier === undefined ||
-        code.codeChallenge === null ||
-        !pkceMatches(verifier, code.codeChallenge)
-      ) {
-        throw new InvalidGrantError('Failed to verify code verifier');
-      }
-    }
+    const code = settle(await this.redeem(client, presented, { redirectUri, verifier }, context));
 
     const api = code.audience === null ? null : await this.lookup.resourceServer(code.audience);
     if (code.audience !== null && !api) throw invalidCode();
@@ -86,10 +75,13 @@ export class AuthorizationCodeGrant {
   /**
    * Marks the code used in its own transaction, committed before any token is minted: a concurrent
    * second exchange waits on the row lock and then sees it used. A reused code's grant dies here.
+   * The redirect URI and the PKCE verifier are checked before the code is marked used (review #21):
+   * someone who holds a stolen code but not its verifier cannot burn it for the legitimate client.
    */
   private redeem(
     client: ClientEntity,
     presented: string,
+    binding: CodeBinding,
     context: EventContext,
   ): Promise<Decision<AuthorizationCode>> {
     return this.outbox.transaction<Decision<AuthorizationCode>>(async (manager) => {
@@ -116,10 +108,33 @@ export class AuthorizationCodeGrant {
         };
       }
       if (code.expiresAt <= now) return refuse(invalidCode());
+      const mismatch = bindingMismatch(code, binding);
+      if (mismatch) return refuse(mismatch);
       await this.codes.markUsed(manager, code.codeHash, now);
       return { result: granted(code), events: [] };
     });
   }
+}
+
+/** What the token request says the code is bound to: its redirect URI and PKCE verifier. */
+interface CodeBinding {
+  readonly redirectUri: string | undefined;
+  readonly verifier: string | undefined;
+}
+
+/** Why the request does not match the code's binding, if it does not. */
+function bindingMismatch(code: AuthorizationCode, binding: CodeBinding): InvalidGrantError | null {
+  // RFC 6749 §4.1.3: the same redirect_uri as at /authorize (we always require one there).
+  if (binding.redirectUri !== code.redirectUri) return new InvalidGrantError('Invalid redirect_uri');
+  if (code.codeChallenge === null && binding.verifier === undefined) return null;
+  if (
+    binding.verifier === undefined ||
+    code.codeChallenge === null ||
+    !pkceMatches(binding.verifier, code.codeChallenge)
+  ) {
+    return new InvalidGrantError('Failed to verify code verifier');
+  }
+  return null;
 }
 
 /** RFC 7636 §4.6 with S256 (the only method /authorize accepts), compared in constant time. */
