@@ -15,6 +15,8 @@ const issuanceEnv = serviceEnv
     TESSERA_ACCOUNT_LINKING_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:3004'),
     /** The bearer token of the internal API, when account-linking requires one (docs/adr/0005). */
     TESSERA_INTERNAL_TOKEN: z.string().min(32, 'expected at least 32 characters').optional(),
+    /** How often expired `/authorize` transactions, codes and login sessions are deleted (review #7). */
+    TESSERA_LOGIN_PRUNE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   });
 
 export type IssuanceConfig = z.output<typeof issuanceEnv>;

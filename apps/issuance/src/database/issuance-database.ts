@@ -7,6 +7,7 @@ import { Initial1732406400000 } from './migrations/1732406400000-initial';
 import { ManagementApi1764000000000 } from './migrations/1764000000000-management-api';
 import { UserTokens1764300000000 } from './migrations/1764300000000-user-tokens';
 import { SessionSecrets1765100000000 } from './migrations/1765100000000-session-secrets';
+import { LoginExpiryIndexes1765100000001 } from './migrations/1765100000001-login-expiry-indexes';
 
 export const ISSUANCE_SCHEMA = 'issuance';
 
@@ -20,6 +21,7 @@ export function issuanceDatabase(url: string) {
       ManagementApi1764000000000,
       UserTokens1764300000000,
       SessionSecrets1765100000000,
+      LoginExpiryIndexes1765100000001,
     ],
   });
 }

@@ -83,6 +83,13 @@ export class LoginSessionsRepository {
     );
   }
 
+  /** Deletes the sessions past their absolute or idle expiry: no cookie can use them any more. */
+  async pruneExpired(now: number): Promise<void> {
+    await this.dataSource.query(`DELETE FROM ${TABLE} WHERE "expires_at" < $1 OR "idle_expires_at" < $1`, [
+      now,
+    ]);
+  }
+
   async revoke(manager: EntityManager, id: string, at: number): Promise<void> {
     await manager.query(`UPDATE ${TABLE} SET "revoked_at" = $2 WHERE "id" = $1 AND "revoked_at" IS NULL`, [
       id,

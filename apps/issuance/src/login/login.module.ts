@@ -8,6 +8,7 @@ import { AuthorizeTransactionsRepository } from './authorize-transactions.reposi
 import { AuthorizeController } from './authorize.controller';
 import { LoginSessionsRepository } from './login-sessions.repository';
 import { LoginSessionsService } from './login-sessions.service';
+import { LoginTablesJanitor } from './login-tables-janitor';
 
 /** `/authorize`, the hosted login page, login sessions and authorization codes. */
 @Module({
@@ -19,6 +20,7 @@ import { LoginSessionsService } from './login-sessions.service';
     AuthorizationCodesRepository,
     LoginSessionsRepository,
     LoginSessionsService,
+    LoginTablesJanitor,
   ],
   exports: [AuthorizationCodesRepository, LoginSessionsRepository],
 })
