@@ -8,6 +8,7 @@ import { accountLinking } from './support/account-linking-api';
 import { Browser, pkcePair } from './support/browser';
 import { management, managementToken } from './support/management-api';
 import { browseUntil, UpstreamProvider, type UpstreamAccount } from './support/upstream-provider';
+import { authorizeThroughConnection, createUpstreamLoginApp } from './support/upstream-login';
 
 const DB = 'Username-Password-Authentication';
 
@@ -27,6 +28,7 @@ describe('Account-linking: upstream OIDC login and identity-provider tokens', ()
   let token: string;
   let db: Client;
   let accountEvents: EventCollector;
+  let appId: string;
 
   beforeAll(async () => {
     upstream = await UpstreamProvider.start(callbackUrl);
@@ -34,9 +36,11 @@ describe('Account-linking: upstream OIDC login and identity-provider tokens', ()
     db = new Client({ connectionString: stack.databaseUrl });
     await db.connect();
     accountEvents = await EventCollector.start(stack.brokers, TOPICS.accounts.name);
+    appId = await createUpstreamLoginApp(stack, token);
     const created = await call('POST', '/connections', {
       name: connection,
       strategy: 'oidc',
+      enabled_clients: [appId],
       options: {
         issuer: upstream.issuer,
         client_id: upstream.clientId,
@@ -73,24 +77,36 @@ describe('Account-linking: upstream OIDC login and identity-provider tokens', ()
   });
   const transactionId = () => `tx-${randomBytes(8).toString('hex')}`;
 
+  /** Issuance's /authorize?connection=…: the signed /login/start link of a real transaction. */
+  const started = (name = connection) => authorizeThroughConnection(stack, appId, name);
+
   /** /login/start → the provider → the callback URL the provider sends the browser to (not yet visited). */
-  async function throughUpstream(who: UpstreamAccount | 'refuse', transaction: string): Promise<URL> {
-    const started = await get(`/login/start?connection=${connection}&transaction=${transaction}`);
-    expect(started.status).toBe(302);
+  async function throughUpstream(
+    who: UpstreamAccount | 'refuse',
+  ): Promise<{ callback: URL; transaction: string }> {
+    const { startPath, transaction } = await started();
+    const start = await get(startPath);
+    expect(start.status).toBe(302);
     if (who === 'refuse') upstream.refuseNext = true;
     else upstream.nextAccount = who;
-    return browseUntil(started.headers.get('location')!, callbackUrl);
+    return { callback: await browseUntil(start.headers.get('location')!, callbackUrl), transaction };
   }
 
-  /** A whole sign-in; returns the ticket from the redirect back to issuance. */
-  async function signIn(who: UpstreamAccount, transaction: string): Promise<string> {
-    const callback = await throughUpstream(who, transaction);
+  /** A whole sign-in; returns the ticket from the redirect back to issuance, and its transaction. */
+  async function signIn(who: UpstreamAccount): Promise<{ ticket: string; transaction: string }> {
+    const { callback, transaction } = await throughUpstream(who);
     const finished = await get(`/login/callback${callback.search}`);
     expect(finished.status).toBe(302);
     const resume = new URL(finished.headers.get('location')!);
     expect(`${resume.origin}${resume.pathname}`).toBe(`${stack.issuer}authorize/resume`);
     expect(resume.searchParams.get('transaction')).toBe(transaction);
-    return resume.searchParams.get('login_ticket')!;
+    return { ticket: resume.searchParams.get('login_ticket')!, transaction };
+  }
+
+  /** A whole sign-in, its ticket redeemed as issuance would. */
+  async function signInAndRedeem(who: UpstreamAccount) {
+    const { ticket, transaction } = await signIn(who);
+    return redeem(ticket, transaction);
   }
 
   async function sealedColumns(providerUserId: string) {
@@ -103,10 +119,10 @@ describe('Account-linking: upstream OIDC login and identity-provider tokens', ()
   }
 
   it('sends the browser upstream with the authorization code flow, PKCE S256, state and nonce', async () => {
-    const started = await get(`/login/start?connection=${connection}&transaction=${transactionId()}`);
-    expect(started.status).toBe(302);
-    expect(started.headers.get('cache-control')).toBe('no-store');
-    const authorize = new URL(started.headers.get('location')!);
+    const start = await get((await started()).startPath);
+    expect(start.status).toBe(302);
+    expect(start.headers.get('cache-control')).toBe('no-store');
+    const authorize = new URL(start.headers.get('location')!);
     expect(authorize.origin).toBe(upstream.issuer);
     expect(Object.fromEntries(authorize.searchParams)).toEqual({
       response_type: 'code',
@@ -122,8 +138,7 @@ describe('Account-linking: upstream OIDC login and identity-provider tokens', ()
 
   it('signs in a new upstream user, with tokens sealed at rest and shown only with read:user_idp_tokens', async () => {
     const alice = account('alice');
-    const transaction = transactionId();
-    const ticket = await signIn(alice, transaction);
+    const { ticket, transaction } = await signIn(alice);
     expect(ticket).toMatch(/^[\w-]{43,}$/);
 
     const redeemed = await redeem(ticket, transaction);
@@ -192,8 +207,7 @@ describe('Account-linking: upstream OIDC login and identity-provider tokens', ()
 
     // Upstream subjects run to 255 characters: the user id is still a path parameter like any other.
     const long = account(`long-${'s'.repeat(200)}`);
-    const longTransaction = transactionId();
-    const longUser = await redeem(await signIn(long, longTransaction), longTransaction);
+    const longUser = await signInAndRedeem(long);
     expect(longUser.status).toBe(200);
     const longRead = await call('GET', userPath(longUser.json.user_id as string));
     expect(longRead.status).toBe(200);
@@ -201,15 +215,13 @@ describe('Account-linking: upstream OIDC login and identity-provider tokens', ()
     expect((await call('GET', userPath(`oidc|${connection}|${'x'.repeat(300)}`))).status).toBe(400);
 
     // Signing in again finds the same user.
-    const secondTransaction = transactionId();
-    const second = await redeem(await signIn(alice, secondTransaction), secondTransaction);
+    const second = await signInAndRedeem(alice);
     expect(second.json).toMatchObject({ user_id: userId, logins_count: 2 });
   });
 
   it('refreshes an expired upstream access token at the provider when it is read, and stores the new one', async () => {
     const carol = account('carol');
-    const transaction = transactionId();
-    await redeem(await signIn(carol, transaction), transaction);
+    await signInAndRedeem(carol);
     const userId = `oidc|${connection}|${carol.sub}`;
     const before = (await call('GET', userPath(userId))).json.identities[0] as Record<string, string>;
 
@@ -244,8 +256,7 @@ describe('Account-linking: upstream OIDC login and identity-provider tokens', ()
 
   it('signs in the primary user through an upstream identity linked under it; tokens move with the identity', async () => {
     const dave = account('dave');
-    const firstTransaction = transactionId();
-    await redeem(await signIn(dave, firstTransaction), firstTransaction);
+    await signInAndRedeem(dave);
     const primary = await call('POST', '/users', {
       connection: DB,
       email: `primary-${run}@example.test`,
@@ -259,8 +270,7 @@ describe('Account-linking: upstream OIDC login and identity-provider tokens', ()
     expect(linked.status).toBe(201);
     expect((await call('GET', userPath(`oidc|${connection}|${dave.sub}`))).status).toBe(404);
 
-    const transaction = transactionId();
-    const redeemed = await redeem(await signIn(dave, transaction), transaction);
+    const redeemed = await signInAndRedeem(dave);
     expect(redeemed.status).toBe(200);
     expect(redeemed.json).toMatchObject({ user_id: primaryId, connection });
     const identities = (await call('GET', userPath(primaryId))).json.identities as Record<string, unknown>[];
@@ -354,12 +364,10 @@ describe('Account-linking: upstream OIDC login and identity-provider tokens', ()
 
   it('refuses blocked users at redemption, tickets of another transaction, and callers through the gateway', async () => {
     const erin = account('erin');
-    const firstTransaction = transactionId();
-    await redeem(await signIn(erin, firstTransaction), firstTransaction);
+    await signInAndRedeem(erin);
     const userId = `oidc|${connection}|${erin.sub}`;
 
-    const transaction = transactionId();
-    const stolen = await signIn(erin, transaction);
+    const { ticket: stolen, transaction } = await signIn(erin);
     const elsewhere = await redeem(stolen, transactionId());
     expect(elsewhere.status).toBe(400);
     expect(elsewhere.json.error).toBe('invalid_grant');
@@ -376,8 +384,7 @@ describe('Account-linking: upstream OIDC login and identity-provider tokens', ()
     expect(malformed.json.error).toBe('invalid_request');
 
     expect((await call('PATCH', userPath(userId), { blocked: true })).status).toBe(200);
-    const blockedTransaction = transactionId();
-    const blocked = await redeem(await signIn(erin, blockedTransaction), blockedTransaction);
+    const blocked = await signInAndRedeem(erin);
     expect(blocked.status).toBe(403);
     expect(blocked.json.error).toBe('unauthorized');
   });
@@ -390,37 +397,95 @@ describe('Account-linking: upstream OIDC login and identity-provider tokens', ()
       expect(await response.text()).toMatch(reason);
     };
     // The person says no at the provider: error=access_denied comes back with our state.
-    const refused = await throughUpstream('refuse', transactionId());
+    const { callback: refused } = await throughUpstream('refuse');
     expect(refused.searchParams.get('error')).toBe('access_denied');
     await page(`/login/callback${refused.search}`, /did not sign you in \(access_denied\)/);
     // The same state again: the attempt is gone.
     await page(`/login/callback${refused.search}`, /unknown, was already used or has expired/);
 
     const frank = account('frank');
-    const transaction = transactionId();
-    const callback = await throughUpstream(frank, transaction);
+    const { callback } = await throughUpstream(frank);
     expect((await get(`/login/callback${callback.search}`)).status).toBe(302);
     await page(`/login/callback${callback.search}`, /unknown, was already used or has expired/);
 
     await page(`/login/callback?state=forged&code=forged`, /unknown, was already used or has expired/);
     await page('/login/callback', /sent no state/);
     await page(`/login/callback?state=a&state=b`, /malformed/);
-    await page(`/login/start?connection=nope-${run}&transaction=t`, /does not exist/);
-    await page(`/login/start?connection=${DB}&transaction=t`, /does not exist or does not sign in upstream/);
+    await page((await started(`nope-${run}`)).startPath, /does not exist/);
+    // Links issuance did not sign (review #17) end before the connection is even looked up.
+    await page(`/login/start?connection=${DB}&transaction=t`, /incomplete or malformed/);
     await page(`/login/start?connection=${connection}`, /incomplete or malformed/);
     await page(
       `/login/start?connection=${connection}&transaction=${'x'.repeat(300)}`,
       /incomplete or malformed/,
     );
-    await page(`/login/start?connection=%3Cscript%3E&transaction=t`, /does not exist/);
+    await page(`/login/start?connection=%3Cscript%3E&transaction=t`, /incomplete or malformed/);
 
     // A provider that cannot be reached: the person is told, the service does not fail.
     const unreachable = await call('POST', '/connections', {
       name: `unreachable-${run}`,
       strategy: 'oidc',
+      enabled_clients: [appId],
       options: { issuer: 'http://127.0.0.1:9', client_id: 'nobody', client_secret: 'nothing' },
     });
     expect(unreachable.status).toBe(201);
-    await page(`/login/start?connection=unreachable-${run}&transaction=t`, /could not be reached/);
+    await page((await started(`unreachable-${run}`)).startPath, /could not be reached/);
+  });
+
+  it('refuses a /login/start that no /authorize signed, before any row or upstream request (review #17)', async () => {
+    // A connection of its own, never discovered yet: a /login/start that got through would fetch discovery.
+    const bound = `bound-${run}`;
+    const created = await call('POST', '/connections', {
+      name: bound,
+      strategy: 'oidc',
+      enabled_clients: [appId],
+      options: {
+        // A discovery URL of its own, so no discovery cached for the main connection answers for it.
+        discovery_url: `${upstream.issuer}/.well-known/openid-configuration?for=${bound}`,
+        issuer: upstream.issuer,
+        client_id: upstream.clientId,
+        client_secret: upstream.clientSecret,
+      },
+    });
+    expect(created.status).toBe(201);
+    const { startPath } = await started(bound);
+    const signed = new URL(startPath, stack.urls.accountLinking);
+    const forged = (changes: Record<string, string | null>) => {
+      const url = new URL(signed);
+      for (const [name, value] of Object.entries(changes)) {
+        if (value === null) url.searchParams.delete(name);
+        else url.searchParams.set(name, value);
+      }
+      return `${url.pathname}${url.search}`;
+    };
+    const page = async (path: string, reason: RegExp) => {
+      const response = await get(path);
+      expect(response.status, path).toBe(400);
+      expect(await response.text()).toMatch(reason);
+    };
+    const requestsBefore = upstream.requests.length;
+
+    // Today's attack: any transaction value at all.
+    await page(`/login/start?connection=${bound}&transaction=${transactionId()}`, /incomplete or malformed/);
+    await page(forged({ transaction: transactionId() }), /not valid or has expired/);
+    await page(forged({ connection }), /not valid or has expired/);
+    await page(forged({ expires: String(Number(signed.searchParams.get('expires')) + 86400) }), /not valid/);
+    await page(forged({ binding: 'A'.repeat(43) }), /not valid or has expired/);
+    await page(forged({ expires: String(Math.floor(Date.now() / 1000) - 1) }), /not valid or has expired/);
+    await page(forged({ binding: null }), /incomplete or malformed/);
+
+    expect(upstream.requests.slice(requestsBefore)).toEqual([]);
+    const rows = await db.query(`SELECT 1 FROM account_linking.login_attempts WHERE connection = $1`, [
+      bound,
+    ]);
+    expect(rows.rowCount).toBe(0);
+
+    // The link issuance signed still works: one discovery upstream, one attempt stored.
+    expect((await get(startPath)).status).toBe(302);
+    expect(upstream.requests.slice(requestsBefore)).toContain('GET /.well-known/openid-configuration');
+    const after = await db.query(`SELECT 1 FROM account_linking.login_attempts WHERE connection = $1`, [
+      bound,
+    ]);
+    expect(after.rowCount).toBe(1);
   });
 });

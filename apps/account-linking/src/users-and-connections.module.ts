@@ -8,6 +8,8 @@ import { IdentitiesController } from './identities/identities.controller';
 import { IdentityLinkingService } from './identities/identity-linking.service';
 import { IdpTokenVault } from './identities/idp-token-vault';
 import { IdpTokensService } from './identities/idp-tokens.service';
+import { UpstreamHttpClient } from './upstream/upstream-http.client';
+import { UpstreamNetworkPolicy } from './upstream/upstream-network-policy';
 import { UpstreamOidcClient } from './upstream/upstream-oidc.client';
 import { LoginTicketRedemptionController } from './internal/login-ticket-redemption.controller';
 import { LoginTicketRedemptionService } from './internal/login-ticket-redemption.service';
@@ -49,6 +51,17 @@ import { UsersService } from './users/users.service';
     IdpTokenVault,
     IdpTokensService,
     UpstreamOidcClient,
+    {
+      provide: UpstreamNetworkPolicy,
+      useFactory: (config: AccountLinkingConfig) =>
+        new UpstreamNetworkPolicy(config.TESSERA_UPSTREAM_ALLOW_PRIVATE_NETWORKS),
+      inject: [ACCOUNT_LINKING_CONFIG],
+    },
+    {
+      provide: UpstreamHttpClient,
+      useFactory: (policy: UpstreamNetworkPolicy) => new UpstreamHttpClient(policy),
+      inject: [UpstreamNetworkPolicy],
+    },
     LoginAttemptsRepository,
     LoginTicketsRepository,
     LoginService,

@@ -2,8 +2,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { HealthModule } from '@app/http';
 import { TokenVerificationModule, VerificationKeySet } from '@app/jwt';
 import { KafkaModule } from '@app/kafka';
-import { RedisModule } from '@app/redis';
-import { ClientAuthenticator } from '@app/oauth';
+import { REDIS, RedisAssertionReplayGuard, RedisModule, type RedisClient } from '@app/redis';
+import { ClientAssertionVerifier, ClientAuthenticator, clientAssertionAudiences } from '@app/oauth';
 import { IntrospectionCallerAuthenticator } from './callers/introspection-caller';
 import { InMemoryClientDirectory } from './clients/client-directory';
 import { INTROSPECTION_CONFIG, type IntrospectionConfig } from './config/introspection.config';
@@ -47,8 +47,17 @@ export class IntrospectionModule {
         InMemoryClientDirectory,
         {
           provide: ClientAuthenticator,
-          useFactory: (directory: InMemoryClientDirectory) => new ClientAuthenticator(directory),
-          inject: [InMemoryClientDirectory],
+          // private_key_jwt as at the token endpoint (review #19); with Redis down, an assertion is
+          // refused with a retryable 503 (it might be a replay), secrets still work.
+          useFactory: (directory: InMemoryClientDirectory, redis: RedisClient) =>
+            new ClientAuthenticator(
+              directory,
+              new ClientAssertionVerifier(
+                clientAssertionAudiences(config.TESSERA_ISSUER, 'oauth/introspect'),
+                new RedisAssertionReplayGuard(redis),
+              ),
+            ),
+          inject: [InMemoryClientDirectory, REDIS],
         },
         {
           provide: VerifiedTokenCache,

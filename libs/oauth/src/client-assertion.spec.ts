@@ -1,7 +1,11 @@
 import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ClientCredentialsSnapshot } from '@app/contracts';
-import { ClientAssertionVerifier, JWT_BEARER_ASSERTION_TYPE } from './client-assertion';
+import {
+  ClientAssertionVerifier,
+  clientAssertionAudiences,
+  JWT_BEARER_ASSERTION_TYPE,
+} from './client-assertion';
 import { ClientAuthenticator } from './client-authentication';
 import { InvalidClientError } from './oauth-errors';
 import { OAuthParams } from './oauth-params';
@@ -118,5 +122,16 @@ describe('private_key_jwt client authentication', () => {
         ]),
       ),
     ).rejects.toBeInstanceOf(InvalidClientError);
+  });
+});
+
+describe('clientAssertionAudiences', () => {
+  it('are the issuer, the token endpoint and the endpoint the assertion is presented at', () => {
+    expect(clientAssertionAudiences(ISSUER, 'oauth/revoke')).toEqual([
+      ISSUER,
+      TOKEN_URL,
+      `${ISSUER}oauth/revoke`,
+    ]);
+    expect(clientAssertionAudiences(ISSUER, 'oauth/token')).toEqual([ISSUER, TOKEN_URL]);
   });
 });

@@ -9,6 +9,16 @@ const MAX_ASSERTION_LIFETIME_SECONDS = 600;
 const CLOCK_TOLERANCE_SECONDS = 30;
 const MAX_ASSERTION_LENGTH = 8192;
 
+/**
+ * The `aud` an assertion presented at `{issuer}{endpointPath}` may carry: the issuer (what Auth0
+ * documents, and what its SDKs send for every endpoint), the token endpoint (RFC 7523 §3 and OIDC
+ * Core §9 name it, and clients such as openid-client send it to every endpoint of the server), and
+ * the endpoint's own URL (RFC 7523 §3: "the URL of the endpoint" the assertion is sent to).
+ */
+export function clientAssertionAudiences(issuer: string, endpointPath: string): string[] {
+  return [...new Set([issuer, new URL('oauth/token', issuer).href, new URL(endpointPath, issuer).href])];
+}
+
 /** Remembers assertion ids until their expiry; `claim` is true only the first time (shared store). */
 export interface AssertionReplayGuard {
   claim(clientId: string, jti: string, expiresAt: number): Promise<boolean>;

@@ -1,2 +1,3 @@
 export * from './secret-box';
 export * from './digests';
+export * from './login-start-binding';

@@ -133,6 +133,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     TESSERA_SEED_FILE: seedFile,
     TESSERA_JWKS_URL: `http://127.0.0.1:${port(0)}/.well-known/jwks.json`,
     TESSERA_ACCOUNT_LINKING_URL: `http://127.0.0.1:${port(3)}`,
+    // The upstream OpenID Providers of the tests run on 127.0.0.1 over http (test/e2e/support).
+    TESSERA_UPSTREAM_ALLOW_PRIVATE_NETWORKS: 'true',
     ...options.env,
   };
   const launch = (service: ServiceName, offset: number, instance?: string) =>

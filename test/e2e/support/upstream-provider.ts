@@ -45,6 +45,8 @@ export class UpstreamProvider {
   readonly clientSecret = randomBytes(24).toString('base64url');
   nextAccount: UpstreamAccount | null = null;
   refuseNext = false;
+  /** Every request the provider received (method and path), oldest first. */
+  readonly requests: string[] = [];
 
   private constructor(
     readonly issuer: string,
@@ -98,6 +100,7 @@ export class UpstreamProvider {
     });
     const handle = provider.callback();
     server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+      upstream.requests.push(`${request.method} ${request.url?.split('?')[0]}`);
       if (!request.url?.startsWith('/interaction/')) return handle(request, response);
       void upstream.interact(provider, accounts, request, response).catch((error: unknown) => {
         response.statusCode = 500;

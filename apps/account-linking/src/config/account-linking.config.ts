@@ -13,6 +13,15 @@ const accountLinkingEnv = serviceEnv
      * Unset: only loopback callers that did not come through a proxy are served (docs/adr/0005).
      */
     TESSERA_INTERNAL_TOKEN: z.string().min(32, 'expected at least 32 characters').optional(),
+    /**
+     * Development and tests only: lets upstream OIDC connections point at loopback and private
+     * addresses, and at loopback over plain http (a provider on 127.0.0.1). Off, they must be https
+     * to public addresses (security review #6). Link-local and special-use addresses are refused either way.
+     */
+    TESSERA_UPSTREAM_ALLOW_PRIVATE_NETWORKS: z
+      .enum(['true', 'false'], { error: 'expected true or false' })
+      .default('false')
+      .transform((value) => value === 'true'),
   });
 
 export type AccountLinkingConfig = z.output<typeof accountLinkingEnv>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { paginationQuery, queryText } from '@app/management';
+import type { UpstreamNetworkPolicy } from '../upstream/upstream-network-policy';
 
 /** Auth0's connection name rule: letters, digits and inner hyphens, at most 128 characters. */
 export const connectionName = z
@@ -16,7 +17,8 @@ const clientId = z
   .min(1)
   .max(256)
   .regex(/^[A-Za-z0-9_-]+$/, 'Expected a client id');
-const httpsUrl = z.url({ protocol: /^https?$/ }).max(2048);
+/** Syntax only: whether http is allowed, and to which hosts, is the network policy's call (oidcOptionsUnder). */
+const httpUrl = z.url({ protocol: /^https?$/ }).max(2048);
 /** OIDC scopes, space-separated as Auth0 takes them (`openid profile email`). */
 const scopes = z
   .string()
@@ -31,8 +33,8 @@ const scopes = z
 export const oidcOptions = z
   .object({
     type: z.enum(['back_channel', 'front_channel']).default('back_channel'),
-    discovery_url: httpsUrl.optional(),
-    issuer: httpsUrl.optional(),
+    discovery_url: httpUrl.optional(),
+    issuer: httpUrl.optional(),
     client_id: z.string().min(1).max(512),
     client_secret: z.string().min(1).max(2048).optional(),
     scopes: scopes.default('openid profile email'),
@@ -42,6 +44,21 @@ export const oidcOptions = z
     message: 'An oidc connection needs discovery_url or issuer',
   });
 export type OidcOptions = z.output<typeof oidcOptions>;
+
+/**
+ * The options as a connection is saved with them: its URLs are https to public hosts unless the
+ * deployment allows private networks (security review #6). A name's addresses are checked again at
+ * every request, after DNS; here only what the URL itself says.
+ */
+export function oidcOptionsUnder(policy: UpstreamNetworkPolicy) {
+  return oidcOptions.superRefine((options, context) => {
+    for (const key of ['discovery_url', 'issuer'] as const) {
+      const url = options[key];
+      const problem = url === undefined ? null : policy.urlProblem(url);
+      if (problem !== null) context.addIssue({ code: 'custom', message: problem, path: [key] });
+    }
+  });
+}
 
 const commonFields = {
   display_name: z.string().min(1).max(128),

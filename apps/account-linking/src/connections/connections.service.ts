@@ -16,10 +16,12 @@ import { DATABASE_CONNECTION_NAME, DATABASE_CONNECTION_OPTIONS } from './databas
 import type { ConnectionEntity } from './connection.entity';
 import {
   oidcOptions,
+  oidcOptionsUnder,
   type CreateConnectionBody,
   type ListConnectionsQuery,
   type UpdateConnectionBody,
 } from './connection.schemas';
+import { UpstreamNetworkPolicy } from '../upstream/upstream-network-policy';
 import type { UpstreamProvider } from '../upstream/upstream-provider';
 import { toConnectionView, type ConnectionView } from './connection.view';
 import { ConnectionsRepository } from './connections.repository';
@@ -46,6 +48,7 @@ export class ConnectionsService implements OnApplicationBootstrap {
   constructor(
     private readonly repository: ConnectionsRepository,
     @Inject(CONNECTION_SECRET_BOX) private readonly secrets: SecretBox,
+    private readonly networkPolicy: UpstreamNetworkPolicy,
   ) {}
 
   /** Idempotent, and safe when several instances start at once (INSERT … ON CONFLICT DO NOTHING). */
@@ -193,7 +196,7 @@ export class ConnectionsService implements OnApplicationBootstrap {
    * PATCHes the options it read back would otherwise erase it.
    */
   private readOidcOptions(id: string, raw: Record<string, unknown>, currentSealed: string | null) {
-    const result = validate(z.object({ options: oidcOptions }), { options: raw });
+    const result = validate(z.object({ options: oidcOptionsUnder(this.networkPolicy) }), { options: raw });
     if (!result.ok) throw invalidBody(result.problem);
     const { client_secret: secret, ...options } = result.value.options;
     const sealedSecret = secret !== undefined ? this.secrets.encrypt(secret, id) : currentSealed;

@@ -20,7 +20,10 @@ export class LoginController {
   async start(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     await answer(reply, async () => {
       const query = parse(loginStartQuery, request.query, 'The sign-in link is incomplete or malformed');
-      return this.logins.start(query.connection, query.transaction);
+      return this.logins.start(query.connection, query.transaction, {
+        expiresAt: query.expires,
+        binding: query.binding,
+      });
     });
   }
 

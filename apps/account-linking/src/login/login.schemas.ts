@@ -8,8 +8,19 @@ const opaque = (max: number) =>
     .max(max)
     .regex(/^[\x21-\x7e]+$/);
 
-/** `GET /login/start?connection=<name>&transaction=<issuance's transaction id>`. */
-export const loginStartQuery = z.object({ connection: opaque(128), transaction: opaque(256) });
+/**
+ * `GET /login/start?connection=<name>&transaction=<issuance's transaction id>&expires=<Unix seconds>
+ * &binding=<issuance's HMAC over the three>` (LoginStartBinding, security review #17).
+ */
+export const loginStartQuery = z.object({
+  connection: opaque(128),
+  transaction: opaque(256),
+  expires: z
+    .string()
+    .regex(/^\d{1,12}$/)
+    .transform(Number),
+  binding: z.string().regex(/^[\w-]{43}$/),
+});
 
 /**
  * `GET /login/callback`: RFC 6749 §4.1.2 (`code`, `state`) or §4.1.2.1 (`error`, …). Other parameters

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EventContext } from '@app/contracts';
-import { SecretBox, sha256Hex } from '@app/secrets';
+import { LoginStartBinding, SecretBox, sha256Hex } from '@app/secrets';
 import { ACCOUNT_LINKING_CONFIG, type AccountLinkingConfig } from '../config/account-linking.config';
 import { CONNECTION_SECRET_BOX, ConnectionsService } from '../connections/connections.service';
 import { UpstreamOidcClient } from '../upstream/upstream-oidc.client';
@@ -37,6 +37,7 @@ const random = (bytes: number) => randomBytes(bytes).toString('base64url');
 export class LoginService {
   private readonly logger = new Logger(LoginService.name);
   private readonly redirectUri: string;
+  private readonly startBinding: LoginStartBinding;
 
   constructor(
     private readonly connections: ConnectionsService,
@@ -48,10 +49,20 @@ export class LoginService {
     @Inject(ACCOUNT_LINKING_CONFIG) private readonly config: AccountLinkingConfig,
   ) {
     this.redirectUri = `${config.TESSERA_ISSUER}login/callback`;
+    this.startBinding = LoginStartBinding.fromEncryptionKey(config.TESSERA_ENCRYPTION_KEY);
   }
 
   /** The URL of the upstream authorization endpoint to send the browser to. */
-  async start(connectionName: string, transactionId: string): Promise<string> {
+  async start(
+    connectionName: string,
+    transactionId: string,
+    link: { readonly expiresAt: number; readonly binding: string },
+  ): Promise<string> {
+    // Review #17: only a link issuance's /authorize signed, checked before any row or upstream request.
+    const fields = { transaction: transactionId, connection: connectionName, expiresAt: link.expiresAt };
+    if (!this.startBinding.verify(fields, link.binding)) {
+      throw new LoginError('This sign-in link is not valid or has expired');
+    }
     const provider = await this.provider(connectionName);
     const discovery = await this.upstreamCall(() => this.upstream.discover(provider));
     const state = random(32);

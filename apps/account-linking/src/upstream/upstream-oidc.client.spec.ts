@@ -2,6 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UpstreamHttpClient } from './upstream-http.client';
+import { UpstreamNetworkPolicy } from './upstream-network-policy';
 import { UpstreamOidcClient } from './upstream-oidc.client';
 import { UpstreamError, type UpstreamProvider } from './upstream-provider';
 
@@ -18,7 +20,9 @@ describe('UpstreamOidcClient.verifyIdToken', () => {
   let key: CryptoKey;
   let otherKey: CryptoKey;
   let provider: UpstreamProvider;
-  const client = new UpstreamOidcClient();
+  // The provider runs on loopback over http: the development setting allows exactly that.
+  const policy = new UpstreamNetworkPolicy(true);
+  const client = new UpstreamOidcClient(new UpstreamHttpClient(policy), policy);
 
   beforeAll(async () => {
     const pair = await generateKeyPair('RS256', { extractable: true });

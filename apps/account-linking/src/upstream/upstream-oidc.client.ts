@@ -1,11 +1,19 @@
-import { Injectable } from '@nestjs/common';
-import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
+import { Injectable, Logger } from '@nestjs/common';
+import { createRemoteJWKSet, customFetch, jwtVerify, type JWTPayload } from 'jose';
 import { z } from 'zod';
+import { UpstreamHttpClient, type UpstreamResponse } from './upstream-http.client';
+import { UpstreamNetworkPolicy } from './upstream-network-policy';
 import { UpstreamError, type UpstreamProvider, type UpstreamTokens } from './upstream-provider';
 
-const TIMEOUT_MS = 5000;
 /** Discovery documents are cached this long: providers rarely move their endpoints. */
 const DISCOVERY_TTL_MS = 10 * 60_000;
+/**
+ * A failed discovery is remembered this long, so anonymous hits on /login/start for a broken or
+ * hostile connection cost one upstream request per half minute, not one each (security review #6).
+ */
+const DISCOVERY_FAILURE_TTL_MS = 30_000;
+/** The endpoints a discovery document names; each must pass the network policy like the document's own URL. */
+const ENDPOINTS = ['authorization_endpoint', 'token_endpoint', 'jwks_uri', 'userinfo_endpoint'] as const;
 
 const discoveryDocument = z.object({
   issuer: z.string().min(1),
@@ -50,23 +58,54 @@ const claimsObject = z.record(z.string(), z.unknown());
  */
 @Injectable()
 export class UpstreamOidcClient {
-  private readonly discoveries = new Map<string, { document: DiscoveryDocument; until: number }>();
+  private readonly logger = new Logger(UpstreamOidcClient.name);
+  /** Settled discoveries (documents and failures) and the ones under way, by discovery URL and issuer. */
+  private readonly discoveries = new Map<string, { outcome: Promise<DiscoveryDocument>; until: number }>();
   private readonly keySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
 
+  constructor(
+    private readonly http: UpstreamHttpClient,
+    private readonly policy: UpstreamNetworkPolicy,
+  ) {}
+
+  /** The provider's discovery document; concurrent callers share one request, failures are cached briefly. */
   async discover(provider: UpstreamProvider): Promise<DiscoveryDocument> {
-    const cached = this.discoveries.get(provider.discoveryUrl);
-    if (cached && cached.until > Date.now()) return cached.document;
-    const body = await getJson(provider.discoveryUrl, 'discovery');
-    const parsed = discoveryDocument.safeParse(body);
+    const key = `${provider.discoveryUrl} ${provider.issuer ?? ''}`;
+    const cached = this.discoveries.get(key);
+    if (cached && cached.until > Date.now()) return cached.outcome;
+    const entry = { outcome: this.fetchDiscovery(provider), until: Number.POSITIVE_INFINITY };
+    this.discoveries.set(key, entry);
+    entry.outcome.then(
+      () => {
+        entry.until = Date.now() + DISCOVERY_TTL_MS;
+      },
+      () => {
+        entry.until = Date.now() + DISCOVERY_FAILURE_TTL_MS;
+      },
+    );
+    return entry.outcome;
+  }
+
+  private async fetchDiscovery(provider: UpstreamProvider): Promise<DiscoveryDocument> {
+    const response = await this.call(provider, 'discovery', provider.discoveryUrl, {
+      headers: { accept: 'application/json' },
+    });
+    if (response.status !== 200) this.refused(provider, 'discovery', response);
+    const parsed = discoveryDocument.safeParse(jsonOf(response));
     if (!parsed.success) throw new UpstreamError('The provider published an unusable discovery document');
     // OpenID Connect Discovery §4.3: the document's issuer must be the one configured.
     if (provider.issuer !== undefined && parsed.data.issuer !== provider.issuer) {
       throw new UpstreamError('The provider’s discovery document names another issuer');
     }
-    this.discoveries.set(provider.discoveryUrl, {
-      document: parsed.data,
-      until: Date.now() + DISCOVERY_TTL_MS,
-    });
+    // The document decides where the client secret and tokens go: its endpoints obey the same rules.
+    for (const name of ENDPOINTS) {
+      const endpoint = parsed.data[name];
+      const problem = endpoint === undefined ? null : this.policy.urlProblem(endpoint);
+      if (problem !== null) {
+        this.logger.warn(`discovery of ${provider.connection}: ${name} ${problem}`);
+        throw new UpstreamError('The provider’s discovery document names an endpoint that is not allowed');
+      }
+    }
     return parsed.data;
   }
 
@@ -102,7 +141,18 @@ export class UpstreamOidcClient {
     const discovery = await this.discover(provider);
     let keySet = this.keySets.get(discovery.jwks_uri);
     if (!keySet) {
-      keySet = createRemoteJWKSet(new URL(discovery.jwks_uri), { timeoutDuration: TIMEOUT_MS });
+      keySet = createRemoteJWKSet(new URL(discovery.jwks_uri), {
+        // jose's own fetch would bypass the network policy and the body cap.
+        [customFetch]: async (url: string) => {
+          const response = await this.call(provider, 'JWKS', url, {
+            headers: { accept: 'application/json' },
+          });
+          return new Response(new Uint8Array(response.body), {
+            status: response.status,
+            headers: { 'content-type': 'application/json' },
+          });
+        },
+      });
       this.keySets.set(discovery.jwks_uri, keySet);
     }
     let payload: JWTPayload;
@@ -140,11 +190,11 @@ export class UpstreamOidcClient {
   async userinfo(provider: UpstreamProvider, accessToken: string): Promise<Record<string, unknown>> {
     const discovery = await this.discover(provider);
     if (!discovery.userinfo_endpoint) return {};
-    const response = await request(discovery.userinfo_endpoint, {
+    const response = await this.call(provider, 'userinfo', discovery.userinfo_endpoint, {
       headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
     });
-    if (!response.ok) throw new UpstreamError(`The provider’s userinfo endpoint answered ${response.status}`);
-    const parsed = claimsObject.safeParse(await readJson(response));
+    if (response.status !== 200) this.refused(provider, 'userinfo', response);
+    const parsed = claimsObject.safeParse(jsonOf(response));
     if (!parsed.success) throw new UpstreamError('The provider’s userinfo is not a JSON object');
     return parsed.data;
   }
@@ -167,20 +217,13 @@ export class UpstreamOidcClient {
     } else {
       form.set('client_id', provider.clientId);
     }
-    const response = await request(discovery.token_endpoint, {
+    const response = await this.call(provider, 'token', discovery.token_endpoint, {
       method: 'POST',
       headers,
       body: form.toString(),
     });
-    const body = await readJson(response);
-    if (!response.ok) {
-      const error =
-        typeof (body as { error?: unknown })?.error === 'string' ? (body as { error: string }).error : '';
-      throw new UpstreamError(
-        `The provider’s token endpoint refused the request (${response.status} ${error})`,
-      );
-    }
-    const parsed = tokenResponse.safeParse(body);
+    if (response.status !== 200) this.refused(provider, 'token', response);
+    const parsed = tokenResponse.safeParse(jsonOf(response));
     if (!parsed.success) throw new UpstreamError('The provider’s token response is unusable');
     const { access_token, refresh_token, expires_in, id_token } = parsed.data;
     return {
@@ -190,25 +233,40 @@ export class UpstreamOidcClient {
       idToken: id_token,
     };
   }
-}
 
-async function request(url: string, init: RequestInit): Promise<Response> {
-  try {
-    return await fetch(url, { ...init, redirect: 'error', signal: AbortSignal.timeout(TIMEOUT_MS) });
-  } catch {
-    throw new UpstreamError('The provider could not be reached');
+  /** One request under the network policy; why it failed goes to the log, not to the person. */
+  private async call(
+    provider: UpstreamProvider,
+    what: string,
+    url: string,
+    init: Parameters<UpstreamHttpClient['request']>[1],
+  ): Promise<UpstreamResponse> {
+    try {
+      return await this.http.request(url, init);
+    } catch (error) {
+      if (error instanceof UpstreamError && error.detail !== undefined) {
+        this.logger.warn(`${what} request of ${provider.connection} failed: ${error.detail}`);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * A non-200 answer. The page says which step failed, never the status or the body: with a
+   * connection pointed at an internal host, either would tell an anonymous caller what runs there.
+   */
+  private refused(provider: UpstreamProvider, what: string, response: UpstreamResponse): never {
+    const error = (jsonOf(response) as { error?: unknown } | null)?.error;
+    const code = typeof error === 'string' ? ` ${error.replace(/[^\x20-\x7e]/g, '').slice(0, 64)}` : '';
+    this.logger.warn(`${what} endpoint of ${provider.connection} answered ${response.status}${code}`);
+    throw new UpstreamError(`The provider’s ${what} endpoint refused the request`);
   }
 }
 
-async function getJson(url: string, what: string): Promise<unknown> {
-  const response = await request(url, { headers: { accept: 'application/json' } });
-  if (!response.ok) throw new UpstreamError(`The provider’s ${what} endpoint answered ${response.status}`);
-  return readJson(response);
-}
-
-async function readJson(response: Response): Promise<unknown> {
+/** The body as JSON, or null when it is not JSON. */
+function jsonOf(response: UpstreamResponse): unknown {
   try {
-    return await response.json();
+    return JSON.parse(response.body.toString('utf8')) as unknown;
   } catch {
     return null;
   }

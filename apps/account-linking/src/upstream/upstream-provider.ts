@@ -18,5 +18,16 @@ export interface UpstreamTokens {
   readonly idToken: string | undefined;
 }
 
-/** An upstream provider refused or failed; the message is safe to show (no token, no secret). */
-export class UpstreamError extends Error {}
+/**
+ * An upstream provider refused or failed. The message is safe to show (no token, no secret, no
+ * address or status of the host asked: error pages must not be a port scanner, security review #6);
+ * `detail` says more for the logs.
+ */
+export class UpstreamError extends Error {
+  constructor(
+    message: string,
+    readonly detail?: string,
+  ) {
+    super(message);
+  }
+}

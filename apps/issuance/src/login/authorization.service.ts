@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { RequestOrigin, UserSnapshot } from '@app/contracts';
 import { OAuthError, type OAuthParams } from '@app/oauth';
-import { randomToken, sha256Hex } from '@app/secrets';
+import { LoginStartBinding, randomToken, sha256Hex } from '@app/secrets';
 import { AccountLinkingClient } from '../accounts/account-linking.client';
 import { DATABASE_CONNECTION } from '../accounts/database-connection';
 import { ISSUANCE_CONFIG, type IssuanceConfig } from '../config/issuance.config';
@@ -145,6 +145,17 @@ export class AuthorizationService {
       const start = new URL('login/start', issuer);
       start.searchParams.set('connection', request.connection);
       start.searchParams.set('transaction', transaction.id);
+      // Signed, so account-linking serves only the /login/start of a real transaction (review #17).
+      const binding = {
+        transaction: transaction.id,
+        connection: request.connection,
+        expiresAt: transaction.expiresAt,
+      };
+      start.searchParams.set('expires', String(binding.expiresAt));
+      start.searchParams.set(
+        'binding',
+        LoginStartBinding.fromEncryptionKey(this.config.TESSERA_ENCRYPTION_KEY).sign(binding),
+      );
       return redirect(start.toString(), cookies);
     }
     const login = new URL('u/login', issuer);

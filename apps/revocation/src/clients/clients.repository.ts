@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { ClientCredentialsSnapshot } from '@app/contracts';
+import { clientCredentialsSnapshot, type ClientCredentialsSnapshot } from '@app/contracts';
 import { markProcessed } from '@app/outbox';
 import { REVOCATION_SCHEMA } from '../database/revocation-database';
 import { ClientProjectionEntity } from './client-projection.entity';
@@ -13,7 +13,10 @@ export class ClientsRepository {
 
   async find(clientId: string): Promise<ClientCredentialsSnapshot | null> {
     const row = await this.dataSource.getRepository(ClientProjectionEntity).findOne({ where: { clientId } });
-    return row?.snapshot ?? null;
+    if (!row) return null;
+    // Parsed again: rows projected from events older than a field get its default (public_keys: []).
+    const parsed = clientCredentialsSnapshot.safeParse(row.snapshot);
+    return parsed.success ? parsed.data : null;
   }
 
   /**

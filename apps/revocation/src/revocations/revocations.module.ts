@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
-import { ClientAuthenticator } from '@app/oauth';
+import { ClientAssertionVerifier, ClientAuthenticator, clientAssertionAudiences } from '@app/oauth';
+import { REDIS, RedisAssertionReplayGuard, type RedisClient } from '@app/redis';
 import { ClientsConsumer } from '../clients/clients.consumer';
 import { ClientsProjectionService } from '../clients/clients-projection.service';
 import { CachedClientDirectory } from '../clients/cached-client-directory';
 import { ClientsRepository } from '../clients/clients.repository';
+import { REVOCATION_CONFIG, type RevocationConfig } from '../config/revocation.config';
 import { IssuedTokensConsumer } from '../registry/issued-tokens.consumer';
 import { RegistryModule } from '../registry/registry.module';
 import { AuditStreamRevocations } from './audit-stream-revocations.service';
@@ -28,8 +30,17 @@ import { TokenRevocationsService } from './token-revocations.service';
     CachedClientDirectory,
     {
       provide: ClientAuthenticator,
-      useFactory: (directory: CachedClientDirectory) => new ClientAuthenticator(directory),
-      inject: [CachedClientDirectory],
+      // private_key_jwt as at the token endpoint (review #19): the clients topic carries the public
+      // keys, and an assertion's jti is single-use across every service through the shared Redis.
+      useFactory: (directory: CachedClientDirectory, redis: RedisClient, config: RevocationConfig) =>
+        new ClientAuthenticator(
+          directory,
+          new ClientAssertionVerifier(
+            clientAssertionAudiences(config.TESSERA_ISSUER, 'oauth/revoke'),
+            new RedisAssertionReplayGuard(redis),
+          ),
+        ),
+      inject: [CachedClientDirectory, REDIS, REVOCATION_CONFIG],
     },
     RevocationsRepository,
     RevokedJtiMarker,
