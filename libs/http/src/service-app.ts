@@ -4,6 +4,7 @@ import { Logger, type DynamicModule, type LogLevel, type Type } from '@nestjs/co
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { OAuthExceptionFilter } from '@app/oauth';
+import { ParameterTextGuard } from './parameter-text.guard';
 import { registerRawBodyParsers } from './raw-body';
 
 export interface ServiceAppOptions {
@@ -47,6 +48,8 @@ export async function createServiceApp(
   // Errors raised before a route's own filters apply (body too large, unsupported media type,
   // unknown path) get the same RFC 6749 §5.2 body as the endpoints.
   app.useGlobalFilters(new OAuthExceptionFilter());
+  // No query string or path parameter with a NUL (or another control character) reaches a handler.
+  app.useGlobalGuards(new ParameterTextGuard());
   app.enableShutdownHooks();
   return app;
 }
