@@ -60,6 +60,19 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads the trusted proxies: loopback by default, addresses and CIDR ranges, nothing else', () => {
+    expect(loadConfig(serviceEnv, {}).TESSERA_TRUSTED_PROXIES).toEqual(['127.0.0.1', '::1']);
+    expect(
+      loadConfig(serviceEnv, { TESSERA_TRUSTED_PROXIES: ' 172.30.110.10 , 10.0.0.0/8,fd00::/8' })
+        .TESSERA_TRUSTED_PROXIES,
+    ).toEqual(['172.30.110.10', '10.0.0.0/8', 'fd00::/8']);
+    for (const value of ['gateway', '10.0.0.0/33', '::1/129', '10.0.0.1/8/1', ',', '1.2.3.4/x']) {
+      expect(() => loadConfig(serviceEnv, { TESSERA_TRUSTED_PROXIES: value }), value).toThrow(
+        /TESSERA_TRUSTED_PROXIES/,
+      );
+    }
+  });
+
   it('requires the issuer to end with a slash', () => {
     expect(issuerUrl.safeParse('https://127.0.0.1:8443').success).toBe(false);
     expect(issuerUrl.safeParse('https://127.0.0.1:8443/').success).toBe(true);
