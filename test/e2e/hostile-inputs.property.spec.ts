@@ -360,6 +360,7 @@ describe('hostile inputs on every public route (property tier)', () => {
       );
       const serverErrors: ServerError[] = [];
       let sent = 0;
+      const statuses = new Map<number, number>();
       const started = Date.now();
       const worker = async () => {
         for (let next = requests.pop(); next !== undefined; next = requests.pop()) {
@@ -378,6 +379,7 @@ describe('hostile inputs on every public route (property tier)', () => {
             // answer; that race is retried once, so what is counted is the server's answer.
             const response = await send().catch(() => send());
             const body = await response.text();
+            statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
             const retryable = response.status === 503 && response.headers.has('retry-after');
             if (response.status >= 500 && !retryable)
               serverErrors.push({ request, status: response.status, body });
@@ -392,8 +394,12 @@ describe('hostile inputs on every public route (property tier)', () => {
       };
       await Promise.all(Array.from({ length: CONCURRENCY }, worker));
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      const answers = [...statuses]
+        .sort(([a], [b]) => a - b)
+        .map(([status, count]) => `${status}×${count}`)
+        .join(' ');
       console.log(
-        `hostile inputs: ${sent} requests over ${routes.length} routes in ${seconds} s, ${serverErrors.length} server errors (seed ${SEED})`,
+        `hostile inputs: ${sent} requests over ${routes.length} routes in ${seconds} s, ${serverErrors.length} server errors (seed ${SEED}; answers ${answers})`,
       );
       for (const failure of serverErrors.slice(0, 20)) {
         console.log(
