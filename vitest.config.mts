@@ -29,7 +29,8 @@ const plugins = [swc.vite({ module: { type: 'es6' } })];
  * Three tiers, named by cost (CONVENTIONS §8):
  * - unit: `*.spec.ts` beside the code and under test/deploy, no I/O to services;
  * - integration: `test/integration`, real PostgreSQL, Redis and Kafka on this machine;
- * - e2e: `test/e2e`, the four services running as processes, driven over HTTP;
+ * - e2e: `test/e2e`, the four services running as processes, driven over HTTP (with the
+ *   property-based `*.property.spec.ts`, fast-check, which reuses the same stack);
  * - reliability: `test/reliability`, restarts infrastructure under the running services.
  */
 export default defineConfig({

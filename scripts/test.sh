@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: brings up what the tests need — Kafka (from Maven jars), PostgreSQL, Redis, the test
 # database's schemas and the topics — builds the services, then runs the unit, integration and e2e
-# tiers, then the reliability tier (it restarts the Kafka broker under running services, so it runs
-# alone). Arguments replace that plan and go to vitest (e.g. `npm test -- --project unit`).
+# tiers (e2e includes the property-based hostile-input file, on the same stack), then the
+# reliability tier (it restarts the Kafka broker under running services, so it runs alone). Arguments replace that plan and go to vitest (e.g. `npm test -- --project unit`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -33,6 +33,7 @@ const COMMON_ENV = [
   'TESSERA_ISSUER',
   'KAFKA_BROKERS',
   'REDIS_URL',
+  'TESSERA_TRUSTED_PROXIES',
 ] as const;
 const EXTRA_ENV: Record<App, readonly string[]> = {
   issuance: [
@@ -136,11 +137,13 @@ interface ComposeService {
   healthcheck?: { test?: string[] | string; disable?: boolean };
   ports?: string[];
   volumes?: string[];
+  networks?: Record<string, { ipv4_address?: string }>;
 }
 interface ComposeFile {
   name?: string;
   services: Record<string, ComposeService>;
   volumes?: Record<string, unknown>;
+  networks?: Record<string, unknown>;
 }
 
 const tempDirs: string[] = [];
@@ -299,6 +302,13 @@ describe('docker-compose.yml wiring', () => {
       expect(env.TESSERA_JWKS_URL).toBe('http://issuance:3001/.well-known/jwks.json');
   });
 
+  it('trusts X-Forwarded-For from the gateway alone: its fixed address on the fixed subnet', () => {
+    const gateway = svc('gateway').networks?.default?.ipv4_address;
+    expect(gateway).toMatch(/^172\.30\.110\.\d+$/);
+    for (const app of APPS) expect(svc(app).environment?.TESSERA_TRUSTED_PROXIES, app).toBe(gateway);
+    expect(JSON.stringify(compose.networks)).toContain('"subnet":"172.30.110.0/24"');
+  });
+
   it('gives introspection no database credentials (it owns nothing durable)', () => {
     expect(svc('introspection').environment).not.toHaveProperty('DATABASE_URL');
   });
@@ -430,6 +440,26 @@ describe('nginx gateway template', { timeout: 60_000 }, () => {
     }
     // Forwarding the client's raw URI (encoded user ids) requires proxy_pass without a URI part.
     expect(directives).not.toMatch(/proxy_pass\s+http:\/\/[\w.:-]+\//);
+  });
+
+  it('sends HSTS and nosniff on every answer, errors included, from the server and every location that adds headers', () => {
+    const hsts = 'add_header Strict-Transport-Security "max-age=31536000" always;';
+    const nosniff = 'add_header X-Content-Type-Options nosniff always;';
+    const serverLevel = directives.replace(/location [^{]*\{[^}]*\}/g, '');
+    expect(serverLevel).toContain(hsts);
+    expect(serverLevel).toContain(nosniff);
+    // nginx inherits add_header only into a location that has none of its own.
+    const adding = [...directives.matchAll(/location ([^{]*)\{([^}]*)\}/g)].filter(([, , body]) =>
+      body!.includes('add_header'),
+    );
+    expect(adding.length).toBeGreaterThan(0);
+    for (const [, name, body] of adding) {
+      expect(body, name).toContain(hsts);
+      expect(body, name).toContain(nosniff);
+    }
+    // The gateway owns them: a service's copy would make a second header.
+    expect(directives).toMatch(/proxy_hide_header Strict-Transport-Security;/);
+    expect(directives).toMatch(/proxy_hide_header X-Content-Type-Options;/);
   });
 
   it('points each upstream block at its service variable', () => {

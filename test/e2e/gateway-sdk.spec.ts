@@ -129,6 +129,25 @@ describe('SDKs through the HTTPS gateway', () => {
       expect(await response.json()).toMatchObject({ statusCode: 413, error: 'Payload Too Large' });
     });
 
+    it('sends HSTS and nosniff on every answer: a page, a service error, its own 404 and 413', async () => {
+      const answers = [
+        await fetch(`${origin}.well-known/jwks.json`),
+        await fetch(`${origin}u/login?state=unknown`),
+        await fetch(`${origin}oauth/token`, {
+          method: 'POST',
+          body: new URLSearchParams({ grant_type: 'x' }),
+        }),
+        await fetch(`${origin}nope`),
+        await fetch(`${origin}oauth/token`, { method: 'POST', body: 'a'.repeat(70 * 1024) }),
+      ];
+      expect(answers.map((response) => response.status)).toEqual([200, 400, 400, 404, 413]);
+      for (const response of answers) {
+        expect(response.headers.get('strict-transport-security'), response.url).toBe('max-age=31536000');
+        expect(response.headers.get('x-content-type-options'), response.url).toBe('nosniff');
+        await response.arrayBuffer();
+      }
+    });
+
     it("passes the services' OAuth errors through unchanged", async () => {
       const response = await fetch(`${origin}oauth/token`, {
         method: 'POST',

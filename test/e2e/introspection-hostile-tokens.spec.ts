@@ -2,6 +2,7 @@ import { createHmac, createPublicKey, randomBytes, randomUUID, type JsonWebKey }
 import fc from 'fast-check';
 import { exportJWK, generateKeyPair, type CryptoKey, type JWTPayload } from 'jose';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { isParameterText } from '@app/contracts';
 import { basicAuth, post, type HttpResult } from '@app/testing';
 
 /**
@@ -212,13 +213,16 @@ describe('introspection: hostile tokens are inactive, never errors', () => {
       `..`,
       `${head}..${signature}`,
       ` ${issued}`,
-      `${issued}\n`,
       `${encode('not json')}.${body}.${signature}`,
       `${encode('[]')}.${body}.${signature}`,
       `${encode('null')}.${body}.${signature}`,
       `${Buffer.from('{"alg":"ES256","kid":"').toString('base64url')}.${body}.${signature}`,
     ];
     for (const token of broken) await expectInactive(token);
+    // A line feed is no token character: the request is malformed (issue #14 §6, RFC 6749 Appendix A).
+    const withNewline = await introspect(`${issued}\n`);
+    expect(withNewline.status).toBe(400);
+    expect(withNewline.json).toMatchObject({ error: 'invalid_request' });
   });
 
   it('non-UTF-8 bytes: in the decoded header, percent-encoded in the form, and raw in the body', async () => {
@@ -342,7 +346,10 @@ describe('introspection: hostile tokens are inactive, never errors', () => {
     async function checkCandidate(candidate: string): Promise<void> {
       const response = await introspect(candidate);
       expect(response.status).not.toBe(500);
-      if (candidate === '') {
+      // What the service receives: the form encoder turns unpaired surrogates into U+FFFD.
+      const received = new URLSearchParams({ token: candidate }).get('token')!;
+      // Issue #14 §6: a control character (other than HT) makes the request malformed, whatever the token.
+      if (candidate === '' || !isParameterText(received)) {
         expect(response.status).toBe(400);
         expect(response.json).toMatchObject({ error: 'invalid_request' });
         return;

@@ -173,7 +173,7 @@ describe('bad input on /oauth/token, /oauth/introspect and /oauth/revoke', () =>
         'garbage',
         'a.b.c',
         'eyJhbGciOiJub25lIn0.e30.',
-        '\u00e9\u0000.x.y',
+        '\u00e9\ufffd.x.y',
         'x'.repeat(10_000),
       ]) {
         const introspected = await post(endpoints.introspect, { token, ...credentials });
@@ -182,6 +182,17 @@ describe('bad input on /oauth/token, /oauth/introspect and /oauth/revoke', () =>
         const revoked = await post(endpoints.revoke, { token, ...credentials });
         expect(revoked.status).toBe(200);
         expect(revoked.text).toBe('');
+      }
+    });
+
+    it('answer a token with a NUL as a malformed request (issue #14 §6: refused at the edge)', async () => {
+      // RFC 6749 Appendix A.12/A.17: a token is 1*VSCHAR, so a NUL makes the request malformed.
+      for (const url of [endpoints.introspect, endpoints.revoke]) {
+        expectOAuthError(
+          await post(url, { token: '\u00e9\u0000.x.y', ...credentials }),
+          400,
+          'invalid_request',
+        );
       }
     });
 

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /** Issuer URLs keep their trailing slash: Auth0 SDKs compare `iss` exactly (reference/auth0-api.md §0). */
@@ -6,6 +7,35 @@ export const issuerUrl = z
   .refine((value) => value.endsWith('/'), 'must end with a slash, like https://127.0.0.1:8443/');
 
 const port = z.coerce.number().int().min(1).max(65535);
+
+/** An IP address, or a CIDR range of them (`10.0.0.0/8`, `fd00::/8`). */
+function isAddressOrRange(entry: string): boolean {
+  const [address, prefix, extra] = entry.split('/');
+  const family = isIP(address ?? '');
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * The peers whose `X-Forwarded-For` a service believes (the gateway): comma-separated addresses or
+ * CIDR ranges. Anyone else's header is ignored and the peer's own address is the client's, so a
+ * client cannot choose the `ip` of its audit events or of brute-force counters.
+ */
+export const trustedProxies = z
+  .string()
+  .default('127.0.0.1,::1')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+  )
+  .pipe(
+    z
+      .array(z.string().refine(isAddressOrRange, 'expected IP addresses or CIDR ranges, comma-separated'))
+      .min(1, 'expected at least one address (the gateway)'),
+  );
 
 /** Variables every service reads. */
 export const serviceEnv = z.object({
@@ -19,6 +49,7 @@ export const serviceEnv = z.object({
     .transform((value) => value.split(',').map((broker) => broker.trim()))
     .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port[,host:port]')).min(1)),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  TESSERA_TRUSTED_PROXIES: trustedProxies,
   /** Prefix of durable consumer-group ids, so two stacks (say, dev and tests) can share one broker. */
   KAFKA_GROUP_PREFIX: z
     .string()

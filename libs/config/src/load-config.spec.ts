@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConfigError, loadConfig } from './load-config';
+import { ConfigError, loadConfig, withoutUserinfo } from './load-config';
 import { encryptionKeyEnv, issuerUrl, serviceEnv } from './common-env';
 
 describe('loadConfig', () => {
@@ -28,6 +28,49 @@ describe('loadConfig', () => {
     })();
     expect(message).toContain('CLIENT_SECRET=(hidden)');
     expect(message).not.toContain('short-secret');
+  });
+
+  it('never prints the credentials of a URL, whatever the variable is called', () => {
+    const schema = z.object({
+      DATABASE_URL: z.url({ protocol: /^postgres$/ }),
+      REDIS_URL: z.url({ protocol: /^redis$/ }),
+      UPSTREAM: z.string().max(3),
+    });
+    let message = '';
+    try {
+      loadConfig(schema, {
+        DATABASE_URL: 'mysql://tessera:pg-pass-1@db.internal:5432/tessera',
+        REDIS_URL: 'redis://:redis-pass-2@cache:notaport',
+        UPSTREAM: 'https://a:b@x.example/,https://user:p@ss/word@y.example/',
+      });
+    } catch (error) {
+      message = (error as ConfigError).message;
+    }
+    expect(message).toContain('DATABASE_URL="mysql://***@db.internal:5432/tessera"');
+    expect(message).toContain('REDIS_URL="redis://***@cache:notaport"');
+    expect(message).toContain('UPSTREAM="https://***@x.example/,https://***@y.example/"');
+    for (const secret of ['pg-pass-1', 'redis-pass-2', 'tessera:', 'p@ss', 'word']) {
+      expect(message).not.toContain(secret);
+    }
+  });
+
+  it('leaves values without userinfo as they are', () => {
+    for (const value of ['postgres://127.0.0.1:5432/db', '127.0.0.1:9092,b:9092', 'a@example.test', 'abc']) {
+      expect(withoutUserinfo(value)).toBe(value);
+    }
+  });
+
+  it('reads the trusted proxies: loopback by default, addresses and CIDR ranges, nothing else', () => {
+    expect(loadConfig(serviceEnv, {}).TESSERA_TRUSTED_PROXIES).toEqual(['127.0.0.1', '::1']);
+    expect(
+      loadConfig(serviceEnv, { TESSERA_TRUSTED_PROXIES: ' 172.30.110.10 , 10.0.0.0/8,fd00::/8' })
+        .TESSERA_TRUSTED_PROXIES,
+    ).toEqual(['172.30.110.10', '10.0.0.0/8', 'fd00::/8']);
+    for (const value of ['gateway', '10.0.0.0/33', '::1/129', '10.0.0.1/8/1', ',', '1.2.3.4/x']) {
+      expect(() => loadConfig(serviceEnv, { TESSERA_TRUSTED_PROXIES: value }), value).toThrow(
+        /TESSERA_TRUSTED_PROXIES/,
+      );
+    }
   });
 
   it('requires the issuer to end with a slash', () => {

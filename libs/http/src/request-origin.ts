@@ -5,7 +5,7 @@ import { requestOrigin, type RequestOrigin } from '@app/contracts';
 /** The request's origin for audit events: where it came from and its bounded `User-Agent`. */
 export function originOf(request: FastifyRequest): RequestOrigin {
   const userAgent = request.headers['user-agent'];
-  // `request.ip` honours X-Forwarded-For only from the loopback gateway (trustProxy, service-app.ts).
+  // `request.ip` honours X-Forwarded-For only from a trusted proxy (TESSERA_TRUSTED_PROXIES, service-app.ts).
   return requestOrigin(request.ip, typeof userAgent === 'string' ? userAgent : undefined);
 }
 

@@ -4,6 +4,7 @@ import { Logger, type DynamicModule, type LogLevel, type Type } from '@nestjs/co
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { OAuthExceptionFilter } from '@app/oauth';
+import { ParameterTextGuard } from './parameter-text.guard';
 import { registerRawBodyParsers } from './raw-body';
 
 export interface ServiceAppOptions {
@@ -15,7 +16,14 @@ export interface ServiceAppOptions {
   readonly bodyLimit?: number;
   /** Longest path parameter (fastify's default is 100; longer ones are answered 414). */
   readonly maxParamLength?: number;
+  /**
+   * The peers whose X-Forwarded-For is believed (`TESSERA_TRUSTED_PROXIES`, addresses or CIDRs);
+   * loopback (the local gateway) when absent.
+   */
+  readonly trustedProxies?: readonly string[];
 }
+
+const LOOPBACK = ['127.0.0.1', '::1'];
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -31,8 +39,9 @@ export async function createServiceApp(
     skipMiddie: true,
     bodyLimit: options.bodyLimit ?? 64 * 1024,
     ...(options.maxParamLength !== undefined ? { maxParamLength: options.maxParamLength } : {}),
-    // The gateway on loopback forwards client addresses (X-Forwarded-For).
-    trustProxy: ['127.0.0.1', '::1'],
+    // The gateway forwards client addresses (X-Forwarded-For); only its word is taken for them.
+    // request.ip is then the address just before the first trusted hop, counted from the peer.
+    trustProxy: [...(options.trustedProxies ?? LOOPBACK)],
     genReqId: (request: IncomingMessage) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && /^[A-Za-z0-9._-]{8,128}$/.test(given) ? given : randomUUID();
@@ -47,6 +56,8 @@ export async function createServiceApp(
   // Errors raised before a route's own filters apply (body too large, unsupported media type,
   // unknown path) get the same RFC 6749 §5.2 body as the endpoints.
   app.useGlobalFilters(new OAuthExceptionFilter());
+  // No query string or path parameter with a NUL (or another control character) reaches a handler.
+  app.useGlobalGuards(new ParameterTextGuard());
   app.enableShutdownHooks();
   return app;
 }
@@ -61,7 +72,15 @@ export async function startServiceApp(
   return app;
 }
 
-export interface ServiceLaunch<C extends { HOST: string; PORT: number; LOG_LEVEL: LogLevel }> {
+/** What every service's config has (libs/config `serviceEnv` plus its port). */
+interface LaunchConfig {
+  HOST: string;
+  PORT: number;
+  LOG_LEVEL: LogLevel;
+  TESSERA_TRUSTED_PROXIES: readonly string[];
+}
+
+export interface ServiceLaunch<C extends LaunchConfig> {
   readonly name: string;
   readonly loadConfig: () => C;
   /** Work before the app starts, e.g. migrating the service's schema. */
@@ -72,9 +91,7 @@ export interface ServiceLaunch<C extends { HOST: string; PORT: number; LOG_LEVEL
 }
 
 /** A service's `main`: config, preparation, then the app; any failure exits with its message. */
-export function launchService<C extends { HOST: string; PORT: number; LOG_LEVEL: LogLevel }>(
-  launch: ServiceLaunch<C>,
-): void {
+export function launchService<C extends LaunchConfig>(launch: ServiceLaunch<C>): void {
   const start = async () => {
     const config = launch.loadConfig();
     await launch.prepare?.(config);
@@ -85,6 +102,7 @@ export function launchService<C extends { HOST: string; PORT: number; LOG_LEVEL:
       logLevel: config.LOG_LEVEL,
       bodyLimit: launch.bodyLimit,
       maxParamLength: launch.maxParamLength,
+      trustedProxies: config.TESSERA_TRUSTED_PROXIES,
     });
   };
   start().catch((error: unknown) => {

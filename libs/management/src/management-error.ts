@@ -40,6 +40,11 @@ export function invalidQueryString(detail: string): ManagementError {
   return new ManagementError(400, `Query validation error: ${detail}`, 'invalid_query_string');
 }
 
+/** 400 `invalid_uri`: a path parameter cannot be what the route names (Auth0's "Path validation error"). */
+export function invalidPathParameter(detail: string): ManagementError {
+  return new ManagementError(400, `Path validation error: ${detail}`, 'invalid_uri');
+}
+
 /** 401 without `errorCode`, as Auth0 answers a missing or unusable bearer token. */
 export function unauthorized(message: 'Missing authentication' | 'Invalid token' | 'Bad audience') {
   return new ManagementError(401, message, undefined, { 'www-authenticate': 'Bearer realm="api"' });

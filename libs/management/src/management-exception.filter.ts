@@ -1,7 +1,8 @@
 import { STATUS_CODES } from 'node:http';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ManagementError } from './management-error';
+import { InvalidCharacterError } from '@app/oauth';
+import { invalidBody, invalidQueryString, invalidPathParameter, ManagementError } from './management-error';
 
 /**
  * Renders every failure of a Management API route as `{statusCode, error, message, errorCode}`.
@@ -26,6 +27,7 @@ export class ManagementExceptionFilter implements ExceptionFilter {
 
   private toManagementError(exception: unknown, request: FastifyRequest): ManagementError {
     if (exception instanceof ManagementError) return exception;
+    if (exception instanceof InvalidCharacterError) return characterError(exception);
     if (exception instanceof HttpException && exception.getStatus() < 500) {
       // Framework errors (unknown route, body too large…): same shape, the reason phrase as message.
       const status = exception.getStatus();
@@ -36,5 +38,18 @@ export class ManagementExceptionFilter implements ExceptionFilter {
       exception instanceof Error ? exception.stack : String(exception),
     );
     return new ManagementError(500, `Internal error (request id ${request.id})`);
+  }
+}
+
+/** A query string, path or body that `ParameterTextGuard` or the body parser refused, as Auth0 names each. */
+function characterError(error: InvalidCharacterError): ManagementError {
+  const problem = `'Text must not contain control characters or unpaired surrogates'.`;
+  switch (error.location) {
+    case 'query':
+      return invalidQueryString(problem);
+    case 'path':
+      return invalidPathParameter(problem);
+    case 'body':
+      return invalidBody(problem);
   }
 }

@@ -37,6 +37,31 @@ describe('parseManagementBody', () => {
     });
   });
 
+  it.each([
+    ['{"name":"a\\u0000b"}', 'name'],
+    ['{"name":"a\\ud800"}', 'name'],
+    ['{"name":"a","tags":["ok","\\udfff"]}', 'tags.1'],
+    ['{"name":"a","meta":{"deep":[{"k":"\\u0000"}]}}', 'meta.deep.0.k'],
+    ['{"name":"a","meta":{"k\\u0000":1}}', 'meta.k?'],
+  ])('refuses %s, what PostgreSQL cannot store, with invalid_body', (text, path) => {
+    const error = failure(() => parseManagementBody(z.object({}).passthrough(), { kind: 'json', text }));
+    expect(error.errorCode).toBe('invalid_body');
+    expect(error.message).toBe(
+      `Payload validation error: 'Text must not contain NUL characters or unpaired surrogates' on property ${path}.`,
+    );
+  });
+
+  it('keeps line breaks, tabs and surrogate pairs in free text', () => {
+    const text = JSON.stringify({ name: 'two\nlines\tand \u{1F600}' });
+    expect(parseManagementBody(body, { kind: 'json', text })).toEqual({ name: 'two\nlines\tand \u{1F600}' });
+  });
+
+  it('scans a body nested as deep as its size allows without overflowing the stack', () => {
+    const text = `{"name":"a","meta":${'['.repeat(30_000)}"\\u0000"${']'.repeat(30_000)}}`;
+    const error = failure(() => parseManagementBody(z.object({}).passthrough(), { kind: 'json', text }));
+    expect(error.message).toMatch(/NUL characters or unpaired surrogates' on property meta\.0\.0\./);
+  });
+
   it('names the property at fault', () => {
     const error = failure(() => parseManagementBody(body, { kind: 'json', text: '{"name":"a","tags":[1]}' }));
     expect(error.message).toMatch(/on property tags\.0\.$/);

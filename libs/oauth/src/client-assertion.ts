@@ -1,5 +1,5 @@
 import { decodeJwt, errors, importSPKI, jwtVerify, type CryptoKey } from 'jose';
-import type { ClientCredentialsSnapshot } from '@app/contracts';
+import { isParameterText, type ClientCredentialsSnapshot } from '@app/contracts';
 import { InvalidClientError } from './oauth-errors';
 
 export const JWT_BEARER_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -43,6 +43,8 @@ export class ClientAssertionVerifier {
     try {
       const claims = decodeJwt(assertion);
       if (typeof claims.iss !== 'string' || claims.iss !== claims.sub) throw new InvalidClientError();
+      // Read before the signature is checked, to find the client: an id no parameter could carry names none.
+      if (!isParameterText(claims.iss)) throw new InvalidClientError();
       return claims.iss;
     } catch {
       throw new InvalidClientError();

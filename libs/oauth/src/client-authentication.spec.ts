@@ -64,6 +64,20 @@ describe('ClientAuthenticator', () => {
     for (const failure of failures) await expect(failure).rejects.toBeInstanceOf(InvalidClientError);
   });
 
+  it('refuses a Basic id or secret that decodes to a control character without looking it up', async () => {
+    const lookups: string[] = [];
+    const auth = new ClientAuthenticator({
+      findClient: (id) => {
+        lookups.push(id);
+        return Promise.resolve(clients[id] ?? null);
+      },
+    });
+    for (const header of [basic('%00', secret), basic('confidential', 'a%0Ab'), basic('\u0000', secret)]) {
+      await expect(auth.authenticate(header, params({}))).rejects.toBeInstanceOf(InvalidClientError);
+    }
+    expect(lookups).toEqual([]);
+  });
+
   it('lets a public client identify itself by id alone', async () => {
     await expect(
       authenticator.authenticate(undefined, params({ client_id: 'public' })),

@@ -1,4 +1,4 @@
-import type { ClientCredentialsSnapshot } from '@app/contracts';
+import { isParameterText, type ClientCredentialsSnapshot } from '@app/contracts';
 import { matchesAnyDigest } from '@app/secrets';
 import { ClientAssertionVerifier, JWT_BEARER_ASSERTION_TYPE } from './client-assertion';
 import { InvalidClientError, InvalidRequestError } from './oauth-errors';
@@ -118,6 +118,8 @@ function parseBasic(header: string): { clientId: string; secret: string } {
     const secret = decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, ' '));
     checkLength(clientId, MAX_CLIENT_ID_LENGTH);
     checkLength(secret, MAX_SECRET_LENGTH);
+    // The header is decoded here, not by OAuthParams: its id and secret follow the same rule (`%00`).
+    if (!isParameterText(clientId) || !isParameterText(secret)) throw new InvalidClientError();
     return { clientId, secret };
   } catch {
     throw new InvalidClientError();

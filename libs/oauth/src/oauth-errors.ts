@@ -18,6 +18,22 @@ export class InvalidRequestError extends OAuthError {
   readonly error = 'invalid_request';
 }
 
+/** Where a refused parameter was: the query string, a path segment, or the body. */
+export type ParameterLocation = 'query' | 'path' | 'body';
+
+/**
+ * A parameter (name or value) holds a character no parameter may hold (`isParameterText`): a control
+ * character or an unpaired surrogate. `invalid_request` on OAuth endpoints; the Management API and
+ * the browser endpoints render it in their own shape, which is why it says where it was.
+ */
+export class InvalidCharacterError extends InvalidRequestError {
+  constructor(readonly location: ParameterLocation) {
+    super(
+      `${location === 'body' ? 'A parameter' : location === 'path' ? 'The path' : 'A query parameter'} contains a control character or an unpaired surrogate`,
+    );
+  }
+}
+
 /** RFC 6749 §5.2: 401, with a `WWW-Authenticate` challenge for the scheme the client tried. */
 export class InvalidClientError extends OAuthError {
   readonly error = 'invalid_client';

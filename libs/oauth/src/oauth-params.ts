@@ -1,4 +1,5 @@
 import { InvalidRequestError } from './oauth-errors';
+import { checkParameter } from './parameter-text';
 
 /** The parsed body of an OAuth endpoint, before validation: what the body parser hands over. */
 export type RawBody =
@@ -12,7 +13,9 @@ const MAX_PARAMETERS = 64;
  * The parameters of an OAuth request, read from a form or JSON body (Auth0 accepts both on every
  * Authentication API POST — reference/auth0-api.md §0). Strict where the RFCs are strict:
  * RFC 6749 §3.1: "Request and response parameters MUST NOT be included more than once";
- * parameters sent without a value are treated as omitted.
+ * parameters sent without a value are treated as omitted; and no name or value may hold a control
+ * character or an unpaired surrogate (RFC 6749 Appendix A), checked after percent-decoding and JSON
+ * unescaping, so `%00` or `"\ud800"` is `invalid_request` here rather than a PostgreSQL error later.
  */
 export class OAuthParams {
   private constructor(private readonly values: ReadonlyMap<string, string>) {}
@@ -42,6 +45,7 @@ export class OAuthParams {
       if (seen.has(name))
         throw new InvalidRequestError(`Parameter ${describeName(name)} is included more than once`);
       seen.add(name);
+      checkParameter(name, value, 'body');
       if (value !== '') values.set(name, value);
     }
     return new OAuthParams(values);
@@ -61,6 +65,7 @@ export class OAuthParams {
     if (entries.length > MAX_PARAMETERS) throw new InvalidRequestError('Too many parameters');
     const values = new Map<string, string>();
     for (const [name, value] of entries) {
+      checkParameter(name, typeof value === 'string' ? value : '', 'body');
       if (value === null || value === undefined || value === '') continue;
       // Numbers and booleans are accepted as their text (SDKs send e.g. `"max_age": 0`); structures are not.
       if (typeof value === 'string') values.set(name, value);

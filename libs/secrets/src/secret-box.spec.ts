@@ -22,6 +22,19 @@ describe('SecretBox', () => {
     expect(() => box.decrypt([v, iv, tag, flipped.toString('base64url')].join('.'), 'row-a')).toThrow();
   });
 
+  it('refuses a truncated authentication tag, even a prefix of the real one', () => {
+    const sealed = box.encrypt('secret', 'row-a');
+    const [v, iv, tag, ct] = sealed.split('.');
+    for (const length of [4, 8, 12, 15]) {
+      const truncated = Buffer.from(tag!, 'base64url').subarray(0, length).toString('base64url');
+      expect(() => box.decrypt([v, iv, truncated, ct].join('.'), 'row-a'), `${length} bytes`).toThrow(
+        /16 bytes/,
+      );
+    }
+    const longer = Buffer.concat([Buffer.from(tag!, 'base64url'), Buffer.from([0])]).toString('base64url');
+    expect(() => box.decrypt([v, iv, longer, ct].join('.'), 'row-a')).toThrow(/16 bytes/);
+  });
+
   it('decrypts values sealed under an older key version after rotation', () => {
     const oldKey = randomBytes(32);
     const sealed = new SecretBox({ v1: oldKey }, 'v1').encrypt('idp-token', 'u1');

@@ -1,5 +1,8 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
+/** The GCM tag we write (getAuthTag's default) and the only length we accept on reading. */
+const AUTH_TAG_LENGTH = 16;
+
 /**
  * Encrypts small secrets at rest (private signing keys, identity-provider tokens) with AES-256-GCM.
  * The output names its key version (`v1.<iv>.<tag>.<ciphertext>`, base64url parts) so a later key can be
@@ -46,7 +49,7 @@ export class SecretBox {
   encrypt(plaintext: string, aad: string): string {
     const key = this.keys.get(this.currentVersion)!;
     const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', key, iv);
+    const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: AUTH_TAG_LENGTH });
     cipher.setAAD(Buffer.from(aad, 'utf8'));
     const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     return [this.currentVersion, iv, cipher.getAuthTag(), ciphertext]
@@ -60,9 +63,17 @@ export class SecretBox {
     if (!key || iv === undefined || tag === undefined || ciphertext === undefined) {
       throw new Error('unreadable encrypted value (unknown key version or format)');
     }
-    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+    const authTag = Buffer.from(tag, 'base64url');
+    // GCM verifies a truncated tag against a prefix of the real one, so a 4-byte tag is forged in
+    // ~2^32 tries (NIST SP 800-38D §5.2.1.2, Appendix C). We only ever write 16 bytes: accept nothing less.
+    if (authTag.length !== AUTH_TAG_LENGTH) {
+      throw new Error('unreadable encrypted value (authentication tag is not 16 bytes)');
+    }
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'), {
+      authTagLength: AUTH_TAG_LENGTH,
+    });
     decipher.setAAD(Buffer.from(aad, 'utf8'));
-    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+    decipher.setAuthTag(authTag);
     return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString(
       'utf8',
     );

@@ -1,7 +1,7 @@
-import { Controller, Get, Req, Res } from '@nestjs/common';
+import { Controller, Get, Req, Res, UseFilters } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { RequestId } from '@app/http';
+import { BrowserErrorPageFilter, RequestId } from '@app/http';
 import { loginErrorPage } from './error-page';
 import { LoginError } from './login-error';
 import { loginCallbackQuery, loginStartQuery } from './login.schemas';
@@ -10,9 +10,10 @@ import { LoginService } from './login.service';
 /**
  * The browser's side of an upstream login (routed by the gateway): `/login/start`, where issuance's
  * `/authorize?connection=…` sends it, and `/login/callback`, where the provider returns it. A login
- * that cannot go on gets a 400 HTML page saying why, never a 500.
+ * that cannot go on gets a 400 HTML page saying why, never a 500 (a malformed query too).
  */
 @Controller('login')
+@UseFilters(new BrowserErrorPageFilter(loginErrorPage))
 export class LoginController {
   constructor(private readonly logins: LoginService) {}
 

@@ -1,15 +1,17 @@
 import { Controller, Get, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { OAuthBody, originOf, RequestId } from '@app/http';
-import { OAuthExceptionFilter, type OAuthParams } from '@app/oauth';
+import { BrowserErrorPageFilter, OAuthBody, originOf, RequestId } from '@app/http';
+import type { OAuthParams } from '@app/oauth';
 import { AuthorizationService, type AuthorizeOutcome, type BrowserContext } from './authorization.service';
+import { renderErrorPage } from './login-page';
 
 /**
  * Browser endpoints: `/authorize`, the hosted login page `/u/login`, and `/authorize/resume` (back from
  * an upstream provider). Pages are never cached, never framed (clickjacking) and leak no referrer.
+ * A malformed request (e.g. a `%00` in the query or the form) gets the error page.
  */
 @Controller()
-@UseFilters(OAuthExceptionFilter)
+@UseFilters(new BrowserErrorPageFilter(renderErrorPage))
 export class AuthorizeController {
   constructor(private readonly authorization: AuthorizationService) {}
 
