@@ -27,6 +27,7 @@ import {
   AuthorizeTransactionsRepository,
   type AuthorizeTransaction,
 } from './authorize-transactions.repository';
+import { ConsentService } from './consent/consent.service';
 import { cookie, CSRF_COOKIE, readCookie, SESSION_COOKIE } from './cookies';
 import { renderErrorPage, renderLoginPage } from './login-page';
 import { LoginSessionsRepository, type LoginSession } from './login-sessions.repository';
@@ -82,6 +83,7 @@ export class AuthorizationService {
     private readonly profiles: UserProfilesRepository,
     private readonly outbox: Outbox,
     @Inject(ISSUANCE_CONFIG) private readonly config: IssuanceConfig,
+    private readonly consent: ConsentService,
   ) {
     this.secureCookies = config.TESSERA_ISSUER.startsWith('https:');
   }
@@ -222,6 +224,24 @@ export class AuthorizationService {
     return this.logIn(user, connection, found.transaction, browser);
   }
 
+  /** `GET /u/consent?state=…`: what a third-party client asks of the logged-in user. */
+  async showConsent(promptId: string | undefined, browser: BrowserContext): Promise<AuthorizeOutcome> {
+    const session = await this.currentSession(browser.cookieHeader, Math.floor(Date.now() / 1000));
+    const shown = await this.consent.page(promptId, session);
+    return page(shown.status, shown.html);
+  }
+
+  /** `POST /u/consent`: the user's answer; once consented, the request gets its code. */
+  async submitConsent(params: OAuthParams, browser: BrowserContext): Promise<AuthorizeOutcome> {
+    const now = Math.floor(Date.now() / 1000);
+    const session = await this.currentSession(browser.cookieHeader, now);
+    const context: EventContext = { correlationId: browser.correlationId, origin: browser.origin };
+    const answer = await this.consent.answer(params, session, context);
+    if (answer.kind === 'page') return page(answer.status, answer.html);
+    if (answer.kind === 'redirect') return redirect(answer.location);
+    return redirect(await this.issueCode(answer.request, answer.session, now));
+  }
+
   /** Starts a login session (cookie + `login_session.started`) and answers the transaction with a code. */
   private async logIn(
     user: UserSnapshot,
@@ -267,6 +287,9 @@ export class AuthorizationService {
   }
 
   private async issueCode(request: AuthorizeRequest, session: LoginSession, now: number): Promise<string> {
+    // A third-party client needs the user's consent first: the consent page, or consent_required.
+    const consentPrompt = await this.consent.promptIfNeeded(request, session, now);
+    if (consentPrompt !== null) return consentPrompt;
     const code = randomToken(32);
     await this.codes.insert({
       codeHash: sha256Hex(code),
