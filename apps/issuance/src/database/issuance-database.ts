@@ -8,6 +8,7 @@ import { ManagementApi1764000000000 } from './migrations/1764000000000-managemen
 import { UserTokens1764300000000 } from './migrations/1764300000000-user-tokens';
 import { SessionSecrets1765100000000 } from './migrations/1765100000000-session-secrets';
 import { LoginExpiryIndexes1765100000001 } from './migrations/1765100000001-login-expiry-indexes';
+import { Consents1765500000000 } from './migrations/1765500000000-consents';
 
 export const ISSUANCE_SCHEMA = 'issuance';
 
@@ -22,6 +23,7 @@ export function issuanceDatabase(url: string) {
       UserTokens1764300000000,
       SessionSecrets1765100000000,
       LoginExpiryIndexes1765100000001,
+      Consents1765500000000,
     ],
   });
 }

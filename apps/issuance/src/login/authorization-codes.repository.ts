@@ -76,6 +76,14 @@ export class AuthorizationCodesRepository {
     await manager.query(`UPDATE ${TABLE} SET "used_at" = $2 WHERE "code_hash" = $1`, [codeHash, at]);
   }
 
+  /** A user withdrew their consent to the client: codes not exchanged yet must not become tokens. */
+  async discardUnused(manager: EntityManager, userId: string, clientId: string): Promise<void> {
+    await manager.query(
+      `DELETE FROM ${TABLE} WHERE "user_id" = $1 AND "client_id" = $2 AND "used_at" IS NULL`,
+      [userId, clientId],
+    );
+  }
+
   /** Codes are useless an hour after expiry (a replay then is just unknown); keep the table small. */
   async pruneExpired(now: number): Promise<void> {
     await this.dataSource.query(`DELETE FROM ${TABLE} WHERE "expires_at" < $1`, [now - 3600]);

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { RequestOrigin, UserSnapshot } from '@app/contracts';
+import type { EventContext, RequestOrigin, UserSnapshot } from '@app/contracts';
 import { OAuthError, type OAuthParams } from '@app/oauth';
 import { LoginStartBinding, randomToken, sha256Hex } from '@app/secrets';
 import { AccountLinkingClient } from '../accounts/account-linking.client';
@@ -19,6 +19,7 @@ import {
   AuthorizeTransactionsRepository,
   type AuthorizeTransaction,
 } from './authorize-transactions.repository';
+import { ConsentService } from './consent/consent.service';
 import { cookie, CSRF_COOKIE, readCookie } from './cookies';
 import { renderErrorPage, renderLoginPage } from './login-page';
 import type { LoginSession } from './login-sessions.repository';
@@ -71,6 +72,7 @@ export class AuthorizationService {
     private readonly accounts: AccountLinkingClient,
     private readonly profiles: UserProfilesRepository,
     @Inject(ISSUANCE_CONFIG) private readonly config: IssuanceConfig,
+    private readonly consent: ConsentService,
   ) {
     this.secureCookies = config.TESSERA_ISSUER.startsWith('https:');
   }
@@ -233,6 +235,24 @@ export class AuthorizationService {
     return this.logIn(user, connection, found.transaction, browser);
   }
 
+  /** `GET /u/consent?state=…`: what a third-party client asks of the logged-in user. */
+  async showConsent(promptId: string | undefined, browser: BrowserContext): Promise<AuthorizeOutcome> {
+    const session = await this.sessions.current(browser.cookieHeader, Math.floor(Date.now() / 1000));
+    const shown = await this.consent.page(promptId, session);
+    return page(shown.status, shown.html);
+  }
+
+  /** `POST /u/consent`: the user's answer; once consented, the request gets its code. */
+  async submitConsent(params: OAuthParams, browser: BrowserContext): Promise<AuthorizeOutcome> {
+    const now = Math.floor(Date.now() / 1000);
+    const session = await this.sessions.current(browser.cookieHeader, now);
+    const context: EventContext = { correlationId: browser.correlationId, origin: browser.origin };
+    const answer = await this.consent.answer(params, session, context);
+    if (answer.kind === 'page') return page(answer.status, answer.html);
+    if (answer.kind === 'redirect') return redirect(answer.location);
+    return redirect(await this.issueCode(answer.request, answer.session, now));
+  }
+
   /** Starts a login session (cookie + `login_session.started`) and answers the transaction with a code. */
   private async logIn(
     user: UserSnapshot,
@@ -259,6 +279,9 @@ export class AuthorizationService {
   }
 
   private async issueCode(request: AuthorizeRequest, session: LoginSession, now: number): Promise<string> {
+    // A third-party client needs the user's consent first: the consent page, or consent_required.
+    const consentPrompt = await this.consent.promptIfNeeded(request, session, now);
+    if (consentPrompt !== null) return consentPrompt;
     const code = randomToken(32);
     await this.codes.insert({
       codeHash: sha256Hex(code),

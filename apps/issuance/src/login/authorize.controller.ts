@@ -6,7 +6,7 @@ import { AuthorizationService, type AuthorizeOutcome, type BrowserContext } from
 import { renderErrorPage } from './login-page';
 
 /**
- * Browser endpoints: `/authorize`, the hosted login page `/u/login`, and `/authorize/resume` (back from
+ * Browser endpoints: `/authorize`, the hosted login page `/u/login`, its consent page `/u/consent`, and `/authorize/resume` (back from
  * an upstream provider). Pages are never cached, never framed (clickjacking) and leak no referrer.
  * A malformed request (e.g. a `%00` in the query or the form) gets the error page.
  */
@@ -54,6 +54,28 @@ export class AuthorizeController {
     @Res() reply: FastifyReply,
   ) {
     send(reply, await this.authorization.submitLogin(params, browserOf(request, requestId)));
+  }
+
+  /** The consent page of a third-party client (`is_first_party: false`). */
+  @Get('u/consent')
+  async consentPage(
+    @Query('state') state: unknown,
+    @Req() request: FastifyRequest,
+    @RequestId() requestId: string,
+    @Res() reply: FastifyReply,
+  ) {
+    const promptId = typeof state === 'string' ? state : undefined;
+    send(reply, await this.authorization.showConsent(promptId, browserOf(request, requestId)));
+  }
+
+  @Post('u/consent')
+  async consent(
+    @OAuthBody() params: OAuthParams,
+    @Req() request: FastifyRequest,
+    @RequestId() requestId: string,
+    @Res() reply: FastifyReply,
+  ) {
+    send(reply, await this.authorization.submitConsent(params, browserOf(request, requestId)));
   }
 }
 

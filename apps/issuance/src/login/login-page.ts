@@ -1,5 +1,5 @@
 /** Escapes text for HTML element content and double-quoted attributes. */
-function escape(value: string): string {
+export function escape(value: string): string {
   return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
@@ -10,7 +10,7 @@ input{width:100%;box-sizing:border-box;padding:.5rem;border:1px solid #bbb;borde
 button{margin-top:1.25rem;width:100%;padding:.6rem;border:0;border-radius:4px;background:#3b5bdb;color:#fff;font-size:1rem}
 .error{color:#c92a2a;font-size:.9rem}`;
 
-function page(title: string, body: string): string {
+export function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escape(title)}</title><style>${STYLE}</style></head><body><main>${body}</main></body></html>`;
 }
 

@@ -6,6 +6,8 @@ import { EventStreamSubscriber, KAFKA } from '@app/kafka';
 import { markProcessed } from '@app/outbox';
 import { ISSUANCE_CONFIG, type IssuanceConfig } from '../config/issuance.config';
 import { ISSUANCE_SCHEMA } from '../database/issuance-database';
+import { AuthorizationCodesRepository } from '../login/authorization-codes.repository';
+import { ConsentsRepository } from '../login/consent/consents.repository';
 import { LoginSessionsRepository } from '../login/login-sessions.repository';
 import { RefreshTokensRepository } from '../token/refresh-tokens/refresh-tokens.repository';
 
@@ -15,8 +17,8 @@ const CONSUMER = 'issuance.revocations';
  * Makes revocations durable in issuance's own tables (DESIGN §1: issuance consumes tokens.revoked).
  * The revocation service already deleted the opaque tokens from the shared store before it answered,
  * which is what stops a refresh at once; this consumer makes sure a refresh token stays dead even if
- * that store is lost, and applies what has no Redis record: users' and clients' not-befores and
- * login sessions.
+ * that store is lost, and applies what has no Redis record: users' and clients' not-befores, login
+ * sessions and withdrawn consents.
  */
 @Injectable()
 export class RevocationsConsumer extends EventStreamSubscriber<typeof TOPICS.tokensRevoked.name> {
@@ -26,6 +28,8 @@ export class RevocationsConsumer extends EventStreamSubscriber<typeof TOPICS.tok
     private readonly dataSource: DataSource,
     private readonly refreshTokens: RefreshTokensRepository,
     private readonly sessions: LoginSessionsRepository,
+    private readonly consents: ConsentsRepository,
+    private readonly codes: AuthorizationCodesRepository,
   ) {
     super(kafka, {
       name: CONSUMER,
@@ -49,6 +53,7 @@ export class RevocationsConsumer extends EventStreamSubscriber<typeof TOPICS.tok
     switch (target.kind) {
       case 'grant':
         await this.refreshTokens.revokeGrant(manager, target.grant_id, at);
+        await this.withdrawConsent(manager, target.grant_id);
         return;
       case 'refresh_token':
         await this.refreshTokens.revokeToken(manager, target.refresh_token_id, at);
@@ -68,6 +73,15 @@ export class RevocationsConsumer extends EventStreamSubscriber<typeof TOPICS.tok
       case 'signing_key':
         return;
     }
+  }
+
+  /**
+   * A consent is a grant too (`cgr_…`): revoking it withdraws the consent, so the next /authorize of
+   * that third-party client asks the user again; codes it led to and not exchanged yet die with it.
+   */
+  private async withdrawConsent(manager: EntityManager, grantId: string): Promise<void> {
+    const withdrawn = await this.consents.withdraw(manager, grantId);
+    if (withdrawn) await this.codes.discardUnused(manager, withdrawn.userId, withdrawn.clientId);
   }
 }
 

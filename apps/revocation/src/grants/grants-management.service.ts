@@ -33,11 +33,19 @@ export class GrantsManagementService {
     return pageOf('grants', items.map(grantView), total, query);
   }
 
-  /** Deleting a grant nobody knows is not an error (Auth0 documents only 204). */
+  /**
+   * Deleting a grant nobody knows is not an error (Auth0 documents only 204). Deleting a consent
+   * withdraws it (issuance asks the user again) and revokes the tokens issued under it, as Auth0 does.
+   */
   async delete(id: string, admin: AdminAction): Promise<void> {
     const grant = await this.grants.find(id);
     if (!grant) return;
-    await this.grantRevocations.revokeGrants([grant.id], adminCause(admin.adminSub), admin.context);
+    const underIt = grant.consent ? await this.grants.tokenGrantsUnder(grant) : [];
+    await this.grantRevocations.revokeGrants(
+      [grant.id, ...underIt],
+      adminCause(admin.adminSub),
+      admin.context,
+    );
   }
 
   async deleteOfUser(userId: string, admin: AdminAction): Promise<void> {

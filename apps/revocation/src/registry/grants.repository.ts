@@ -10,6 +10,19 @@ export interface GrantRecord {
   readonly audiences: string[];
   readonly scope: string;
   readonly sessionId: string | null;
+  /** A user's consent to a third-party client (`consent.granted`), not a refresh-token family. */
+  readonly consent: boolean;
+}
+
+/** What `consent.granted` says: the consent's whole scope so far (a consent only grows). */
+export interface ConsentFact {
+  readonly id: string;
+  readonly clientId: string;
+  readonly userId: string;
+  readonly audience: string;
+  readonly scope: string;
+  /** Epoch seconds. */
+  readonly grantedAt: number;
 }
 
 /** What the audit stream says about a grant the first time one of its tokens is issued. */
@@ -37,6 +50,7 @@ interface Row {
   audience: string[];
   scope: string;
   session_id: string | null;
+  consent: boolean;
 }
 
 const T = REGISTRY_TABLES.grants;
@@ -71,6 +85,53 @@ export class GrantsRepository {
        ON CONFLICT ("id") DO NOTHING`,
       [JSON.stringify(rows)],
     );
+  }
+
+  /**
+   * Records consents, or adds the scopes of a later `consent.granted` to one: the scope is the union,
+   * so redelivered or reordered events give the same result. A consent first heard of after its
+   * revocation is recorded as revoked, and a revoked one stays revoked.
+   */
+  async recordConsents(facts: readonly ConsentFact[]): Promise<void> {
+    if (facts.length === 0) return;
+    const rows = facts.map((fact) => ({
+      id: fact.id,
+      client_id: fact.clientId,
+      user_id: fact.userId,
+      audience: fact.audience,
+      scope: fact.scope,
+      created_at: fact.grantedAt,
+    }));
+    await this.dataSource.query(
+      `INSERT INTO ${T} AS g ("id", "client_id", "user_id", "audience", "scope", "session_id", "created_at",
+         "revoked_at", "consent")
+       SELECT r.id, r.client_id, r.user_id, ARRAY[r.audience],
+         coalesce(string_agg(DISTINCT s.scope, ' ') FILTER (WHERE s.scope <> ''), ''), NULL,
+         min(r.created_at),
+         (SELECT v."revoked_at" FROM ${REGISTRY_TABLES.revocations} v WHERE v."target_key" = 'grant:' || r.id),
+         true
+       FROM jsonb_to_recordset($1::jsonb) AS r(id text, client_id text, user_id text, audience text,
+         scope text, created_at bigint)
+         LEFT JOIN LATERAL unnest(string_to_array(r.scope, ' ')) AS s(scope) ON true
+       GROUP BY r.id, r.client_id, r.user_id, r.audience
+       ON CONFLICT ("id") DO UPDATE SET "scope" = (
+         SELECT coalesce(string_agg(DISTINCT s, ' ') FILTER (WHERE s <> ''), '')
+         FROM unnest(string_to_array(g."scope", ' ') || string_to_array(EXCLUDED."scope", ' ')) AS s)`,
+      [JSON.stringify(rows)],
+    );
+  }
+
+  /**
+   * The live token grants issued under a consent: the same user, client and audience (the grant's
+   * first audience is its API, or `{issuer}userinfo` without one).
+   */
+  async tokenGrantsUnder(consent: GrantRecord): Promise<string[]> {
+    const rows = await this.dataSource.query<{ id: string }[]>(
+      `SELECT "id" FROM ${T} WHERE "user_id" = $1 AND "client_id" = $2 AND "audience"[1] = $3
+         AND NOT "consent" AND "revoked_at" IS NULL`,
+      [consent.userId, consent.clientId, consent.audiences[0] ?? ''],
+    );
+    return rows.map((row) => row.id);
   }
 
   async find(id: string): Promise<GrantRecord | null> {
@@ -139,5 +200,6 @@ function toRecord(row: Row): GrantRecord {
     audiences: row.audience,
     scope: row.scope,
     sessionId: row.session_id,
+    consent: row.consent,
   };
 }

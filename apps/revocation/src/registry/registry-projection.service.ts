@@ -10,7 +10,7 @@ type Of<K extends AuditEvent['type']> = Extract<AuditEvent, { type: K }>;
 
 /**
  * Projects a batch of the audit stream into the registry: access tokens, refresh tokens (with their
- * rotations and exchanges), grants and login sessions. One statement per table per batch; every write
+ * rotations and exchanges), grants (users' consents among them) and login sessions. One statement per table per batch; every write
  * is keyed by the fact's own id, so a redelivered batch changes nothing.
  */
 @Injectable()
@@ -36,6 +36,18 @@ export class RegistryProjectionService {
     // Sessions and grants first: the tokens below may name them.
     await this.sessions.record(sessionsStarted);
     await this.grants.record(grantFacts(accessTokens, refreshTokens));
+    await this.grants.recordConsents(
+      events
+        .filter((e): e is Of<'consent.granted'> => e.type === 'consent.granted')
+        .map(({ payload }) => ({
+          id: payload.grant_id,
+          clientId: payload.client_id,
+          userId: payload.user_id,
+          audience: payload.audience,
+          scope: payload.scope,
+          grantedAt: payload.granted_at,
+        })),
+    );
     await this.issuedTokens.record(accessTokens);
     await this.refreshTokens.record(refreshTokens);
     await this.refreshTokens.recordExchanges(

@@ -181,6 +181,26 @@ export const loginSessionStarted = defineEvent(
 );
 
 /**
+ * A user consented to a third-party client's request (Auth0's user grant, `/api/v2/grants`): the
+ * client may have tokens for `audience` with these scopes. `scope` is every scope the consent now
+ * covers (a consent only grows; asking for more adds to it). Keyed by the consent's grant id
+ * (`cgr_…`), so all its events are in order on one partition. Withdrawn by revoking that grant.
+ */
+export const consentGranted = defineEvent(
+  'consent.granted',
+  z.object({
+    grant_id: z.string().min(1),
+    client_id: z.string().min(1),
+    user_id: z.string().min(1),
+    /** The API's identifier, or `{issuer}userinfo` for OpenID Connect scopes alone (as Auth0 does). */
+    audience: z.string().min(1),
+    scope: z.string(),
+    granted_at: epochSeconds,
+    ...requestOriginFields,
+  }),
+);
+
+/**
  * A token request or login was refused: the audit stream records failures too (Auth0's `f*` log
  * codes). Keyed by client id (or `anonymous`). Never the credentials, only what was asked and why.
  */
@@ -206,4 +226,5 @@ export const tokensIssuedEvents = [
   idTokenIssued,
   loginSessionStarted,
   tokenRequestRefused,
+  consentGranted,
 ] as const;

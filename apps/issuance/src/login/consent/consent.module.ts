@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { LookupModule } from '../../lookup/lookup.module';
+import { ConsentPromptsRepository } from './consent-prompts.repository';
+import { ConsentService } from './consent.service';
+import { ConsentsRepository } from './consents.repository';
+
+/** Users' consents to third-party clients: the consent page's rules and the consents kept as grants. */
+@Module({
+  imports: [LookupModule],
+  providers: [ConsentService, ConsentsRepository, ConsentPromptsRepository],
+  exports: [ConsentService, ConsentsRepository],
+})
+export class ConsentModule {}
