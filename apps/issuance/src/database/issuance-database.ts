@@ -6,6 +6,7 @@ import { SigningKeyEntity } from '../signing-keys/signing-key.entity';
 import { Initial1732406400000 } from './migrations/1732406400000-initial';
 import { ManagementApi1764000000000 } from './migrations/1764000000000-management-api';
 import { UserTokens1764300000000 } from './migrations/1764300000000-user-tokens';
+import { ExchangePolicy1765300000000 } from './migrations/1765300000000-exchange-policy';
 
 export const ISSUANCE_SCHEMA = 'issuance';
 
@@ -14,6 +15,11 @@ export function issuanceDatabase(url: string) {
     url,
     schema: ISSUANCE_SCHEMA,
     entities: [ClientEntity, ResourceServerEntity, ClientGrantEntity, SigningKeyEntity],
-    migrations: [Initial1732406400000, ManagementApi1764000000000, UserTokens1764300000000],
+    migrations: [
+      Initial1732406400000,
+      ManagementApi1764000000000,
+      UserTokens1764300000000,
+      ExchangePolicy1765300000000,
+    ],
   });
 }
