@@ -3,6 +3,7 @@ import { decodeJwt } from 'jose';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { eventually, post, requestJson } from '@app/testing';
 import { accountLinking } from './support/account-linking-api';
+import { Browser, formFields } from './support/browser';
 import { management, managementToken } from './support/management-api';
 
 const PASSWORD = 'Correct-Horse-7';
@@ -10,6 +11,7 @@ const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 const ID_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:id_token';
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+const CALLBACK = 'https://exchange.example.test/callback';
 
 interface Credentials {
   client_id: string;
@@ -63,7 +65,10 @@ describe('Issuance: the token-exchange and delegation policy', () => {
       });
       expect(api.status, api.text).toBe(201);
     }
-    app = await createClient('User app', { grant_types: ['password', 'refresh_token', JWT_BEARER] });
+    app = await createClient('User app', {
+      grant_types: ['password', 'authorization_code', 'refresh_token', JWT_BEARER],
+      callbacks: [CALLBACK],
+    });
     clientA = await createClient('Client A', { grant_types: [TOKEN_EXCHANGE] });
     clientB = await createClient('Client B', { grant_types: [TOKEN_EXCHANGE, JWT_BEARER] });
     machine = await createClient('Machine', {
@@ -247,6 +252,83 @@ describe('Issuance: the token-exchange and delegation policy', () => {
       // On main: still active until it expires.
       expect(await eventually(async () => !(await active(exchangedToken)), 8000)).toBe(true);
       expect(await active(tokens.access_token)).toBe(false);
+    });
+
+    it('revoking the subject access token itself revokes what was exchanged from it, down the chain', async () => {
+      const tokens = await userTokens();
+      const first = await exchange(clientB, tokens.access_token, apiY);
+      expect(first.status, first.text).toBe(200);
+      // Client B's token for Y, exchanged once more by B (it has a grant on Y): a chain of two actors.
+      const second = await exchange(clientB, first.json.access_token, apiY);
+      expect(second.status, second.text).toBe(200);
+      expect(await active(second.json.access_token)).toBe(true);
+
+      // The user's application revokes only its access token; the refresh token and grant live on.
+      expect((await revoke(app, tokens.access_token)).status).toBe(200);
+      // On main: both exchanged tokens stay active until they expire.
+      expect(
+        await eventually(
+          async () => !(await active(first.json.access_token)) && !(await active(second.json.access_token)),
+          8000,
+        ),
+      ).toBe(true);
+      // The grant itself is untouched: a refresh still works.
+      const refreshed = await tokenRequest({
+        grant_type: 'refresh_token',
+        client_id: app.client_id,
+        client_secret: app.client_secret,
+        refresh_token: tokens.refresh_token,
+      });
+      expect(refreshed.status, refreshed.text).toBe(200);
+    });
+
+    it('ending the login session revokes the tokens exchanged from its tokens', async () => {
+      const browser = new Browser(stack.urls.issuance, stack.issuer);
+      const authorize = await browser.get(
+        `/authorize?${new URLSearchParams({
+          response_type: 'code',
+          client_id: app.client_id,
+          redirect_uri: CALLBACK,
+          scope: 'openid read',
+          audience: apiZ,
+          state: 'st',
+          nonce: 'n',
+        }).toString()}`,
+      );
+      expect(authorize.status, authorize.html).toBe(302);
+      const page = await browser.get(authorize.location!);
+      const done = await browser.postForm('/u/login', {
+        ...formFields(page.html),
+        username: email,
+        password: PASSWORD,
+      });
+      expect(done.status, done.html).toBe(302);
+      const code = new URL(done.location!).searchParams.get('code')!;
+      const tokens = await tokenRequest({
+        grant_type: 'authorization_code',
+        client_id: app.client_id,
+        client_secret: app.client_secret,
+        code,
+        redirect_uri: CALLBACK,
+      });
+      expect(tokens.status, tokens.text).toBe(200);
+      const sessionId = decodeJwt(tokens.json.id_token).sid as string;
+      expect(sessionId).toBeTruthy();
+      const exchanged = await exchange(clientB, tokens.json.access_token, apiY);
+      expect(exchanged.status, exchanged.text).toBe(200);
+      expect(await active(exchanged.json.access_token)).toBe(true);
+
+      // The session (and the grants it names) reach the registry through the audit stream.
+      let deleted = 0;
+      expect(
+        await eventually(async () => {
+          deleted = (await management(stack, admin, 'DELETE', `/sessions/${sessionId}`)).status;
+          return deleted !== 404;
+        }, 8000),
+      ).toBe(true);
+      expect(deleted).toBeLessThan(300);
+      // On main: still active.
+      expect(await eventually(async () => !(await active(exchanged.json.access_token)), 8000)).toBe(true);
     });
 
     it('a delegated ID token dies with the grant of the refresh token it was made from', async () => {

@@ -100,7 +100,14 @@ export class AccessTokenMinter {
 export function jwtIssuedEvent(
   request: AccessTokenRequest,
   minted: MintedAccessToken,
-  facts: { grantId: string; grantType: GrantType; logType: LogType; sessionId?: string },
+  facts: {
+    grantId: string;
+    grantType: GrantType;
+    logType: LogType;
+    sessionId?: string;
+    /** The subject token's jti, for a token made by exchange (its lineage, docs/adr/0008). */
+    sourceJti?: string;
+  },
   context: EventContext,
 ): OutboxEvent {
   return {
@@ -120,6 +127,7 @@ export function jwtIssuedEvent(
         kid: minted.kid,
         ...(facts.sessionId !== undefined ? { session_id: facts.sessionId } : {}),
         ...(request.act ? { act: { sub: request.act.sub } } : {}),
+        ...(facts.sourceJti !== undefined ? { source_jti: facts.sourceJti } : {}),
         issued_at: minted.issuedAt,
         expires_at: minted.expiresAt,
         log_type: facts.logType,

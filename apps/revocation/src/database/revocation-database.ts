@@ -9,6 +9,7 @@ import { UserGrantRevocations1732752000000 } from './migrations/1732752000000-us
 import { ManagementMetadata1732838400000 } from './migrations/1732838400000-management-metadata';
 import { KnownUsers1732924800000 } from './migrations/1732924800000-known-users';
 import { RefreshTokenDevices1733011200000 } from './migrations/1733011200000-refresh-token-devices';
+import { IssuedTokenSources1765300000000 } from './migrations/1765300000000-issued-token-sources';
 
 export const REVOCATION_SCHEMA = 'revocation';
 
@@ -25,6 +26,7 @@ export function revocationDatabase(url: string) {
       ManagementMetadata1732838400000,
       KnownUsers1732924800000,
       RefreshTokenDevices1733011200000,
+      IssuedTokenSources1765300000000,
     ],
   });
 }

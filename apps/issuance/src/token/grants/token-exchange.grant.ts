@@ -115,7 +115,8 @@ export class TokenExchangeGrant {
     };
     const minted = await this.minter.mint(request);
     // The lineage (docs/adr/0008): a user's token joins its source's grant and session, so revoking
-    // the source's refresh token, grant or session revokes it too. A machine subject has no grant.
+    // the source's refresh token, grant or session revokes it too; its source's jti is named, so
+    // revoking that one token revokes it too. A machine subject has no grant, only the jti.
     const grantId = subject.grantId ?? `gr_${randomToken(16)}`;
     await this.outbox.emit([
       jwtIssuedEvent(
@@ -126,6 +127,7 @@ export class TokenExchangeGrant {
           grantType: TOKEN_EXCHANGE_GRANT,
           logType: 'secte',
           ...(subject.sessionId !== undefined ? { sessionId: subject.sessionId } : {}),
+          ...(subject.jti !== undefined ? { sourceJti: subject.jti } : {}),
         },
         context,
       ),
