@@ -43,17 +43,21 @@ describe('Issuance: token exchange and delegation', () => {
       });
       expect(api.status, api.text).toBe(201);
     }
-    const create = async (name: string, grantTypes: string[]) => {
+    const create = async (name: string, grantTypes: string[], settings: Record<string, unknown> = {}) => {
       const created = await management(stack, token, 'POST', '/clients', {
         name: `${name} ${run}`,
         grant_types: grantTypes,
+        ...settings,
       });
       expect(created.status, created.text).toBe(201);
       return created.json as Credentials;
     };
     app = await create('App', ['password', 'refresh_token', JWT_BEARER, TOKEN_EXCHANGE]);
     middle = await create('Middle API', [TOKEN_EXCHANGE]);
-    downstream = await create('Downstream API', [TOKEN_EXCHANGE, JWT_BEARER]);
+    // The target of /delegation names the clients it accepts delegation from (default: none).
+    downstream = await create('Downstream API', [TOKEN_EXCHANGE, JWT_BEARER], {
+      delegation: { allowed_callers: [app.client_id] },
+    });
     stranger = await create('Stranger', [TOKEN_EXCHANGE]);
     for (const client of [middle, downstream, app]) {
       const grant = await management(stack, token, 'POST', '/client-grants', {
@@ -63,6 +67,14 @@ describe('Issuance: token exchange and delegation', () => {
       });
       expect(grant.status, grant.text).toBe(201);
     }
+    // The middle tier is the API the user's token is for: its client grant on the front API is what
+    // lets it exchange that token (issue #14 §4); before, any client could exchange any token.
+    const frontGrant = await management(stack, token, 'POST', '/client-grants', {
+      client_id: middle.client_id,
+      audience: frontApi,
+      scope: ['read:data'],
+    });
+    expect(frontGrant.status, frontGrant.text).toBe(201);
     email = `ada-${run}@example.test`;
     const user = await accountLinking(stack, token, 'POST', '/api/v2/users', {
       connection: 'Username-Password-Authentication',
@@ -151,7 +163,11 @@ describe('Issuance: token exchange and delegation', () => {
       (await exchange(middle, tokens.access_token, { actor_token: 'x', actor_token_type: ACCESS_TOKEN_TYPE }))
         .status,
     ).toBe(400);
-    expect((await exchange(middle, tokens.access_token, { scope: 'write:data' })).status).toBe(403);
+    // Beyond the subject token's scopes ∩ the client grant: invalid_scope (issue #14 §4; was 403
+    // access_denied when only the client grant bounded it).
+    const widened = await exchange(middle, tokens.access_token, { scope: 'write:data' });
+    expect(widened.status).toBe(400);
+    expect(widened.json.error).toBe('invalid_scope');
     const notEnabled = await tokenRequest({
       grant_type: TOKEN_EXCHANGE,
       client_id: stack.client.clientId,

@@ -9,3 +9,4 @@ export * from './events/signing-keys';
 export * from './events/clients';
 export * from './events/accounts';
 export * from './management-scopes';
+export * from './token-claims';

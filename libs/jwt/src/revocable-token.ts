@@ -1,11 +1,17 @@
+import { GRANT_ID_CLAIM } from '@app/contracts';
 import type { VerifiedJwt } from './access-token-verifier';
 import type { RevocableToken } from './revocation-list';
 
-/** What the revocation list checks, read from a verified JWT's claims (Auth0 `azp` or RFC 9068 `client_id`). */
+/**
+ * What the revocation list checks, read from a verified JWT's claims (Auth0 `azp` or RFC 9068
+ * `client_id`; the grant from Tessera's `grant_id` claim, which user tokens carry).
+ */
 export function revocableTokenOf(verified: VerifiedJwt): RevocableToken {
   const { jti, sub, azp, client_id: clientId, iat } = verified.claims;
+  const grantId = verified.claims[GRANT_ID_CLAIM];
   return {
     jti: typeof jti === 'string' ? jti : undefined,
+    grantId: typeof grantId === 'string' ? grantId : undefined,
     sub: typeof sub === 'string' ? sub : undefined,
     clientId: typeof azp === 'string' ? azp : typeof clientId === 'string' ? clientId : undefined,
     issuedAt: typeof iat === 'number' ? iat : undefined,

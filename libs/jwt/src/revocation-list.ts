@@ -3,7 +3,7 @@ import type { RevocationPayload } from '@app/contracts';
 /** What a revocation check needs to know about a verified token. */
 export interface RevocableToken {
   readonly jti?: string;
-  /** The grant an opaque token belongs to (its Redis record names it; a JWT does not). */
+  /** The grant the token belongs to: an opaque token's Redis record names it, a user JWT its `grant_id` claim. */
   readonly grantId?: string;
   /** The id (record `jti`) of an opaque refresh token. */
   readonly refreshTokenId?: string;
@@ -42,8 +42,9 @@ export class RevocationList {
         // The login page stops honouring the session; its tokens are revoked by grant, separately.
         return;
       case 'grant':
-        // Only an opaque token names its grant (in its Redis record). For JWTs the revocation service
-        // expands a grant into the jtis it issued (its registry), which arrive as jti revocations.
+        // An opaque token names its grant in its Redis record, a user JWT in its `grant_id` claim. For
+        // validators that do not read that claim, the revocation service also expands a grant into
+        // the jtis it issued (its registry), which arrive as jti revocations.
         extendUntil(this.grants, target.grant_id, until);
         return;
       case 'subject':

@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import type { TokenEndpointAuthMethod } from '@app/contracts';
 import type { ClientPublicKey, RefreshTokenSettings } from './client-settings';
+import type { DelegationPolicy, TokenExchangePolicy } from './exchange-policy';
 
 /** An application (Auth0 "client"). Secrets are stored as SHA-256 digests only (DESIGN §8). */
 @Entity({ name: 'clients' })
@@ -45,6 +46,14 @@ export class ClientEntity {
   /** Public keys for `private_key_jwt`. */
   @Column({ name: 'public_keys', type: 'jsonb' })
   publicKeys!: ClientPublicKey[];
+
+  /** Tessera's token-exchange policy (exchange-policy.ts); null until set: the defaults apply. */
+  @Column({ name: 'token_exchange', type: 'jsonb', nullable: true })
+  tokenExchange!: TokenExchangePolicy | null;
+
+  /** Who may delegate to this client at `/delegation` (exchange-policy.ts); null until set: nobody. */
+  @Column({ name: 'delegation', type: 'jsonb', nullable: true })
+  delegation!: DelegationPolicy | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

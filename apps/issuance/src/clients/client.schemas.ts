@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { tokenEndpointAuthMethod } from '@app/contracts';
 import { paginationQuery, queryBoolean } from '@app/management';
 import { SUPPORTED_ALGS } from '../signing-keys/signing-keys.service';
+import { delegationSettings, tokenExchangeSettings } from './exchange-policy';
 
 export const appType = z.enum(['native', 'spa', 'regular_web', 'non_interactive']);
 export type AppType = z.output<typeof appType>;
@@ -91,6 +92,9 @@ const clientFields = {
    * a refresh token revokes its whole grant (default), or only that token when false.
    */
   revoke_refresh_token_grant: z.boolean(),
+  /** Tessera's token-exchange and delegation policy (exchange-policy.ts, docs/user-tokens.md). */
+  token_exchange: tokenExchangeSettings,
+  delegation: delegationSettings,
 };
 
 /** `POST /api/v2/clients`. The secret is ours to generate: a body cannot set it. */

@@ -1,5 +1,6 @@
 import type { ClientEntity } from './client.entity';
 import { DEFAULT_REFRESH_TOKEN_SETTINGS } from './client-settings';
+import { exchangePolicyView } from './exchange-policy';
 
 /**
  * A client in Auth0's Management API v2 shape. `client_secret` appears only in the answers to create
@@ -33,6 +34,7 @@ export function toClientView(client: ClientEntity, secret?: string) {
           },
         }
       : {}),
+    ...exchangePolicyView(client),
     ...(secret !== undefined ? { client_secret: secret } : {}),
   };
 }

@@ -18,6 +18,7 @@ import { DEFAULT_REFRESH_TOKEN_SETTINGS, type RefreshTokenSettings } from './cli
 import { toClientView, type ClientView } from './client.view';
 import { ClientsRepository } from './clients.repository';
 import { clientEvent } from './client-events';
+import { mergeDelegationPolicy, mergeTokenExchangePolicy } from './exchange-policy';
 
 /** Auth0's defaults by application type: public apps have no secret method and no client credentials. */
 const DEFAULTS_BY_APP_TYPE: Record<AppType, { method: TokenEndpointAuthMethod; grantTypes: string[] }> = {
@@ -63,6 +64,8 @@ export class ClientsManagementService {
       refreshToken: body.refresh_token ? mergeRefreshToken(null, body.refresh_token) : null,
       publicKeys: readPublicKeys(body.client_authentication_methods) ?? [],
       revocationDeletesGrant: body.revoke_refresh_token_grant ?? true,
+      tokenExchange: body.token_exchange ? mergeTokenExchangePolicy(null, body.token_exchange) : null,
+      delegation: body.delegation ? mergeDelegationPolicy(null, body.delegation) : null,
       createdAt: now,
       updatedAt: now,
     };
@@ -108,6 +111,12 @@ export class ClientsManagementService {
           : existing.refreshToken,
         publicKeys: readPublicKeys(body.client_authentication_methods) ?? existing.publicKeys,
         revocationDeletesGrant: body.revoke_refresh_token_grant ?? existing.revocationDeletesGrant,
+        tokenExchange: body.token_exchange
+          ? mergeTokenExchangePolicy(existing.tokenExchange, body.token_exchange)
+          : existing.tokenExchange,
+        delegation: body.delegation
+          ? mergeDelegationPolicy(existing.delegation, body.delegation)
+          : existing.delegation,
         updatedAt: new Date(),
       };
       checkConsistency(client);

@@ -48,6 +48,8 @@ export class ClientsService {
         jwtAlg: existing?.jwtAlg ?? 'RS256',
         refreshToken: existing?.refreshToken ?? null,
         publicKeys: existing?.publicKeys ?? [],
+        tokenExchange: existing?.tokenExchange ?? null,
+        delegation: existing?.delegation ?? null,
         createdAt: existing?.createdAt ?? new Date(),
         updatedAt: new Date(),
       };

@@ -9,6 +9,7 @@ import { UserTokens1764300000000 } from './migrations/1764300000000-user-tokens'
 import { SessionSecrets1765100000000 } from './migrations/1765100000000-session-secrets';
 import { LoginExpiryIndexes1765100000001 } from './migrations/1765100000001-login-expiry-indexes';
 import { Consents1765500000000 } from './migrations/1765500000000-consents';
+import { ExchangePolicy1765300000000 } from './migrations/1765300000000-exchange-policy';
 
 export const ISSUANCE_SCHEMA = 'issuance';
 
@@ -24,6 +25,7 @@ export function issuanceDatabase(url: string) {
       SessionSecrets1765100000000,
       LoginExpiryIndexes1765100000001,
       Consents1765500000000,
+      ExchangePolicy1765300000000,
     ],
   });
 }

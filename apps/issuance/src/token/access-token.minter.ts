@@ -3,6 +3,7 @@ import { SignJWT } from 'jose';
 import type { z } from 'zod';
 import {
   accessTokenIssued,
+  GRANT_ID_CLAIM,
   TOPICS,
   type auth0LogType,
   type EventContext,
@@ -30,6 +31,11 @@ export interface AccessTokenRequest {
   readonly lifetimeSeconds: number;
   /** RFC 8693 §4.1: who acts on behalf of `sub` (a chain, the current actor outermost). */
   readonly act?: ActorClaim;
+  /**
+   * The user's grant, carried as the `grant_id` claim so that an exchange can keep the lineage
+   * (docs/adr/0008). Client-credentials tokens have none.
+   */
+  readonly grantId?: string;
 }
 
 export interface ActorClaim {
@@ -69,6 +75,7 @@ export class AccessTokenMinter {
         ? { client_id: request.clientId, scope: request.scope }
         : { azp: request.clientId, scope: request.scope, ...(request.gty ? { gty: request.gty } : {}) };
     if (request.act) claims.act = request.act;
+    if (request.grantId !== undefined) claims[GRANT_ID_CLAIM] = request.grantId;
     const token = await new SignJWT(claims)
       .setProtectedHeader({
         alg: signer.alg,
@@ -93,7 +100,14 @@ export class AccessTokenMinter {
 export function jwtIssuedEvent(
   request: AccessTokenRequest,
   minted: MintedAccessToken,
-  facts: { grantId: string; grantType: GrantType; logType: LogType; sessionId?: string },
+  facts: {
+    grantId: string;
+    grantType: GrantType;
+    logType: LogType;
+    sessionId?: string;
+    /** The subject token's jti, for a token made by exchange (its lineage, docs/adr/0008). */
+    sourceJti?: string;
+  },
   context: EventContext,
 ): OutboxEvent {
   return {
@@ -113,6 +127,7 @@ export function jwtIssuedEvent(
         kid: minted.kid,
         ...(facts.sessionId !== undefined ? { session_id: facts.sessionId } : {}),
         ...(request.act ? { act: { sub: request.act.sub } } : {}),
+        ...(facts.sourceJti !== undefined ? { source_jti: facts.sourceJti } : {}),
         issued_at: minted.issuedAt,
         expires_at: minted.expiresAt,
         log_type: facts.logType,

@@ -1,18 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { idTokenIssued, TOPICS, type EventContext, type SigningAlg } from '@app/contracts';
+import { GRANT_ID_CLAIM, idTokenIssued, TOPICS, type EventContext, type SigningAlg } from '@app/contracts';
 import { AccessTokenVerifier, revocableTokenOf, RevocationList } from '@app/jwt';
 import {
   InvalidGrantError,
   InvalidRequestError,
+  InvalidScopeError,
   UnauthorizedClientError,
   type OAuthParams,
 } from '@app/oauth';
 import { Outbox } from '@app/outbox';
 import type { ClientEntity } from '../clients/client.entity';
+import { DEFAULT_DELEGATION_POLICY } from '../clients/exchange-policy';
 import { ISSUANCE_CONFIG, type IssuanceConfig } from '../config/issuance.config';
 import { ConfigurationLookup } from '../lookup/configuration-lookup';
 import { UserProfilesRepository } from '../users/user-profiles.repository';
-import { ID_TOKEN_LIFETIME_SECONDS, IdTokenMinter } from './id-token.minter';
+import { IdTokenMinter } from './id-token.minter';
 import { OpaqueTokenStore } from './opaque-token.store';
 import { RefreshTokensRepository } from './refresh-tokens/refresh-tokens.repository';
 
@@ -20,6 +22,27 @@ export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
 /** Claims a delegation token may carry: Auth0 allows `openid` and `openid profile email`. */
 const DELEGATION_SCOPES = new Set(['openid', 'profile', 'email']);
+
+/** The token a delegation is made from: whose, its lineage, and what bounds the new token. */
+interface DelegationSource {
+  readonly sub: string;
+  readonly grantId: string;
+  readonly sessionId?: string;
+  /** Epoch seconds; the new token expires no later. */
+  readonly expiresAt?: number;
+  /** A refresh token's granted scopes: the new token's scope must stay within them. */
+  readonly scopes?: ReadonlySet<string>;
+  /** An ID token's claim names: the new token releases no profile claim outside them. */
+  readonly claims?: ReadonlySet<string>;
+}
+
+/** A target accepts delegation from another client only when it enabled the grant and names the caller. */
+function acceptsDelegationFrom(target: ClientEntity, callerId: string): boolean {
+  return (
+    target.grantTypes.includes(JWT_BEARER_GRANT) &&
+    (target.delegation ?? DEFAULT_DELEGATION_POLICY).allowed_callers.includes(callerId)
+  );
+}
 
 export interface DelegationResponse {
   id_token: string;
@@ -32,6 +55,10 @@ export interface DelegationResponse {
  * refresh token for an ID token addressed to another client (`target`, default the caller). Auth0
  * signs it with the target's secret; we keep no secrets, so it is signed like every ID token, with
  * our published keys (RS256 by default), which any target can verify from the JWKS.
+ *
+ * It cannot widen access (issue #14 §4): another client is a target only if it enabled jwt-bearer
+ * and names the caller in its `delegation.allowed_callers`; the new token carries no claim and no
+ * scope its source lacked, never outlives it, and keeps its grant and session (docs/adr/0008).
  */
 @Injectable()
 export class DelegationService {
@@ -63,21 +90,25 @@ export class DelegationService {
     const targetId = params.get('target') ?? client.clientId;
     const target = targetId === client.clientId ? client : await this.lookup.client(targetId);
     if (!target) throw new InvalidRequestError('Unknown target client');
-    if (!target.grantTypes.includes(JWT_BEARER_GRANT) && target.clientId !== client.clientId) {
-      throw new UnauthorizedClientError(
-        `The target client does not accept delegation (${JWT_BEARER_GRANT}).`,
-      );
+    if (target.clientId !== client.clientId && !acceptsDelegationFrom(target, client.clientId)) {
+      throw new UnauthorizedClientError('The target client does not accept delegation from this client.');
     }
     const scopes = new Set((params.get('scope') ?? 'openid').split(' ').filter(Boolean));
     if (!scopes.has('openid') || [...scopes].some((scope) => !DELEGATION_SCOPES.has(scope))) {
       throw new InvalidRequestError('scope must be openid, optionally with profile and email');
     }
 
-    const sub =
+    const source =
       idToken !== undefined
-        ? await this.subjectOfIdToken(idToken, client.clientId)
-        : await this.subjectOfRefreshToken(refreshToken!, client.clientId);
-    const found = await this.profiles.lookup(sub);
+        ? await this.sourceIdToken(idToken, client.clientId)
+        : await this.sourceRefreshToken(refreshToken!, client.clientId);
+    if (source.scopes) {
+      const outside = [...scopes].filter((scope) => !source.scopes!.has(scope));
+      if (outside.length > 0) {
+        throw new InvalidScopeError(`The refresh token was not granted: ${outside.join(', ')}`);
+      }
+    }
+    const found = await this.profiles.lookup(source.sub);
     if (found.kind !== 'found' || found.user.blocked) throw new InvalidGrantError('Unknown or blocked user');
 
     const minted = await this.idTokens.mint({
@@ -85,18 +116,24 @@ export class DelegationService {
       alg: target.jwtAlg as SigningAlg,
       user: found.user,
       scopes,
+      grantId: source.grantId,
+      ...(source.sessionId !== undefined ? { sessionId: source.sessionId } : {}),
+      ...(source.expiresAt !== undefined ? { notAfter: source.expiresAt } : {}),
+      ...(source.claims ? { releasedClaims: source.claims } : {}),
     });
-    const grantId = `gr_delegation_${minted.jti}`;
+    // The lineage (docs/adr/0008): the delegated token joins its source's grant and session, so
+    // revoking those revokes it too.
     await this.outbox.emit([
       {
         topic: TOPICS.tokensIssued.name,
-        key: grantId,
+        key: source.grantId,
         event: idTokenIssued.create(
           {
             jti: minted.jti,
-            grant_id: grantId,
+            grant_id: source.grantId,
             client_id: target.clientId,
-            sub,
+            sub: source.sub,
+            ...(source.sessionId !== undefined ? { session_id: source.sessionId } : {}),
             grant_type: JWT_BEARER_GRANT,
             issued_at: minted.issuedAt,
             expires_at: minted.expiresAt,
@@ -106,18 +143,24 @@ export class DelegationService {
         ),
       },
     ]);
-    return { id_token: minted.token, token_type: 'Bearer', expires_in: ID_TOKEN_LIFETIME_SECONDS };
+    return { id_token: minted.token, token_type: 'Bearer', expires_in: minted.expiresAt - minted.issuedAt };
   }
 
-  /** An unexpired ID token of ours, issued to the caller (aud), of a user not revoked since. */
-  private async subjectOfIdToken(token: string, clientId: string): Promise<string> {
+  /**
+   * An unexpired ID token of ours, issued to the caller (aud), unrevoked (jti, grant, user and client
+   * not-befores), naming its grant (the lineage to keep); its profile claims bound the new token's.
+   */
+  private async sourceIdToken(token: string, clientId: string): Promise<DelegationSource> {
     const verified = await this.verifier.verify(token);
     const claims = verified?.claims;
     const audiences =
       typeof claims?.aud === 'string' ? [claims.aud] : Array.isArray(claims?.aud) ? claims.aud : [];
+    const grantId = claims?.[GRANT_ID_CLAIM];
     if (
       !verified ||
       typeof claims?.sub !== 'string' ||
+      typeof claims.exp !== 'number' ||
+      typeof grantId !== 'string' ||
       claims.scope !== undefined ||
       !audiences.includes(clientId) ||
       claims.iss !== this.config.TESSERA_ISSUER ||
@@ -125,11 +168,20 @@ export class DelegationService {
     ) {
       throw new InvalidGrantError('Invalid id_token');
     }
-    return claims.sub;
+    return {
+      sub: claims.sub,
+      grantId,
+      ...(typeof claims.sid === 'string' ? { sessionId: claims.sid } : {}),
+      expiresAt: claims.exp,
+      claims: new Set(Object.keys(claims)),
+    };
   }
 
-  /** A live refresh token of the caller (checked like the refresh grant does, without exchanging it). */
-  private async subjectOfRefreshToken(token: string, clientId: string): Promise<string> {
+  /**
+   * A live refresh token of the caller (checked like the refresh grant does, without exchanging it);
+   * its granted scopes bound the new token's.
+   */
+  private async sourceRefreshToken(token: string, clientId: string): Promise<DelegationSource> {
     const invalid = () => new InvalidGrantError('Unknown or invalid refresh token.');
     if (token.length > 512) throw invalid();
     const hash = OpaqueTokenStore.hashOf(token);
@@ -146,6 +198,12 @@ export class DelegationService {
     ) {
       throw invalid();
     }
-    return row.sub;
+    return {
+      sub: row.sub,
+      grantId: row.grantId,
+      ...(row.sessionId !== null ? { sessionId: row.sessionId } : {}),
+      ...(row.expiresAt !== null ? { expiresAt: row.expiresAt } : {}),
+      scopes: new Set(row.scope.split(' ').filter(Boolean)),
+    };
   }
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { SignJWT } from 'jose';
-import type { SigningAlg, UserSnapshot } from '@app/contracts';
+import { GRANT_ID_CLAIM, type SigningAlg, type UserSnapshot } from '@app/contracts';
 import { randomToken } from '@app/secrets';
 import { ISSUANCE_CONFIG, type IssuanceConfig } from '../config/issuance.config';
 import { SigningKeysService } from '../signing-keys/signing-keys.service';
@@ -20,6 +20,12 @@ export interface IdTokenRequest {
   readonly sessionId?: string;
   /** The access token issued alongside, for `at_hash` (OIDC Core §3.1.3.6). */
   readonly accessToken?: string;
+  /** The user's grant, as the `grant_id` claim (docs/adr/0008). */
+  readonly grantId?: string;
+  /** A bound below the default lifetime (epoch seconds): a delegated token never outlives its source. */
+  readonly notAfter?: number;
+  /** When set, the only profile claims released: a delegated token carries none its source lacked. */
+  readonly releasedClaims?: ReadonlySet<string>;
 }
 
 export interface MintedIdToken {
@@ -45,9 +51,9 @@ export class IdTokenMinter {
     const signer = await this.signingKeys.signer(request.alg);
     const jti = randomToken(16);
     const issuedAt = Math.floor(Date.now() / 1000);
-    const expiresAt = issuedAt + ID_TOKEN_LIFETIME_SECONDS;
+    const expiresAt = Math.min(issuedAt + ID_TOKEN_LIFETIME_SECONDS, request.notAfter ?? Infinity);
     const claims: Record<string, unknown> = {
-      ...profileClaims(request.user, request.scopes),
+      ...releasedOnly(profileClaims(request.user, request.scopes), request.releasedClaims),
       azp: request.clientId,
       ...(request.accessToken !== undefined
         ? { at_hash: accessTokenHash(request.accessToken, signer.alg) }
@@ -55,6 +61,7 @@ export class IdTokenMinter {
       ...(request.nonce !== undefined ? { nonce: request.nonce } : {}),
       ...(request.authTime !== undefined ? { auth_time: request.authTime } : {}),
       ...(request.sessionId !== undefined ? { sid: request.sessionId } : {}),
+      ...(request.grantId !== undefined ? { [GRANT_ID_CLAIM]: request.grantId } : {}),
     };
     const token = await new SignJWT(claims)
       .setProtectedHeader({ alg: signer.alg, typ: 'JWT', kid: signer.kid })
@@ -67,6 +74,14 @@ export class IdTokenMinter {
       .sign(signer.key);
     return { token, jti, issuedAt, expiresAt };
   }
+}
+
+function releasedOnly(
+  claims: Record<string, unknown>,
+  released: ReadonlySet<string> | undefined,
+): Record<string, unknown> {
+  if (!released) return claims;
+  return Object.fromEntries(Object.entries(claims).filter(([name]) => released.has(name)));
 }
 
 /**

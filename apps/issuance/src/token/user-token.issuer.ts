@@ -145,6 +145,7 @@ export class UserTokenIssuer {
         alg: api.signingAlg,
         dialect: api.tokenDialect,
         lifetimeSeconds: api.tokenLifetime,
+        grantId,
       };
       const jwt = await this.accessTokens.mint(jwtRequest);
       accessToken = jwt.token;
@@ -221,6 +222,7 @@ export class UserTokenIssuer {
         authTime: request.authTime,
         sessionId: request.sessionId,
         accessToken,
+        grantId,
       });
       response.id_token = idToken.token;
       emit(

@@ -10,6 +10,7 @@ import { ManagementMetadata1732838400000 } from './migrations/1732838400000-mana
 import { KnownUsers1732924800000 } from './migrations/1732924800000-known-users';
 import { RefreshTokenDevices1733011200000 } from './migrations/1733011200000-refresh-token-devices';
 import { ConsentGrants1765500000001 } from './migrations/1765500000001-consent-grants';
+import { IssuedTokenSources1765300000000 } from './migrations/1765300000000-issued-token-sources';
 
 export const REVOCATION_SCHEMA = 'revocation';
 
@@ -27,6 +28,7 @@ export function revocationDatabase(url: string) {
       KnownUsers1732924800000,
       RefreshTokenDevices1733011200000,
       ConsentGrants1765500000001,
+      IssuedTokenSources1765300000000,
     ],
   });
 }

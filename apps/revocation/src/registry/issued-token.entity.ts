@@ -31,6 +31,10 @@ export class IssuedTokenEntity {
   @Column({ name: 'session_id', type: 'text', nullable: true })
   sessionId!: string | null;
 
+  /** The jti of the token this one was exchanged from (RFC 8693), revoked with it. */
+  @Column({ name: 'source_jti', type: 'text', nullable: true })
+  sourceJti!: string | null;
+
   /** Epoch seconds. */
   @Column({ name: 'issued_at', type: 'bigint' })
   issuedAt!: string;

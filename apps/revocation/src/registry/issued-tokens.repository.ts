@@ -15,6 +15,9 @@ export interface LiveJwt {
 
 const T = REGISTRY_TABLES.issuedTokens;
 
+/** Deeper than any exchange chain issuance makes (it refuses more than 4 actors). */
+const MAX_DERIVATION_DEPTH = 8;
+
 @Injectable()
 export class IssuedTokensRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -35,17 +38,18 @@ export class IssuedTokensRepository {
       grant_type: payload.grant_type,
       format: payload.format,
       session_id: payload.session_id ?? null,
+      source_jti: payload.source_jti ?? null,
       issued_at: payload.issued_at,
       expires_at: payload.expires_at,
     }));
     await this.dataSource.query(
       `INSERT INTO ${T} ("jti", "grant_id", "client_id", "sub", "aud", "scope", "grant_type", "format",
-         "session_id", "issued_at", "expires_at")
+         "session_id", "source_jti", "issued_at", "expires_at")
        SELECT r.jti, r.grant_id, r.client_id, r.sub, ARRAY(SELECT jsonb_array_elements_text(r.aud)),
-         r.scope, r.grant_type, r.format, r.session_id, r.issued_at, r.expires_at
+         r.scope, r.grant_type, r.format, r.session_id, r.source_jti, r.issued_at, r.expires_at
        FROM jsonb_to_recordset($1::jsonb) AS r(jti text, grant_id text, client_id text, sub text,
-         aud jsonb, scope text, grant_type text, format text, session_id text, issued_at bigint,
-         expires_at bigint)
+         aud jsonb, scope text, grant_type text, format text, session_id text, source_jti text,
+         issued_at bigint, expires_at bigint)
        ON CONFLICT ("jti") DO NOTHING`,
       [JSON.stringify(rows)],
     );
@@ -64,6 +68,37 @@ export class IssuedTokensRepository {
       [grantIds, nowSeconds],
     );
     return rows.map((row) => ({ jti: row.jti, grantId: row.grant_id, expiresAt: Number(row.expires_at) }));
+  }
+
+  /**
+   * The live JWTs made by exchange from each of these jtis, and from those in turn (a chain is at
+   * most a few actors deep: Auth0's On-Behalf-Of limit), each with the jti it descends from.
+   */
+  async liveJwtsDerivedFrom(
+    jtis: readonly string[],
+    nowSeconds: number,
+  ): Promise<(LiveJwt & { readonly rootJti: string })[]> {
+    if (jtis.length === 0) return [];
+    const rows = await this.dataSource.query<
+      { root_jti: string; jti: string; grant_id: string; expires_at: string }[]
+    >(
+      `WITH RECURSIVE derived AS (
+         SELECT "source_jti" AS root_jti, "jti", "grant_id", "expires_at", 1 AS depth
+           FROM ${T} WHERE "source_jti" = ANY($1)
+         UNION
+         SELECT d.root_jti, t."jti", t."grant_id", t."expires_at", d.depth + 1
+           FROM ${T} t JOIN derived d ON t."source_jti" = d."jti" WHERE d.depth < $3
+       )
+       SELECT DISTINCT root_jti, "jti", "grant_id", "expires_at" FROM derived
+       WHERE "expires_at" > $2 ORDER BY root_jti, "jti"`,
+      [jtis, nowSeconds, MAX_DERIVATION_DEPTH],
+    );
+    return rows.map((row) => ({
+      rootJti: row.root_jti,
+      jti: row.jti,
+      grantId: row.grant_id,
+      expiresAt: Number(row.expires_at),
+    }));
   }
 
   /** Grants of a login session that issued access tokens (a session's grants may have no refresh token). */

@@ -20,8 +20,9 @@ const REUSE_CONSUMER = 'grant-reuse';
 
 /**
  * Revocations the audit stream calls for: a reused refresh token revokes its grant, and a token that
- * issuance reports after its grant (or login session) was revoked is revoked too — the stream can lag
- * a revocation, and a JWT carries no grant id a validator could check.
+ * issuance reports after its grant, login session or (for an exchanged token) source token was
+ * revoked is revoked too — the stream can lag a revocation, and not every validator reads a JWT's
+ * `grant_id` claim.
  */
 @Injectable()
 export class AuditStreamRevocations {
@@ -80,11 +81,16 @@ export class AuditStreamRevocations {
     const grantKey = (token: TokenIssued) =>
       revocationKey({ kind: 'grant', grant_id: token.payload.grant_id });
     const sessionKey = (sessionId: string) => revocationKey({ kind: 'session', session_id: sessionId });
+    const sourceKey = (token: TokenIssued) => {
+      const sourceJti = token.type === 'access_token.issued' ? token.payload.source_jti : undefined;
+      return sourceJti !== undefined ? revocationKey({ kind: 'jti', jti: sourceJti }) : undefined;
+    };
     const [inForce, userWide] = await Promise.all([
       this.repository.inForce(
         tokens.flatMap((token) => [
           grantKey(token),
           ...(token.payload.session_id ? [sessionKey(token.payload.session_id)] : []),
+          ...(sourceKey(token) !== undefined ? [sourceKey(token)!] : []),
         ]),
       ),
       this.grantRevocations.userGrantRevocationsOf(tokens.map((token) => token.payload.sub)),
@@ -97,6 +103,8 @@ export class AuditStreamRevocations {
         ? inForce.get(sessionKey(token.payload.session_id))
         : undefined;
       const userRevocation = userWide.get(token.payload.sub);
+      const source = sourceKey(token);
+      const sourceRevocation = source !== undefined ? inForce.get(source) : undefined;
       if (grantRevocation) {
         await this.opaqueTokens.deleteGrants([token.payload.grant_id]);
         if (token.type === 'access_token.issued' && token.payload.format === 'jwt') {
@@ -105,6 +113,12 @@ export class AuditStreamRevocations {
             context,
           );
         }
+      } else if (sourceRevocation && token.type === 'access_token.issued' && token.payload.format === 'jwt') {
+        // Exchanged from a token revoked before the registry knew of this one (docs/adr/0008).
+        await this.revocations.record(
+          lateJwtRevocation(token.payload.jti, token.payload.expires_at, sourceRevocation),
+          context,
+        );
       } else if (sessionRevocation) {
         // A grant of a deleted session that the registry did not know when the session was deleted.
         await this.grantRevocations.revokeGrants(

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EventContext } from '@app/contracts';
 import { AccessTokenVerifier } from '@app/jwt';
 import type { AuthenticatedClient } from '@app/oauth';
+import { DerivedTokenRevocations } from './derived-token-revocations.service';
 import { GrantRevocationsService, type RevocationCause } from './grant-revocations.service';
 import { OpaqueTokenStore } from './opaque-token-store';
 import { RevocationsService } from './revocations.service';
@@ -11,7 +12,8 @@ const MAX_TOKEN_LENGTH = 16 * 1024;
 
 /**
  * RFC 7009 §2.1: finds out what a presented token is — a JWT access token, or an opaque access or
- * refresh token in the shared store — and revokes it if it was issued to the caller. Unknown, invalid,
+ * refresh token in the shared store — and revokes it if it was issued to the caller (a JWT with the
+ * tokens exchanged from it). Unknown, invalid,
  * expired and other clients' tokens are left untouched (the controller still answers 200, §2.2).
  */
 @Injectable()
@@ -20,20 +22,26 @@ export class PresentedTokenRevocations {
     private readonly revocations: RevocationsService,
     private readonly grantRevocations: GrantRevocationsService,
     private readonly opaqueTokens: OpaqueTokenStore,
+    private readonly derived: DerivedTokenRevocations,
   ) {}
 
   async revoke(caller: AuthenticatedClient, token: string, context: EventContext): Promise<void> {
     if (token.length > MAX_TOKEN_LENGTH) return;
-    if (AccessTokenVerifier.looksLikeJwt(token)) return this.revocations.revokeJwt(caller, token, context);
+    const cause: RevocationCause = {
+      reason: 'client_request',
+      revokedBy: { kind: 'client', client_id: caller.client.client_id },
+    };
+    if (AccessTokenVerifier.looksLikeJwt(token)) {
+      const jti = await this.revocations.revokeJwt(caller, token, context);
+      // Tokens exchanged from it go with it (docs/adr/0008), before the answer.
+      if (jti !== null) await this.derived.revokeDerivedFrom(jti, cause, context);
+      return;
+    }
 
     const found = await this.opaqueTokens.find(token);
     if (!found || found.record.client_id !== caller.client.client_id) return;
     const { record } = found;
     if (record.exp <= Math.floor(Date.now() / 1000)) return;
-    const cause: RevocationCause = {
-      reason: 'client_request',
-      revokedBy: { kind: 'client', client_id: caller.client.client_id },
-    };
     switch (record.kind) {
       case 'access_token':
         // Gone from the store is revoked at introspection and /userinfo; the jti revocation is its

@@ -9,6 +9,7 @@ import { REVOCATION_CONFIG, type RevocationConfig } from '../config/revocation.c
 import { IssuedTokensConsumer } from '../registry/issued-tokens.consumer';
 import { RegistryModule } from '../registry/registry.module';
 import { AuditStreamRevocations } from './audit-stream-revocations.service';
+import { DerivedTokenRevocations } from './derived-token-revocations.service';
 import { GrantRevocationsService } from './grant-revocations.service';
 import { OpaqueTokenStore } from './opaque-token-store';
 import { PresentedTokenRevocations } from './presented-token-revocations.service';
@@ -49,6 +50,7 @@ import { TokenRevocationsService } from './token-revocations.service';
     TokenRevocationsService,
     OpaqueTokenStore,
     GrantRevocationsService,
+    DerivedTokenRevocations,
     PresentedTokenRevocations,
     RevokeRoute,
     AuditStreamRevocations,

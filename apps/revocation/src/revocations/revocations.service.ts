@@ -58,15 +58,16 @@ export class RevocationsService {
 
   /**
    * Revokes a JWT access token presented at `/oauth/revoke` if it was issued to `caller`: its `jti` is
-   * recorded until its `exp`. Invalid, expired or another client's JWTs are left untouched.
+   * recorded until its `exp`. Invalid, expired or another client's JWTs are left untouched. Returns
+   * the jti it revoked, or null.
    */
-  async revokeJwt(caller: AuthenticatedClient, token: string, context: EventContext): Promise<void> {
-    if (!AccessTokenVerifier.looksLikeJwt(token)) return;
+  async revokeJwt(caller: AuthenticatedClient, token: string, context: EventContext): Promise<string | null> {
+    if (!AccessTokenVerifier.looksLikeJwt(token)) return null;
     const verified = await this.verifier.verify(token);
-    if (!verified) return;
+    if (!verified) return null;
     const { jti, exp } = verified.claims;
     const owner = verified.claims.client_id ?? verified.claims.azp;
-    if (typeof jti !== 'string' || typeof exp !== 'number' || owner !== caller.client.client_id) return;
+    if (typeof jti !== 'string' || typeof exp !== 'number' || owner !== caller.client.client_id) return null;
     await this.record(
       {
         target: { kind: 'jti', jti },
@@ -78,6 +79,7 @@ export class RevocationsService {
       context,
     );
     await this.marker.mark(jti, exp);
+    return jti;
   }
 
   /**

@@ -63,6 +63,11 @@ export const accessTokenIssued = defineEvent(
     session_id: z.string().min(1).optional(),
     /** RFC 8693 delegation: who acts on behalf of `sub`. */
     act: z.object({ sub: z.string().min(1) }).optional(),
+    /**
+     * RFC 8693 exchange: the jti of the subject token this one was made from. Revoking that jti
+     * revokes this token too (docs/adr/0008); its grant and session are the source's already.
+     */
+    source_jti: z.string().min(1).optional(),
     issued_at: epochSeconds,
     expires_at: epochSeconds,
     log_type: auth0LogType,

@@ -5,6 +5,7 @@ import {
   AccessDeniedError,
   InvalidGrantError,
   InvalidRequestError,
+  InvalidScopeError,
   UnauthorizedClientError,
   type OAuthParams,
   printable,
@@ -12,6 +13,7 @@ import {
 import { Outbox } from '@app/outbox';
 import { randomToken } from '@app/secrets';
 import type { ClientEntity } from '../../clients/client.entity';
+import { DEFAULT_TOKEN_EXCHANGE_POLICY } from '../../clients/exchange-policy';
 import { ConfigurationLookup } from '../../lookup/configuration-lookup';
 import {
   AccessTokenMinter,
@@ -19,21 +21,30 @@ import {
   type AccessTokenRequest,
   type ActorClaim,
 } from '../access-token.minter';
-import { grantedScope } from '../client-grant-scope';
 import type { TokenResponse } from '../token-response';
+import {
+  exchangedScopes,
+  readSubjectToken,
+  subjectTokenRefusal,
+  type SubjectToken,
+} from './subject-token-policy';
 
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 const ID_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:id_token';
+/** Audiences of a subject token looked up for a client grant: ours carry an API and /userinfo. */
+const MAX_SUBJECT_AUDIENCES = 4;
 /** Auth0's On-Behalf-Of limit: a chain of more actors is refused. */
 const MAX_DELEGATION_DEPTH = 4;
 
 /**
  * RFC 8693 token exchange, On-Behalf-Of as Auth0 does it (reference/auth0-api.md §1.5): a
  * confidential client (typically an API) presents a user's access token it received (or an ID token
- * issued to itself) and gets one for another API (`audience`, required), for the same user, with itself recorded as the actor in
- * `act` (nested for chains). The subject token must be ours, valid and unrevoked; the client needs a
- * client grant for the target API, whose scopes bound what it can get.
+ * issued to itself) and gets one for another API (`audience`, required), for the same user, with
+ * itself recorded as the actor in `act` (nested for chains). The client needs a client grant for the
+ * target API; the subject token must be ours, valid, unrevoked and acceptable to the client's policy
+ * (subject-token-policy.ts); the new token's scopes are at most the subject's ∩ the client grant's,
+ * and it keeps the subject's grant and session, so it is revoked with them (docs/adr/0008).
  */
 @Injectable()
 export class TokenExchangeGrant {
@@ -75,39 +86,49 @@ export class TokenExchangeGrant {
       throw new AccessDeniedError(`Client is not authorized to access "${printable(audience, 200)}".`);
     }
 
-    const verified = await this.verifier.verify(subjectToken);
-    if (
-      !verified ||
-      typeof verified.claims.sub !== 'string' ||
-      !isOfType(verified.claims, subjectTokenType, client.clientId)
-    ) {
-      throw new InvalidGrantError('Invalid subject_token');
-    }
-    if (this.revocations.isRevoked(revocableTokenOf(verified)))
-      throw new InvalidGrantError('Invalid subject_token');
-    const previousActor = actorOf(verified.claims.act);
+    const subject = await this.acceptableSubject(client, subjectToken, subjectTokenType);
+    const previousActor = actorOf(subject.actor);
     const act: ActorClaim = { sub: client.clientId, ...(previousActor ? { act: previousActor } : {}) };
     if (depthOf(act) > MAX_DELEGATION_DEPTH) throw new InvalidRequestError('Delegation depth exceeded');
 
-    const scope = grantedScope(params.get('scope'), clientGrant.scope);
-    const sub = verified.claims.sub;
+    const bounded = exchangedScopes(params.get('scope'), subject.scopes, clientGrant.scope);
+    if (!bounded.ok) {
+      throw new InvalidScopeError(
+        `The subject token and the client grant do not both allow: ${bounded.outside
+          .map((name) => printable(name, 200))
+          .join(', ')}`,
+      );
+    }
+    const scope = bounded.scopes.join(' ');
+    const now = Math.floor(Date.now() / 1000);
     const request: AccessTokenRequest = {
       clientId: client.clientId,
-      sub,
+      sub: subject.sub,
       audience: [audience],
       scope,
       alg: api.signingAlg,
       dialect: api.tokenDialect,
-      lifetimeSeconds: api.tokenLifetime,
+      // The new token never outlives its source (its revocation is bounded by the source's too).
+      lifetimeSeconds: Math.max(1, Math.min(api.tokenLifetime, subject.expiresAt - now)),
       act,
+      ...(subject.grantId !== undefined ? { grantId: subject.grantId } : {}),
     };
     const minted = await this.minter.mint(request);
-    const grantId = `gr_${randomToken(16)}`;
+    // The lineage (docs/adr/0008): a user's token joins its source's grant and session, so revoking
+    // the source's refresh token, grant or session revokes it too; its source's jti is named, so
+    // revoking that one token revokes it too. A machine subject has no grant, only the jti.
+    const grantId = subject.grantId ?? `gr_${randomToken(16)}`;
     await this.outbox.emit([
       jwtIssuedEvent(
         request,
         minted,
-        { grantId, grantType: TOKEN_EXCHANGE_GRANT, logType: 'secte' },
+        {
+          grantId,
+          grantType: TOKEN_EXCHANGE_GRANT,
+          logType: 'secte',
+          ...(subject.sessionId !== undefined ? { sessionId: subject.sessionId } : {}),
+          ...(subject.jti !== undefined ? { sourceJti: subject.jti } : {}),
+        },
         context,
       ),
     ]);
@@ -119,17 +140,39 @@ export class TokenExchangeGrant {
       ...(scope ? { scope } : {}),
     };
   }
-}
 
-/**
- * The token is what its declared type says: access tokens carry `scope`; ID tokens never do, and an
- * ID token is only exchanged by the client it was issued to (its `aud`).
- */
-function isOfType(claims: Record<string, unknown>, type: string, clientId: string): boolean {
-  if (type === ACCESS_TOKEN_TYPE) return typeof claims.scope === 'string';
-  const audiences =
-    typeof claims.aud === 'string' ? [claims.aud] : Array.isArray(claims.aud) ? claims.aud : [];
-  return claims.scope === undefined && audiences.includes(clientId);
+  /**
+   * The subject token, if this client may exchange it: ours, valid, of its declared kind, unrevoked
+   * (its jti, grant, subject and client not-befores, key) and allowed by the exchange policy.
+   */
+  private async acceptableSubject(
+    client: ClientEntity,
+    token: string,
+    tokenType: string,
+  ): Promise<SubjectToken & { actor: unknown }> {
+    const verified = await this.verifier.verify(token);
+    const kind = tokenType === ACCESS_TOKEN_TYPE ? 'access_token' : 'id_token';
+    const subject = verified ? readSubjectToken(verified.claims, kind, client.clientId) : null;
+    if (!verified || !subject || this.revocations.isRevoked(revocableTokenOf(verified))) {
+      throw new InvalidGrantError('Invalid subject_token');
+    }
+    const refusal = subjectTokenRefusal(
+      subject,
+      client.clientId,
+      client.tokenExchange ?? DEFAULT_TOKEN_EXCHANGE_POLICY,
+      await this.hasClientGrantForAny(client.clientId, subject.audiences),
+    );
+    if (refusal !== null) throw new InvalidGrantError(refusal);
+    return { ...subject, actor: verified.claims.act };
+  }
+
+  private async hasClientGrantForAny(clientId: string, audiences: readonly string[]): Promise<boolean> {
+    // Our tokens name one API (plus /userinfo); a longer list is not looked up further.
+    for (const audience of audiences.slice(0, MAX_SUBJECT_AUDIENCES)) {
+      if (await this.lookup.clientGrant(clientId, audience)) return true;
+    }
+    return false;
+  }
 }
 
 /** A well-formed `act` chain from a verified token, or undefined. */

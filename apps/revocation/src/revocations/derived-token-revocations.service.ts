@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import type { EventContext } from '@app/contracts';
+import { BatchQueue } from '@app/outbox';
+import { IssuedTokensRepository, type LiveJwt } from '../registry/issued-tokens.repository';
+import type { RevocationCause } from './grant-revocations.service';
+import { RevocationsService } from './revocations.service';
+import { RevokedJtiMarker } from './revoked-jti-marker';
+
+/** Source jtis looked up together in one query (under load, many `/oauth/revoke` calls share it). */
+const MAX_LOOKUP_BATCH = 200;
+
+/**
+ * Revokes the tokens made by RFC 8693 exchange from a revoked JWT, down the whole chain (the
+ * registry's `source_jti`, docs/adr/0008): they act on the user's behalf only as long as the token
+ * they were made from does. Their grant and session are the source's, so revoking those covers them
+ * already; this covers revoking the one token.
+ */
+@Injectable()
+export class DerivedTokenRevocations {
+  private readonly lookups = new BatchQueue<string, LiveJwt[]>(
+    async (jtis) => {
+      const derived = await this.issuedTokens.liveJwtsDerivedFrom(
+        [...new Set(jtis)],
+        Math.floor(Date.now() / 1000),
+      );
+      return jtis.map((jti) => derived.filter((token) => token.rootJti === jti));
+    },
+    { max: MAX_LOOKUP_BATCH, weight: () => 1 },
+  );
+
+  constructor(
+    private readonly issuedTokens: IssuedTokensRepository,
+    private readonly revocations: RevocationsService,
+    private readonly marker: RevokedJtiMarker,
+  ) {}
+
+  /** Resolves once every live token made from `jti` is recorded revoked (with its event) and marked. */
+  async revokeDerivedFrom(jti: string, cause: RevocationCause, context: EventContext): Promise<void> {
+    const derived = await this.lookups.submit(jti);
+    await Promise.all(
+      derived.map(async (token) => {
+        await this.revocations.record(
+          {
+            target: { kind: 'jti', jti: token.jti },
+            expires_at: token.expiresAt,
+            reason: cause.reason,
+            revoked_by: cause.revokedBy,
+            revoked_at: new Date().toISOString(),
+          },
+          context,
+        );
+        await this.marker.mark(token.jti, token.expiresAt);
+      }),
+    );
+  }
+}

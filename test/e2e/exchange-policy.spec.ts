@@ -1,0 +1,413 @@
+import { randomBytes } from 'node:crypto';
+import { decodeJwt } from 'jose';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { eventually, post, requestJson } from '@app/testing';
+import { accountLinking } from './support/account-linking-api';
+import { Browser, formFields } from './support/browser';
+import { management, managementToken } from './support/management-api';
+
+const PASSWORD = 'Correct-Horse-7';
+const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+const ID_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:id_token';
+const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+const CALLBACK = 'https://exchange.example.test/callback';
+
+interface Credentials {
+  client_id: string;
+  client_secret: string;
+}
+
+/**
+ * Token exchange and `/delegation` cannot widen access (issue #14 §4; security review #4, #12, #14),
+ * each attack performed on the running stack: a token for another API or of a machine client, wider
+ * scopes, a revoked subject, a delegation to a target that does not accept it, claims the source
+ * lacked, and tokens that outlived the revocation of their source.
+ */
+describe('Issuance: the token-exchange and delegation policy', () => {
+  const stack = inject('stack');
+  const run = randomBytes(4).toString('hex');
+  const apiZ = `https://z-${run}.example.test/`;
+  const apiY = `https://y-${run}.example.test/`;
+  let admin: string;
+  /** The user's application: gets the user's tokens (read-only for Z) by the password grant. */
+  let app: Credentials;
+  /** Client A: a client grant `admin` on Y only. */
+  let clientA: Credentials;
+  /** Client B: client grants `read admin` on Z and on Y. */
+  let clientB: Credentials;
+  /** A machine client with a client grant on Z (client credentials). */
+  let machine: Credentials;
+  let email: string;
+
+  const grant = async (client: Credentials, audience: string, scope: string[]) => {
+    const created = await management(stack, admin, 'POST', '/client-grants', {
+      client_id: client.client_id,
+      audience,
+      scope,
+    });
+    expect(created.status, created.text).toBe(201);
+  };
+  const createClient = async (name: string, body: Record<string, unknown>) => {
+    const created = await management(stack, admin, 'POST', '/clients', { name: `${name} ${run}`, ...body });
+    expect(created.status, created.text).toBe(201);
+    return created.json as Credentials & Record<string, unknown>;
+  };
+
+  beforeAll(async () => {
+    admin = await managementToken(stack);
+    for (const identifier of [apiZ, apiY]) {
+      const api = await management(stack, admin, 'POST', '/resource-servers', {
+        identifier,
+        name: `API ${identifier}`,
+        scopes: [{ value: 'read' }, { value: 'admin' }],
+        allow_offline_access: true,
+      });
+      expect(api.status, api.text).toBe(201);
+    }
+    app = await createClient('User app', {
+      grant_types: ['password', 'authorization_code', 'refresh_token', JWT_BEARER],
+      callbacks: [CALLBACK],
+    });
+    clientA = await createClient('Client A', { grant_types: [TOKEN_EXCHANGE] });
+    clientB = await createClient('Client B', { grant_types: [TOKEN_EXCHANGE, JWT_BEARER] });
+    machine = await createClient('Machine', {
+      app_type: 'non_interactive',
+      grant_types: ['client_credentials'],
+    });
+    await grant(app, apiZ, ['read']);
+    await grant(clientA, apiY, ['admin']);
+    await grant(clientB, apiZ, ['read', 'admin']);
+    await grant(clientB, apiY, ['read', 'admin']);
+    await grant(machine, apiZ, ['read', 'admin']);
+    email = `exchange-${run}@example.test`;
+    const user = await accountLinking(stack, admin, 'POST', '/api/v2/users', {
+      connection: 'Username-Password-Authentication',
+      email,
+      password: PASSWORD,
+      name: 'Grace',
+    });
+    expect(user.status, user.text).toBe(201);
+  });
+
+  const tokenRequest = (params: Record<string, string>) => post(`${stack.urls.issuance}/oauth/token`, params);
+  /** A user's read-only token for API Z, as the user's application got it. */
+  const userTokens = async (scope = 'openid offline_access read') => {
+    const response = await tokenRequest({
+      grant_type: 'password',
+      client_id: app.client_id,
+      client_secret: app.client_secret,
+      username: email,
+      password: PASSWORD,
+      audience: apiZ,
+      scope,
+    });
+    expect(response.status, response.text).toBe(200);
+    return response.json as { access_token: string; id_token: string; refresh_token: string };
+  };
+  const exchange = (
+    client: Credentials,
+    subjectToken: string,
+    audience: string,
+    extra: Record<string, string> = {},
+  ) =>
+    tokenRequest({
+      grant_type: TOKEN_EXCHANGE,
+      client_id: client.client_id,
+      client_secret: client.client_secret,
+      subject_token: subjectToken,
+      subject_token_type: ACCESS_TOKEN_TYPE,
+      audience,
+      ...extra,
+    });
+  const active = async (token: string) => {
+    const response = await post(`${stack.urls.introspection}/oauth/introspect`, {
+      token,
+      client_id: stack.client.clientId,
+      client_secret: stack.client.clientSecret,
+    });
+    expect(response.status, response.text).toBe(200);
+    return (response.json as { active: boolean }).active;
+  };
+  const revoke = (client: Credentials, token: string) =>
+    post(`${stack.urls.revocation}/oauth/revoke`, {
+      client_id: client.client_id,
+      client_secret: client.client_secret,
+      token,
+    });
+  const delegate = (caller: Credentials, body: Record<string, string>) =>
+    requestJson(`${stack.urls.issuance}/delegation`, 'POST', null, {
+      client_id: caller.client_id,
+      client_secret: caller.client_secret,
+      grant_type: JWT_BEARER,
+      ...body,
+    });
+
+  describe('review #4: what a subject token may be', () => {
+    it("a user's read-only token for API Z, exchanged by a client with a grant on Y only, is refused", async () => {
+      const { access_token: userToken } = await userTokens();
+      // On main: 200, scope "admin", sub the user.
+      const attack = await exchange(clientA, userToken, apiY);
+      expect(attack.status, attack.text).toBe(403);
+      expect(attack.json.error).toBe('invalid_grant');
+      expect(attack.json.access_token).toBeUndefined();
+    });
+
+    it("a machine client's (…@clients) token is refused unless the exchanging client allows machine subjects", async () => {
+      const machineToken = await tokenRequest({
+        grant_type: 'client_credentials',
+        client_id: machine.client_id,
+        client_secret: machine.client_secret,
+        audience: apiZ,
+      });
+      expect(machineToken.status, machineToken.text).toBe(200);
+      expect(decodeJwt(machineToken.json.access_token).sub).toBe(`${machine.client_id}@clients`);
+      // On main: 200, a token for Y whose sub is the machine client.
+      const attack = await exchange(clientB, machineToken.json.access_token, apiY);
+      expect(attack.status, attack.text).toBe(403);
+      expect(attack.json.error).toBe('invalid_grant');
+
+      const allowing = await createClient('Machine exchanger', {
+        grant_types: [TOKEN_EXCHANGE],
+        token_exchange: { allow_machine_subjects: true },
+      });
+      expect(allowing.token_exchange).toEqual({ allow_machine_subjects: true });
+      await grant(allowing, apiZ, ['read']);
+      await grant(allowing, apiY, ['read']);
+      const allowed = await exchange(allowing, machineToken.json.access_token, apiY);
+      expect(allowed.status, allowed.text).toBe(200);
+      expect(allowed.json.scope).toBe('read');
+    });
+
+    it('the new scopes are at most the subject token scopes ∩ the client grant: wider is invalid_scope', async () => {
+      const { access_token: userToken } = await userTokens();
+      // Client B's grant on Y holds admin, the user's token only read. On main: 200, scope "admin".
+      const widened = await exchange(clientB, userToken, apiY, { scope: 'read admin' });
+      expect(widened.status, widened.text).toBe(400);
+      expect(widened.json.error).toBe('invalid_scope');
+      const unasked = await exchange(clientB, userToken, apiY);
+      expect(unasked.status, unasked.text).toBe(200);
+      // On main: "read admin", everything the client grant holds.
+      expect(unasked.json.scope).toBe('read');
+      expect(decodeJwt(unasked.json.access_token).scope).toBe('read');
+    });
+
+    it('a subject token whose grant was revoked (its refresh token, at /oauth/revoke) is refused', async () => {
+      const tokens = await userTokens();
+      expect((await exchange(clientB, tokens.access_token, apiY)).status).toBe(200);
+      expect((await revoke(app, tokens.refresh_token)).status).toBe(200);
+      expect(
+        await eventually(async () => (await exchange(clientB, tokens.access_token, apiY)).status === 403),
+      ).toBe(true);
+      const refused = await exchange(clientB, tokens.access_token, apiY);
+      expect(refused.json.error).toBe('invalid_grant');
+    });
+
+    it('token_exchange.allowed_subject_clients narrows which clients’ tokens may be exchanged', async () => {
+      const { access_token: userToken } = await userTokens();
+      const narrowed = await management(stack, admin, 'PATCH', `/clients/${clientB.client_id}`, {
+        token_exchange: { allowed_subject_clients: [machine.client_id] },
+      });
+      expect(narrowed.status, narrowed.text).toBe(200);
+      expect(narrowed.json.token_exchange).toEqual({
+        allow_machine_subjects: false,
+        allowed_subject_clients: [machine.client_id],
+      });
+      try {
+        expect(
+          await eventually(async () => (await exchange(clientB, userToken, apiY)).status === 403, 8000),
+        ).toBe(true);
+      } finally {
+        const reset = await management(stack, admin, 'PATCH', `/clients/${clientB.client_id}`, {
+          token_exchange: { allowed_subject_clients: null },
+        });
+        expect(reset.json.token_exchange).toEqual({ allow_machine_subjects: false });
+      }
+    });
+
+    it('the Management API refuses a malformed policy with a 400', async () => {
+      for (const body of [
+        { token_exchange: { allow_machine_subjects: 'yes' } },
+        { token_exchange: { allow_any_profile_of_type: ['custom_authentication'] } },
+        { delegation: { allowed_callers: 'everyone' } },
+        { delegation: { allowed_callers: [''] } },
+      ]) {
+        const refused = await management(stack, admin, 'PATCH', `/clients/${clientA.client_id}`, body);
+        expect(refused.status, JSON.stringify(body)).toBe(400);
+      }
+    });
+  });
+
+  describe('review #12: exchanged and delegated tokens are revoked with their source', () => {
+    it('revoking the source refresh token makes the exchanged token (and its own exchange) inactive', async () => {
+      const tokens = await userTokens();
+      const exchanged = await exchange(clientB, tokens.access_token, apiY);
+      expect(exchanged.status, exchanged.text).toBe(200);
+      const exchangedToken = exchanged.json.access_token as string;
+      // Its lineage: the source's grant, carried on.
+      expect(decodeJwt(exchangedToken).grant_id).toBe(decodeJwt(tokens.access_token).grant_id);
+      expect(await active(exchangedToken)).toBe(true);
+
+      expect((await revoke(app, tokens.refresh_token)).status).toBe(200);
+      // On main: still active until it expires.
+      expect(await eventually(async () => !(await active(exchangedToken)), 8000)).toBe(true);
+      expect(await active(tokens.access_token)).toBe(false);
+    });
+
+    it('revoking the subject access token itself revokes what was exchanged from it, down the chain', async () => {
+      const tokens = await userTokens();
+      const first = await exchange(clientB, tokens.access_token, apiY);
+      expect(first.status, first.text).toBe(200);
+      // Client B's token for Y, exchanged once more by B (it has a grant on Y): a chain of two actors.
+      const second = await exchange(clientB, first.json.access_token, apiY);
+      expect(second.status, second.text).toBe(200);
+      expect(await active(second.json.access_token)).toBe(true);
+
+      // The user's application revokes only its access token; the refresh token and grant live on.
+      expect((await revoke(app, tokens.access_token)).status).toBe(200);
+      // On main: both exchanged tokens stay active until they expire.
+      expect(
+        await eventually(
+          async () => !(await active(first.json.access_token)) && !(await active(second.json.access_token)),
+          8000,
+        ),
+      ).toBe(true);
+      // The grant itself is untouched: a refresh still works.
+      const refreshed = await tokenRequest({
+        grant_type: 'refresh_token',
+        client_id: app.client_id,
+        client_secret: app.client_secret,
+        refresh_token: tokens.refresh_token,
+      });
+      expect(refreshed.status, refreshed.text).toBe(200);
+    });
+
+    it('ending the login session revokes the tokens exchanged from its tokens', async () => {
+      const browser = new Browser(stack.urls.issuance, stack.issuer);
+      const authorize = await browser.get(
+        `/authorize?${new URLSearchParams({
+          response_type: 'code',
+          client_id: app.client_id,
+          redirect_uri: CALLBACK,
+          scope: 'openid read',
+          audience: apiZ,
+          state: 'st',
+          nonce: 'n',
+        }).toString()}`,
+      );
+      expect(authorize.status, authorize.html).toBe(302);
+      const page = await browser.get(authorize.location!);
+      const done = await browser.postForm('/u/login', {
+        ...formFields(page.html),
+        username: email,
+        password: PASSWORD,
+      });
+      expect(done.status, done.html).toBe(302);
+      const code = new URL(done.location!).searchParams.get('code')!;
+      const tokens = await tokenRequest({
+        grant_type: 'authorization_code',
+        client_id: app.client_id,
+        client_secret: app.client_secret,
+        code,
+        redirect_uri: CALLBACK,
+      });
+      expect(tokens.status, tokens.text).toBe(200);
+      const sessionId = decodeJwt(tokens.json.id_token).sid as string;
+      expect(sessionId).toBeTruthy();
+      const exchanged = await exchange(clientB, tokens.json.access_token, apiY);
+      expect(exchanged.status, exchanged.text).toBe(200);
+      expect(await active(exchanged.json.access_token)).toBe(true);
+
+      // The session (and the grants it names) reach the registry through the audit stream.
+      let deleted = 0;
+      expect(
+        await eventually(async () => {
+          deleted = (await management(stack, admin, 'DELETE', `/sessions/${sessionId}`)).status;
+          return deleted !== 404;
+        }, 8000),
+      ).toBe(true);
+      expect(deleted).toBeLessThan(300);
+      // On main: still active.
+      expect(await eventually(async () => !(await active(exchanged.json.access_token)), 8000)).toBe(true);
+    });
+
+    it('a delegated ID token dies with the grant of the refresh token it was made from', async () => {
+      const tokens = await userTokens('openid profile email offline_access read');
+      const target = await createClient('Delegation target', {
+        grant_types: [JWT_BEARER, TOKEN_EXCHANGE],
+        delegation: { allowed_callers: [app.client_id] },
+      });
+      const delegated = await delegate(app, {
+        refresh_token: tokens.refresh_token,
+        target: target.client_id,
+        scope: 'openid email',
+      });
+      expect(delegated.status, delegated.text).toBe(200);
+      const delegatedToken = delegated.json.id_token as string;
+      expect(decodeJwt(delegatedToken)).toMatchObject({
+        aud: target.client_id,
+        grant_id: decodeJwt(tokens.access_token).grant_id,
+      });
+      // The target uses it as its own source (an ID token issued to it): accepted while the grant lives.
+      const reuse = () => delegate(target, { id_token: delegatedToken });
+      expect((await reuse()).status).toBe(200);
+
+      expect((await revoke(app, tokens.refresh_token)).status).toBe(200);
+      expect(await eventually(async () => (await reuse()).status === 403, 8000)).toBe(true);
+      expect((await reuse()).json.error).toBe('invalid_grant');
+      await grant(target, apiY, ['read']);
+      const exchanged = await tokenRequest({
+        grant_type: TOKEN_EXCHANGE,
+        client_id: target.client_id,
+        client_secret: target.client_secret,
+        subject_token: delegatedToken,
+        subject_token_type: ID_TOKEN_TYPE,
+        audience: apiY,
+      });
+      expect(exchanged.status, exchanged.text).toBe(403);
+      expect(exchanged.json.error).toBe('invalid_grant');
+    });
+  });
+
+  describe('review #14: /delegation', () => {
+    it('refuses a target that does not name the caller in delegation.allowed_callers', async () => {
+      const tokens = await userTokens();
+      // Client B enabled jwt-bearer but accepts delegation from nobody. On main: 200, an ID token for B.
+      const attack = await delegate(app, { id_token: tokens.id_token, target: clientB.client_id });
+      expect(attack.status, attack.text).toBe(403);
+      expect(attack.json.error).toBe('unauthorized_client');
+      expect(attack.json.id_token).toBeUndefined();
+
+      const allowed = await management(stack, admin, 'PATCH', `/clients/${clientB.client_id}`, {
+        delegation: { allowed_callers: [app.client_id] },
+      });
+      expect(allowed.json.delegation).toEqual({ allowed_callers: [app.client_id] });
+      expect(
+        await eventually(
+          async () =>
+            (await delegate(app, { id_token: tokens.id_token, target: clientB.client_id })).status === 200,
+          8000,
+        ),
+      ).toBe(true);
+    });
+
+    it('adds no claim the source ID token did not carry, and no scope the refresh token was not granted', async () => {
+      const tokens = await userTokens('openid offline_access read');
+      expect(decodeJwt(tokens.id_token).email).toBeUndefined();
+      const fromIdToken = await delegate(app, { id_token: tokens.id_token, scope: 'openid profile email' });
+      expect(fromIdToken.status, fromIdToken.text).toBe(200);
+      const claims = decodeJwt(fromIdToken.json.id_token);
+      // On main: email, email_verified and name, which the source never had.
+      expect(claims.email).toBeUndefined();
+      expect(claims.email_verified).toBeUndefined();
+      expect(claims.name).toBeUndefined();
+      expect(claims.sub).toBe(decodeJwt(tokens.id_token).sub);
+      // It never outlives its source either.
+      expect(claims.exp!).toBeLessThanOrEqual(decodeJwt(tokens.id_token).exp!);
+
+      const fromRefresh = await delegate(app, { refresh_token: tokens.refresh_token, scope: 'openid email' });
+      expect(fromRefresh.status, fromRefresh.text).toBe(400);
+      expect(fromRefresh.json.error).toBe('invalid_scope');
+    });
+  });
+});
