@@ -33,7 +33,7 @@ export interface AccessTokenRequest {
   readonly act?: ActorClaim;
   /**
    * The user's grant, carried as the `grant_id` claim so that an exchange can keep the lineage
-   * (docs/adr/0008). Client-credentials tokens have none.
+   * (docs/adr/0009). Client-credentials tokens have none.
    */
   readonly grantId?: string;
 }
@@ -105,7 +105,7 @@ export function jwtIssuedEvent(
     grantType: GrantType;
     logType: LogType;
     sessionId?: string;
-    /** The subject token's jti, for a token made by exchange (its lineage, docs/adr/0008). */
+    /** The subject token's jti, for a token made by exchange (its lineage, docs/adr/0009). */
     sourceJti?: string;
   },
   context: EventContext,

@@ -58,7 +58,7 @@ export interface DelegationResponse {
  *
  * It cannot widen access (issue #14 §4): another client is a target only if it enabled jwt-bearer
  * and names the caller in its `delegation.allowed_callers`; the new token carries no claim and no
- * scope its source lacked, never outlives it, and keeps its grant and session (docs/adr/0008).
+ * scope its source lacked, never outlives it, and keeps its grant and session (docs/adr/0009).
  */
 @Injectable()
 export class DelegationService {
@@ -121,7 +121,7 @@ export class DelegationService {
       ...(source.expiresAt !== undefined ? { notAfter: source.expiresAt } : {}),
       ...(source.claims ? { releasedClaims: source.claims } : {}),
     });
-    // The lineage (docs/adr/0008): the delegated token joins its source's grant and session, so
+    // The lineage (docs/adr/0009): the delegated token joins its source's grant and session, so
     // revoking those revokes it too.
     await this.outbox.emit([
       {

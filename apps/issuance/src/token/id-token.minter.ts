@@ -20,7 +20,7 @@ export interface IdTokenRequest {
   readonly sessionId?: string;
   /** The access token issued alongside, for `at_hash` (OIDC Core §3.1.3.6). */
   readonly accessToken?: string;
-  /** The user's grant, as the `grant_id` claim (docs/adr/0008). */
+  /** The user's grant, as the `grant_id` claim (docs/adr/0009). */
   readonly grantId?: string;
   /** A bound below the default lifetime (epoch seconds): a delegated token never outlives its source. */
   readonly notAfter?: number;

@@ -114,7 +114,7 @@ export class AuditStreamRevocations {
           );
         }
       } else if (sourceRevocation && token.type === 'access_token.issued' && token.payload.format === 'jwt') {
-        // Exchanged from a token revoked before the registry knew of this one (docs/adr/0008).
+        // Exchanged from a token revoked before the registry knew of this one (docs/adr/0009).
         await this.revocations.record(
           lateJwtRevocation(token.payload.jti, token.payload.expires_at, sourceRevocation),
           context,

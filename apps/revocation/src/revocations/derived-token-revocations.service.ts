@@ -11,7 +11,7 @@ const MAX_LOOKUP_BATCH = 200;
 
 /**
  * Revokes the tokens made by RFC 8693 exchange from a revoked JWT, down the whole chain (the
- * registry's `source_jti`, docs/adr/0008): they act on the user's behalf only as long as the token
+ * registry's `source_jti`, docs/adr/0009): they act on the user's behalf only as long as the token
  * they were made from does. Their grant and session are the source's, so revoking those covers them
  * already; this covers revoking the one token.
  */

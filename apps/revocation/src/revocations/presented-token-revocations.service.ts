@@ -33,7 +33,7 @@ export class PresentedTokenRevocations {
     };
     if (AccessTokenVerifier.looksLikeJwt(token)) {
       const jti = await this.revocations.revokeJwt(caller, token, context);
-      // Tokens exchanged from it go with it (docs/adr/0008), before the answer.
+      // Tokens exchanged from it go with it (docs/adr/0009), before the answer.
       if (jti !== null) await this.derived.revokeDerivedFrom(jti, cause, context);
       return;
     }

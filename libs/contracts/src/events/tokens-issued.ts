@@ -65,7 +65,7 @@ export const accessTokenIssued = defineEvent(
     act: z.object({ sub: z.string().min(1) }).optional(),
     /**
      * RFC 8693 exchange: the jti of the subject token this one was made from. Revoking that jti
-     * revokes this token too (docs/adr/0008); its grant and session are the source's already.
+     * revokes this token too (docs/adr/0009); its grant and session are the source's already.
      */
     source_jti: z.string().min(1).optional(),
     issued_at: epochSeconds,

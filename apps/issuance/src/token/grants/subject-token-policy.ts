@@ -60,7 +60,7 @@ export function readSubjectToken(
  * Why the exchanging client may not exchange this (verified, unrevoked) subject token, or null when it
  * may (issue #14 §4, docs/user-tokens.md "Token exchange policy"). Every rule must hold:
  * - a user's token, unless the client allows machine subjects;
- * - a user's token names its grant, so the new token can be revoked with it (docs/adr/0008);
+ * - a user's token names its grant, so the new token can be revoked with it (docs/adr/0009);
  * - issued to the exchanging client, or for an API it has a client grant for (`grantedAudience`);
  * - issued to a client the policy's `allowed_subject_clients` names, when it names any.
  */

@@ -44,7 +44,7 @@ const MAX_DELEGATION_DEPTH = 4;
  * itself recorded as the actor in `act` (nested for chains). The client needs a client grant for the
  * target API; the subject token must be ours, valid, unrevoked and acceptable to the client's policy
  * (subject-token-policy.ts); the new token's scopes are at most the subject's ∩ the client grant's,
- * and it keeps the subject's grant and session, so it is revoked with them (docs/adr/0008).
+ * and it keeps the subject's grant and session, so it is revoked with them (docs/adr/0009).
  */
 @Injectable()
 export class TokenExchangeGrant {
@@ -114,7 +114,7 @@ export class TokenExchangeGrant {
       ...(subject.grantId !== undefined ? { grantId: subject.grantId } : {}),
     };
     const minted = await this.minter.mint(request);
-    // The lineage (docs/adr/0008): a user's token joins its source's grant and session, so revoking
+    // The lineage (docs/adr/0009): a user's token joins its source's grant and session, so revoking
     // the source's refresh token, grant or session revokes it too; its source's jti is named, so
     // revoking that one token revokes it too. A machine subject has no grant, only the jti.
     const grantId = subject.grantId ?? `gr_${randomToken(16)}`;

@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * The token an exchanged token was made from (`source_jti` of `access_token.issued`, issue #14 §4):
- * revoking a JWT revokes the tokens made from it (docs/adr/0008). Only exchanged tokens have one, so
+ * revoking a JWT revokes the tokens made from it (docs/adr/0009). Only exchanged tokens have one, so
  * the index holds only them.
  */
 export class IssuedTokenSources1765300000000 implements MigrationInterface {
