@@ -3,7 +3,6 @@ import { decodeJwt } from 'jose';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { eventually, post, requestJson } from '@app/testing';
 import { accountLinking } from './support/account-linking-api';
-import { Browser, formFields } from './support/browser';
 import { management, managementToken } from './support/management-api';
 
 const PASSWORD = 'Correct-Horse-7';
@@ -280,55 +279,6 @@ describe('Issuance: the token-exchange and delegation policy', () => {
         refresh_token: tokens.refresh_token,
       });
       expect(refreshed.status, refreshed.text).toBe(200);
-    });
-
-    it('ending the login session revokes the tokens exchanged from its tokens', async () => {
-      const browser = new Browser(stack.urls.issuance, stack.issuer);
-      const authorize = await browser.get(
-        `/authorize?${new URLSearchParams({
-          response_type: 'code',
-          client_id: app.client_id,
-          redirect_uri: CALLBACK,
-          scope: 'openid read',
-          audience: apiZ,
-          state: 'st',
-          nonce: 'n',
-        }).toString()}`,
-      );
-      expect(authorize.status, authorize.html).toBe(302);
-      const page = await browser.get(authorize.location!);
-      const done = await browser.postForm('/u/login', {
-        ...formFields(page.html),
-        username: email,
-        password: PASSWORD,
-      });
-      expect(done.status, done.html).toBe(302);
-      const code = new URL(done.location!).searchParams.get('code')!;
-      const tokens = await tokenRequest({
-        grant_type: 'authorization_code',
-        client_id: app.client_id,
-        client_secret: app.client_secret,
-        code,
-        redirect_uri: CALLBACK,
-      });
-      expect(tokens.status, tokens.text).toBe(200);
-      const sessionId = decodeJwt(tokens.json.id_token).sid as string;
-      expect(sessionId).toBeTruthy();
-      const exchanged = await exchange(clientB, tokens.json.access_token, apiY);
-      expect(exchanged.status, exchanged.text).toBe(200);
-      expect(await active(exchanged.json.access_token)).toBe(true);
-
-      // The session (and the grants it names) reach the registry through the audit stream.
-      let deleted = 0;
-      expect(
-        await eventually(async () => {
-          deleted = (await management(stack, admin, 'DELETE', `/sessions/${sessionId}`)).status;
-          return deleted !== 404;
-        }, 8000),
-      ).toBe(true);
-      expect(deleted).toBeLessThan(300);
-      // On main: still active.
-      expect(await eventually(async () => !(await active(exchanged.json.access_token)), 8000)).toBe(true);
     });
 
     it('a delegated ID token dies with the grant of the refresh token it was made from', async () => {

@@ -38,6 +38,8 @@ describe('registry of issued tokens', () => {
       format: 'jwt',
       // A client-credentials token has no login session.
       session_id: null,
+      // Not made by token exchange from another token (docs/adr/0009).
+      source_jti: null,
       issued_at: String(iat),
       expires_at: String(exp),
     });
