@@ -39,7 +39,7 @@ describe('trusted proxies', () => {
     });
     await app.close();
     app = undefined;
-    return (response.json() as { ip: string }).ip;
+    return response.json<{ ip: string }>().ip;
   }
 
   it('believes the loopback gateway by default, and no one else', async () => {
