@@ -49,6 +49,7 @@ describe('Account-linking: link and unlink identities', () => {
       connection: DB,
       username,
       password: PASSWORD,
+      client_id: 'account-identities-spec',
     });
   const eventsOf = (key: string) =>
     accountEvents.messages.filter((message: CollectedMessage) => message.key === key);

@@ -45,7 +45,7 @@ describe('Account-linking: users, connections, password verification', () => {
       null,
       'POST',
       '/internal/v1/password-verifications',
-      { connection: DB, username, password },
+      { connection: DB, username, password, client_id: 'account-users-spec' },
       headers,
     );
 
@@ -291,6 +291,7 @@ describe('Account-linking: users, connections, password verification', () => {
     const malformed = await accountLinking(stack, null, 'POST', '/internal/v1/password-verifications', {
       connection: DB,
       username: email,
+      client_id: 'account-users-spec',
     });
     expect(malformed.status).toBe(400);
     expect(malformed.json.error).toBe('invalid_request');

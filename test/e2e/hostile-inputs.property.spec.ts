@@ -202,7 +202,7 @@ describe('hostile inputs on every public route (property tier)', () => {
         service: 'accountLinking',
         method: 'GET',
         path: '/login/start',
-        names: ['connection', 'transaction'],
+        names: ['connection', 'transaction', 'client_id', 'expires', 'binding'],
         base: { connection: 'Username-Password-Authentication', transaction: login.state! },
       },
       {

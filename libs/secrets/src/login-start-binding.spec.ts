@@ -5,7 +5,7 @@ import { LoginStartBinding } from './login-start-binding';
 describe('LoginStartBinding', () => {
   const key = randomBytes(32).toString('base64');
   const now = 1_800_000_000;
-  const fields = { transaction: 'tx-1', connection: 'upstream', expiresAt: now + 600 };
+  const fields = { transaction: 'tx-1', connection: 'upstream', clientId: 'app-1', expiresAt: now + 600 };
   const issuance = LoginStartBinding.fromEncryptionKey(key);
   const accountLinking = LoginStartBinding.fromEncryptionKey(key);
 
@@ -15,8 +15,9 @@ describe('LoginStartBinding', () => {
     expect(accountLinking.verify(fields, binding, now)).toBe(true);
   });
 
-  it('refuses another transaction, connection or expiry, another key, an expired link and garbage', () => {
+  it('refuses another transaction, connection, client or expiry, another key, an expired link and garbage', () => {
     const binding = issuance.sign(fields);
+    expect(accountLinking.verify({ ...fields, clientId: 'app-2' }, binding, now)).toBe(false);
     expect(accountLinking.verify({ ...fields, transaction: 'tx-2' }, binding, now)).toBe(false);
     expect(accountLinking.verify({ ...fields, connection: 'other' }, binding, now)).toBe(false);
     expect(accountLinking.verify({ ...fields, expiresAt: fields.expiresAt + 3600 }, binding, now)).toBe(

@@ -8,13 +8,15 @@ export interface LoginStartFields {
   readonly transaction: string;
   /** The connection the browser is sent to. */
   readonly connection: string;
+  /** The client the /authorize request was for: the connection must be enabled for it (review #13). */
+  readonly clientId: string;
   /** When the transaction (and so the link) expires, Unix seconds. */
   readonly expiresAt: number;
 }
 
 /**
  * Issuance's signature on a `/login/start` link (security review #17): an HMAC-SHA256 over the
- * transaction id, the connection and the expiry, with a key both issuance and account-linking derive
+ * transaction id, the connection, the client and the expiry, with a key both issuance and account-linking derive
  * from the deployment's `TESSERA_ENCRYPTION_KEY` (HKDF-SHA256, RFC 5869, under a label of its own,
  * so the derived key reveals nothing about the encryption key and serves nothing else). Account-
  * linking refuses a `/login/start` without a valid, unexpired binding before it writes a row or
@@ -46,7 +48,13 @@ export class LoginStartBinding {
 
   private mac(fields: LoginStartFields): Buffer {
     // A JSON array: no choice of transaction id or connection name can shift bytes from one field to another.
-    const message = JSON.stringify(['login-start', fields.transaction, fields.connection, fields.expiresAt]);
+    const message = JSON.stringify([
+      'login-start',
+      fields.transaction,
+      fields.connection,
+      fields.clientId,
+      fields.expiresAt,
+    ]);
     return createHmac('sha256', this.key).update(message).digest();
   }
 }

@@ -18,6 +18,12 @@ export class PasswordVerificationController {
   @HttpCode(200)
   verify(@Req() request: FastifyRequest) {
     const body = parseInternalBody(request, passwordVerificationBody);
-    return this.verifications.verify(body.connection, body.username, body.password);
+    return this.verifications.verify({
+      connection: body.connection,
+      username: body.username,
+      password: body.password,
+      clientId: body.client_id,
+      ...(body.ip !== undefined ? { ip: body.ip } : {}),
+    });
   }
 }

@@ -6,6 +6,16 @@ import { UsersRepository } from '../users/users.repository';
 import { UsersService } from '../users/users.service';
 import { UserBlockedError } from './user-blocked.error';
 
+/** One password login: what was typed, for which connection and client, from where. */
+export interface PasswordAttempt {
+  readonly connection: string;
+  readonly username: string;
+  readonly password: string;
+  readonly clientId: string;
+  /** The client's address as issuance saw it; absent when unknown. */
+  readonly ip?: string;
+}
+
 /** Auth0's refusal of a wrong password or an unknown user: the same words for both. */
 const WRONG_CREDENTIALS = () => new InvalidGrantError('Wrong email or password.');
 
@@ -22,7 +32,8 @@ export class PasswordVerificationService {
     private readonly passwords: PasswordHasher,
   ) {}
 
-  async verify(connection: string, username: string, password: string): Promise<UserView> {
+  async verify(attempt: PasswordAttempt): Promise<UserView> {
+    const { connection, username, password } = attempt;
     const { user, passwordHash } = await this.account(connection, username);
     const matches =
       passwordHash != null

@@ -22,6 +22,7 @@ export class LoginController {
     await answer(reply, async () => {
       const query = parse(loginStartQuery, request.query, 'The sign-in link is incomplete or malformed');
       return this.logins.start(query.connection, query.transaction, {
+        clientId: query.client_id,
         expiresAt: query.expires,
         binding: query.binding,
       });

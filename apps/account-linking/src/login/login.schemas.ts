@@ -9,11 +9,13 @@ const opaque = (max: number) =>
     .regex(/^[\x21-\x7e]+$/);
 
 /**
- * `GET /login/start?connection=<name>&transaction=<issuance's transaction id>&expires=<Unix seconds>
- * &binding=<issuance's HMAC over the three>` (LoginStartBinding, security review #17).
+ * `GET /login/start?connection=<name>&transaction=<issuance's transaction id>&client_id=<the
+ * /authorize client>&expires=<Unix seconds>&binding=<issuance's HMAC over the four>`
+ * (LoginStartBinding, security review #17; the client is checked against the connection, #13).
  */
 export const loginStartQuery = z.object({
   connection: opaque(128),
+  client_id: opaque(128),
   transaction: opaque(256),
   expires: z
     .string()

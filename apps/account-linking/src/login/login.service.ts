@@ -56,10 +56,15 @@ export class LoginService {
   async start(
     connectionName: string,
     transactionId: string,
-    link: { readonly expiresAt: number; readonly binding: string },
+    link: { readonly clientId: string; readonly expiresAt: number; readonly binding: string },
   ): Promise<string> {
     // Review #17: only a link issuance's /authorize signed, checked before any row or upstream request.
-    const fields = { transaction: transactionId, connection: connectionName, expiresAt: link.expiresAt };
+    const fields = {
+      transaction: transactionId,
+      connection: connectionName,
+      clientId: link.clientId,
+      expiresAt: link.expiresAt,
+    };
     if (!this.startBinding.verify(fields, link.binding)) {
       throw new LoginError('This sign-in link is not valid or has expired');
     }

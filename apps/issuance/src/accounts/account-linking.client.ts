@@ -30,6 +30,17 @@ const userView = z.object({
     .default([]),
 });
 
+/** A password login as account-linking's internal API takes it. */
+export interface PasswordAttempt {
+  readonly connection: string;
+  readonly username: string;
+  readonly password: string;
+  /** The client the login is for; account-linking checks the connection is enabled for it. */
+  readonly clientId: string;
+  /** The end user's address (brute-force limits are per account and address). */
+  readonly ip?: string;
+}
+
 const oauthErrorBody = z.object({ error: z.string(), error_description: z.string().optional() });
 
 /** An error account-linking answered, relayed to our caller with its status and words. */
@@ -55,9 +66,18 @@ export class AccountLinkingClient {
 
   constructor(@Inject(ISSUANCE_CONFIG) private readonly config: IssuanceConfig) {}
 
-  /** Checks a password for a connection and username or email; the user's profile when it matches. */
-  verifyPassword(connection: string, username: string, password: string): Promise<UserSnapshot> {
-    return this.call('/internal/v1/password-verifications', { connection, username, password });
+  /**
+   * Checks a password for a connection and username or email, for a client, from an address; the
+   * user's profile when it matches.
+   */
+  verifyPassword(attempt: PasswordAttempt): Promise<UserSnapshot> {
+    return this.call('/internal/v1/password-verifications', {
+      connection: attempt.connection,
+      username: attempt.username,
+      password: attempt.password,
+      client_id: attempt.clientId,
+      ...(attempt.ip !== undefined ? { ip: attempt.ip } : {}),
+    });
   }
 
   /** Redeems the single-use ticket an upstream (OIDC) login left for this `/authorize` transaction. */

@@ -151,8 +151,10 @@ export class AuthorizationService {
       const binding = {
         transaction: transaction.id,
         connection: request.connection,
+        clientId: request.clientId,
         expiresAt: transaction.expiresAt,
       };
+      start.searchParams.set('client_id', binding.clientId);
       start.searchParams.set('expires', String(binding.expiresAt));
       start.searchParams.set(
         'binding',
@@ -203,7 +205,13 @@ export class AuthorizationService {
       return retry(400, 'Enter your email and password.', username);
     let user: UserSnapshot;
     try {
-      user = await this.accounts.verifyPassword(DATABASE_CONNECTION, username, password);
+      user = await this.accounts.verifyPassword({
+        connection: DATABASE_CONNECTION,
+        username,
+        password,
+        clientId: transaction.request.clientId,
+        ...(browser.origin.ip !== undefined ? { ip: browser.origin.ip } : {}),
+      });
     } catch (error) {
       if (!(error instanceof OAuthError)) throw error;
       if (error.error === 'invalid_grant') return retry(400, 'Wrong email or password.', username);

@@ -49,7 +49,13 @@ export class PasswordGrant {
       clientMayRefresh: client.grantTypes.includes('refresh_token'),
       managementAudience: managementAudience(this.config.TESSERA_ISSUER),
     });
-    const user = await this.accounts.verifyPassword(realm ?? DATABASE_CONNECTION, username, password);
+    const user = await this.accounts.verifyPassword({
+      connection: realm ?? DATABASE_CONNECTION,
+      username,
+      password,
+      clientId: client.clientId,
+      ...(context.origin?.ip !== undefined ? { ip: context.origin.ip } : {}),
+    });
     // The profile just read is the freshest there is; refreshes later must not wait for its event.
     await this.profiles.apply(user, false);
     return this.issuer.issueForNewGrant(
