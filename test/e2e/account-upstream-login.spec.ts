@@ -293,6 +293,12 @@ describe('Account-linking: upstream OIDC login and identity-provider tokens', ()
     });
     expect(app.status, app.text).toBe(201);
     const clientId = app.json.client_id as string;
+    // A connection serves only its enabled clients (review #13): enable it for this app too.
+    const listed = await call('GET', `/connections?name=${connection}`);
+    const connectionId = (listed.json as Array<{ id: string }>)[0]!.id;
+    expect(
+      (await call('PATCH', `/connections/${connectionId}`, { enabled_clients: [appId, clientId] })).status,
+    ).toBe(200);
 
     /** The whole browser round trip; returns the ID token's subject. */
     const signInThroughIssuance = async (who: UpstreamAccount) => {

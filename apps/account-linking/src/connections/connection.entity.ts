@@ -29,6 +29,13 @@ export class ConnectionEntity {
   @Column({ name: 'enabled_clients', type: 'text', array: true })
   enabledClients!: string[];
 
+  /**
+   * True only for the built-in database connection until its `enabled_clients` is set: it then
+   * serves every client (Tessera's clients live in issuance, so it cannot list them). Not in the view.
+   */
+  @Column({ name: 'enabled_for_all_clients', type: 'boolean' })
+  enabledForAllClients!: boolean;
+
   @Column({ type: 'text', array: true })
   realms!: string[];
 

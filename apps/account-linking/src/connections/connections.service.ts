@@ -62,10 +62,20 @@ export class ConnectionsService implements OnApplicationBootstrap {
       options: { ...DATABASE_CONNECTION_OPTIONS },
       clientSecretSealed: null,
       enabledClients: [],
+      enabledForAllClients: true,
       realms: [DATABASE_CONNECTION_NAME],
       createdAt: now,
       updatedAt: now,
     });
+  }
+
+  /**
+   * Whether `clientId` may log in through the connection named `name` (security review #13): an
+   * unknown connection serves no one.
+   */
+  async isEnabledFor(name: string, clientId: string): Promise<boolean> {
+    const connection = await this.repository.findByName(name);
+    return connection !== null && servesClient(connection, clientId);
   }
 
   /** The connection named `name`, or null. */
@@ -117,6 +127,7 @@ export class ConnectionsService implements OnApplicationBootstrap {
       options,
       clientSecretSealed: sealedSecret,
       enabledClients: unique(body.enabled_clients ?? []),
+      enabledForAllClients: false,
       realms: unique(body.realms ?? [body.name]),
       createdAt: now,
       updatedAt: now,
@@ -159,6 +170,8 @@ export class ConnectionsService implements OnApplicationBootstrap {
         clientSecretSealed,
         displayName: body.display_name ?? existing.displayName,
         enabledClients: body.enabled_clients ? unique(body.enabled_clients) : existing.enabledClients,
+        // Once a list is set, it is the list, for the database connection too.
+        enabledForAllClients: body.enabled_clients ? false : existing.enabledForAllClients,
         realms: body.realms ? unique(body.realms) : existing.realms,
         updatedAt: new Date(),
       };
@@ -206,4 +219,9 @@ export class ConnectionsService implements OnApplicationBootstrap {
 
 function unique(values: readonly string[]): string[] {
   return [...new Set(values)];
+}
+
+/** Auth0's rule: a connection serves the clients in its `enabled_clients`, and no other. */
+export function servesClient(connection: ConnectionEntity, clientId: string): boolean {
+  return connection.enabledForAllClients || connection.enabledClients.includes(clientId);
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InvalidGrantError } from '@app/oauth';
+import { InvalidGrantError, UnauthorizedClientError } from '@app/oauth';
+import { ConnectionsService } from '../connections/connections.service';
 import { PasswordHasher } from '../passwords/password-hasher';
 import type { UserView } from '../users/user.view';
 import { UsersRepository } from '../users/users.repository';
@@ -30,10 +31,12 @@ export class PasswordVerificationService {
     private readonly users: UsersRepository,
     private readonly profiles: UsersService,
     private readonly passwords: PasswordHasher,
+    private readonly connections: ConnectionsService,
   ) {}
 
   async verify(attempt: PasswordAttempt): Promise<UserView> {
     const { connection, username, password } = attempt;
+    await this.requireEnabledConnection(connection, attempt.clientId);
     const { user, passwordHash } = await this.account(connection, username);
     const matches =
       passwordHash != null
@@ -44,6 +47,16 @@ export class PasswordVerificationService {
     if (user.blocked) throw new UserBlockedError('user is blocked');
     await this.users.recordLogin(user.userId, new Date());
     return this.profiles.get(user.userId);
+  }
+
+  /**
+   * Review #13: a client logs in only through the connections enabled for it. Checked before the
+   * hash, so a disabled realm costs no argon2; an unknown realm is refused the same way.
+   */
+  private async requireEnabledConnection(connection: string, clientId: string): Promise<void> {
+    if (!(await this.connections.isEnabledFor(connection, clientId))) {
+      throw new UnauthorizedClientError('The connection is not enabled for the client.');
+    }
   }
 
   /**

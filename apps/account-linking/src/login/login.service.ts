@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EventContext } from '@app/contracts';
 import { LoginStartBinding, SecretBox, sha256Hex } from '@app/secrets';
 import { ACCOUNT_LINKING_CONFIG, type AccountLinkingConfig } from '../config/account-linking.config';
-import { CONNECTION_SECRET_BOX, ConnectionsService } from '../connections/connections.service';
+import { CONNECTION_SECRET_BOX, ConnectionsService, servesClient } from '../connections/connections.service';
 import { UpstreamOidcClient } from '../upstream/upstream-oidc.client';
 import { UpstreamError, type UpstreamProvider } from '../upstream/upstream-provider';
 import { LoginAttemptsRepository } from './login-attempts.repository';
@@ -68,7 +68,7 @@ export class LoginService {
     if (!this.startBinding.verify(fields, link.binding)) {
       throw new LoginError('This sign-in link is not valid or has expired');
     }
-    const provider = await this.provider(connectionName);
+    const provider = await this.provider(connectionName, link.clientId);
     const discovery = await this.upstreamCall(() => this.upstream.discover(provider));
     const state = random(32);
     const nonce = random(32);
@@ -141,10 +141,16 @@ export class LoginService {
     return resume.toString();
   }
 
-  private async provider(connectionName: string): Promise<UpstreamProvider> {
+  private async provider(connectionName: string, clientId?: string): Promise<UpstreamProvider> {
     const connection = await this.connections.findByName(connectionName);
     const provider = connection ? this.connections.upstreamProviderOf(connection) : null;
-    if (!provider) throw new LoginError('This connection does not exist or does not sign in upstream');
+    if (!connection || !provider) {
+      throw new LoginError('This connection does not exist or does not sign in upstream');
+    }
+    // Review #13: only from a client the connection is enabled for (at the start of a login).
+    if (clientId !== undefined && !servesClient(connection, clientId)) {
+      throw new LoginError('This connection is not enabled for the application');
+    }
     return provider;
   }
 

@@ -216,6 +216,9 @@ export class AuthorizationService {
       if (!(error instanceof OAuthError)) throw error;
       if (error.error === 'invalid_grant') return retry(400, 'Wrong email or password.', username);
       if (error.error === 'unauthorized') return retry(403, 'This account is blocked.', username);
+      if (error.error === 'unauthorized_client') {
+        return retry(403, 'This sign-in method is not enabled for the application.', username);
+      }
       return retry(
         error.status >= 500 ? 503 : 400,
         'We could not sign you in right now. Please try again.',
