@@ -27,6 +27,7 @@ export class AccountLinkingModule {
           issuer: config.TESSERA_ISSUER,
           jwksUrl: config.TESSERA_JWKS_URL,
           consumerName: 'account-linking',
+          maxStreamLagMs: config.TESSERA_MAX_STREAM_LAG_SECONDS * 1000,
         }),
         ManagementModule.forRoot({ audience: managementAudience(config.TESSERA_ISSUER) }),
         UsersAndConnectionsModule,

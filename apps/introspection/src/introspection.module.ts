@@ -36,6 +36,7 @@ export class IntrospectionModule {
           issuer: config.TESSERA_ISSUER,
           jwksUrl: config.TESSERA_JWKS_URL,
           consumerName: 'introspection',
+          maxStreamLagMs: config.TESSERA_MAX_STREAM_LAG_SECONDS * 1000,
         }),
         // JWT introspection needs no Redis: an instance starts and stays ready while Redis is down,
         // and opaque lookups answer a retryable 503 meanwhile.

@@ -38,6 +38,7 @@ export class IssuanceModule {
           issuer: config.TESSERA_ISSUER,
           jwksUrl: `http://127.0.0.1:${config.PORT}/.well-known/jwks.json`,
           consumerName: 'issuance',
+          maxStreamLagMs: config.TESSERA_MAX_STREAM_LAG_SECONDS * 1000,
         }),
         ManagementModule.forRoot({ audience: managementAudience(config.TESSERA_ISSUER) }),
         SigningKeysModule,

@@ -50,6 +50,12 @@ export const serviceEnv = z.object({
     .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port[,host:port]')).min(1)),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
   TESSERA_TRUSTED_PROXIES: trustedProxies,
+  /**
+   * How far (seconds) a validator may fall behind the revocation, key and client topics before its
+   * token-deciding routes answer 503 (issue #15 §1); also how long it trusts its state while the
+   * broker cannot be asked.
+   */
+  TESSERA_MAX_STREAM_LAG_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   /** Prefix of durable consumer-group ids, so two stacks (say, dev and tests) can share one broker. */
   KAFKA_GROUP_PREFIX: z
     .string()

@@ -3,6 +3,7 @@ export * from './jwks-fetcher';
 export * from './access-token-verifier';
 export * from './revocation-list';
 export * from './revocation-stream';
+export * from './token-state-gate';
 export * from './token-verification.module';
 export * from './introspection-response-key';
 export * from './revocable-token';

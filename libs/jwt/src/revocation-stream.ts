@@ -4,6 +4,7 @@ import { TOPICS, isConsistentRevocation, type EventOnTopic } from '@app/contract
 import { ReadinessRegistry } from '@app/http';
 import { EventStreamSubscriber, KAFKA } from '@app/kafka';
 import { RevocationList } from './revocation-list';
+import { TokenStateGate } from './token-state-gate';
 import { VerificationKeySet } from './verification-key-set';
 
 const PRUNE_INTERVAL_MS = 60_000;
@@ -22,6 +23,7 @@ export class RevocationStream extends EventStreamSubscriber<typeof TOPICS.tokens
     readiness: ReadinessRegistry,
     private readonly list: RevocationList,
     private readonly keys: VerificationKeySet,
+    gate: TokenStateGate,
     @Inject('TOKEN_VERIFICATION_OPTIONS') options: { consumerName: string },
   ) {
     super(kafka, {
@@ -30,6 +32,7 @@ export class RevocationStream extends EventStreamSubscriber<typeof TOPICS.tokens
       mode: { kind: 'broadcast' },
     });
     readiness.register('revocations replayed', () => this.caughtUp);
+    gate.register('revocations', this);
   }
 
   protected handle(event: EventOnTopic<typeof TOPICS.tokensRevoked.name>): Promise<void> {

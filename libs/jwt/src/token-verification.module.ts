@@ -7,6 +7,7 @@ import { AccessTokenVerifier } from './access-token-verifier';
 import { JwksFetcher } from './jwks-fetcher';
 import { RevocationList } from './revocation-list';
 import { RevocationStream } from './revocation-stream';
+import { TokenStateGate } from './token-state-gate';
 import { VerificationKeySet } from './verification-key-set';
 
 export interface TokenVerificationOptions {
@@ -15,6 +16,8 @@ export interface TokenVerificationOptions {
   readonly jwksUrl: string;
   readonly consumerName: string;
   readonly maxTokenLength?: number;
+  /** See TokenStateGate; `TESSERA_MAX_STREAM_LAG_SECONDS`. */
+  readonly maxStreamLagMs?: number;
 }
 
 /** Reads every signing-key event into this instance's key set, and is ready once it has replayed them. */
@@ -24,6 +27,7 @@ class SigningKeyStream extends EventStreamSubscriber<typeof TOPICS.signingKeys.n
     @Inject(KAFKA) kafka: Kafka,
     private readonly keys: VerificationKeySet,
     readiness: ReadinessRegistry,
+    gate: TokenStateGate,
     @Inject('TOKEN_VERIFICATION_OPTIONS') options: TokenVerificationOptions,
   ) {
     super(kafka, {
@@ -32,6 +36,7 @@ class SigningKeyStream extends EventStreamSubscriber<typeof TOPICS.signingKeys.n
       mode: { kind: 'broadcast' },
     });
     readiness.register('signing-keys replayed', () => this.caughtUp);
+    gate.register('signing keys', this);
   }
 
   protected handle(event: EventOnTopic<typeof TOPICS.signingKeys.name>): Promise<void> {
@@ -53,6 +58,7 @@ export class TokenVerificationModule {
       providers: [
         { provide: 'TOKEN_VERIFICATION_OPTIONS', useValue: options },
         VerificationKeySet,
+        TokenStateGate,
         {
           provide: AccessTokenVerifier,
           useFactory: (keys: VerificationKeySet) =>
@@ -66,7 +72,7 @@ export class TokenVerificationModule {
         RevocationList,
         RevocationStream,
       ],
-      exports: [VerificationKeySet, AccessTokenVerifier, RevocationList],
+      exports: [VerificationKeySet, AccessTokenVerifier, RevocationList, TokenStateGate],
     };
   }
 }

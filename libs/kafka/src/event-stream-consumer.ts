@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { Consumer, Kafka } from 'kafkajs';
 import { parseEvent, type EventOnTopic, type TopicWithEvents } from '@app/contracts';
+import { StreamCurrency } from './stream-currency';
 
 export interface EventMeta {
   readonly topic: string;
@@ -52,16 +53,29 @@ export class EventStreamConsumer<T extends TopicWithEvents> {
   private readonly targets = new Map<number, bigint>();
   private isCaughtUp = false;
   private caughtUpWaiters: (() => void)[] = [];
+  /** Broadcast readers only: how far behind the topic this reader is, in time. */
+  private readonly currency: StreamCurrency | null;
+  private startOffsetsReadAt = 0;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly options: EventStreamOptions<T>,
   ) {
     this.logger = new Logger(`Consumer:${options.name}`);
+    this.currency = options.mode.kind === 'broadcast' ? new StreamCurrency(kafka, options.topic) : null;
   }
 
   get caughtUp(): boolean {
     return this.isCaughtUp;
+  }
+
+  /**
+   * Broadcast readers: how long ago this reader was last known to have applied everything on its
+   * topic (Infinity until it has replayed it). Shared groups: 0 once caught up (not measured).
+   */
+  lagMs(): number {
+    if (!this.currency) return this.isCaughtUp ? 0 : Number.POSITIVE_INFINITY;
+    return this.isCaughtUp ? this.currency.lagMs() : Number.POSITIVE_INFINITY;
   }
 
   /** Resolves once the consumer has processed everything that was on the topic when it started. */
@@ -136,6 +150,7 @@ export class EventStreamConsumer<T extends TopicWithEvents> {
   async stop(): Promise<void> {
     const consumer = this.consumer;
     this.consumer = null;
+    await this.currency?.stop();
     await consumer?.disconnect();
   }
 
@@ -160,6 +175,7 @@ export class EventStreamConsumer<T extends TopicWithEvents> {
    */
   private async recordStartOffsets(groupId: string): Promise<void> {
     this.targets.clear();
+    this.startOffsetsReadAt = Date.now();
     const admin = this.kafka.admin();
     await admin.connect();
     try {
@@ -181,12 +197,14 @@ export class EventStreamConsumer<T extends TopicWithEvents> {
   }
 
   private advance(partition: number, next: bigint): void {
+    this.currency?.recordApplied(partition, next);
     const target = this.targets.get(partition);
     if (target !== undefined && next >= target) this.targets.delete(partition);
     this.checkCaughtUp();
   }
 
   private checkCaughtUp(): void {
+    if (this.targets.size === 0) this.currency?.markCurrent(this.startOffsetsReadAt);
     if (this.isCaughtUp || this.targets.size > 0) return;
     this.isCaughtUp = true;
     this.logger.log(`caught up with ${this.options.topic}`);

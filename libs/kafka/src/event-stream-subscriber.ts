@@ -43,6 +43,11 @@ export abstract class EventStreamSubscriber<T extends TopicWithEvents>
     return this.stream.caughtUp;
   }
 
+  /** How long ago this reader was last known to be current with its topic (see StreamCurrency). */
+  lagMs(): number {
+    return this.stream.lagMs();
+  }
+
   onApplicationBootstrap(): Promise<void> {
     this.starting = this.startWithRetries();
     return Promise.resolve();

@@ -2,7 +2,8 @@ import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AccessTokenVerifier, RevocationList, VerificationKeySet } from '@app/jwt';
+import { ReadinessRegistry } from '@app/http';
+import { AccessTokenVerifier, RevocationList, TokenStateGate, VerificationKeySet } from '@app/jwt';
 import { ManagementAuthGuard } from './management-auth.guard';
 import { callerOf } from './management-caller';
 import { ManagementError } from './management-error';
@@ -30,6 +31,9 @@ describe('ManagementAuthGuard', () => {
   let privateKey: CryptoKey;
   let guard: ManagementAuthGuard;
   const revocations = new RevocationList();
+  const tokenState = new TokenStateGate(new ReadinessRegistry(), { maxStreamLagMs: 1_000 });
+  const revocationStream = { caughtUp: true, lag: 0, lagMs: () => revocationStream.lag };
+  tokenState.register('revocations', revocationStream);
 
   beforeAll(async () => {
     const pair = await generateKeyPair('ES256', { extractable: true });
@@ -41,6 +45,7 @@ describe('ManagementAuthGuard', () => {
       new Reflector(),
       new AccessTokenVerifier(keys, null, { issuer: ISSUER }),
       revocations,
+      tokenState,
       {
         audience: AUDIENCE,
       },
@@ -73,6 +78,26 @@ describe('ManagementAuthGuard', () => {
     const { context, request } = routeContext(['read:client_keys', 'read:clients'], `Bearer ${token}`);
     expect(await guard.canActivate(context)).toBe(true);
     expect(callerOf(request as never)).toMatchObject({ sub: 'abc@clients', clientId: 'abc' });
+  });
+
+  it('answers 503 with Retry-After, even to a good token, while the revocations are not current', async () => {
+    const token = await sign({ scope: 'read:clients', azp: 'abc' });
+    for (const [caughtUp, lag] of [
+      [false, 0],
+      [true, 1_001],
+    ] as const) {
+      Object.assign(revocationStream, { caughtUp, lag });
+      const { context } = routeContext(['read:clients'], `Bearer ${token}`);
+      const refused = await guard.canActivate(context).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(ManagementError);
+      expect((refused as ManagementError).toBody()).toMatchObject({
+        statusCode: 503,
+        errorCode: 'temporarily_unavailable',
+      });
+      expect((refused as ManagementError).headers['retry-after']).toBe('1');
+    }
+    Object.assign(revocationStream, { caughtUp: true, lag: 1_000 });
+    expect(await guard.canActivate(routeContext(['read:clients'], `Bearer ${token}`).context)).toBe(true);
   });
 
   it('accepts the audience inside an array', async () => {

@@ -1,9 +1,15 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { AccessTokenVerifier, revocableTokenOf, RevocationList } from '@app/jwt';
+import { AccessTokenVerifier, revocableTokenOf, RevocationList, TokenStateGate } from '@app/jwt';
 import { attachCaller } from './management-caller';
-import { insufficientScope, ManagementError, missingScopes, unauthorized } from './management-error';
+import {
+  insufficientScope,
+  ManagementError,
+  missingScopes,
+  tokenStateNotCurrent,
+  unauthorized,
+} from './management-error';
 import {
   MANAGEMENT_API_OPTIONS,
   REQUIRED_ALL_SCOPES,
@@ -26,6 +32,7 @@ export class ManagementAuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly verifier: AccessTokenVerifier,
     private readonly revocations: RevocationList,
+    private readonly tokenState: TokenStateGate,
     @Inject(MANAGEMENT_API_OPTIONS) private readonly options: ManagementApiOptions,
   ) {}
 
@@ -37,6 +44,9 @@ export class ManagementAuthGuard implements CanActivate {
     if (anyOf.length === 0 && allOf.length === 0) {
       throw new ManagementError(403, 'This operation is not available', 'operation_not_supported');
     }
+
+    // Until the revocations are replayed a revoked Management token would pass (review #5).
+    if (!this.tokenState.isOpen()) throw tokenStateNotCurrent();
 
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const header = request.headers.authorization;

@@ -50,6 +50,16 @@ export function unauthorized(message: 'Missing authentication' | 'Invalid token'
   return new ManagementError(401, message, undefined, { 'www-authenticate': 'Bearer realm="api"' });
 }
 
+/** 503 while this instance's revocations are not current (TokenStateGate): retry shortly. */
+export function tokenStateNotCurrent(): ManagementError {
+  return new ManagementError(
+    503,
+    'The token state is being brought up to date; try again shortly',
+    'temporarily_unavailable',
+    { 'retry-after': '1' },
+  );
+}
+
 /** 403 `insufficient_scope`, naming the scopes any one of which would have been enough. */
 export function insufficientScope(anyOf: readonly string[]): ManagementError {
   return new ManagementError(

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { managementAudience } from '@app/contracts';
-import { AccessTokenVerifier, RevocationList } from '@app/jwt';
+import { AccessTokenVerifier, RevocationList, TokenStateGate } from '@app/jwt';
 import { ClientAuthenticator, InvalidClientError, type OAuthParams } from '@app/oauth';
 import { INTROSPECTION_CONFIG, type IntrospectionConfig } from '../config/introspection.config';
 import { bearerTokenOf, InsufficientScopeError, InvalidTokenError } from './bearer-errors';
@@ -27,12 +27,16 @@ export class IntrospectionCallerAuthenticator {
     private readonly clients: ClientAuthenticator,
     private readonly verifier: AccessTokenVerifier,
     private readonly revocations: RevocationList,
+    private readonly tokenState: TokenStateGate,
     @Inject(INTROSPECTION_CONFIG) config: IntrospectionConfig,
   ) {
     this.managementAudience = managementAudience(config.TESSERA_ISSUER);
   }
 
   async authenticate(authorization: string | undefined, params: OAuthParams): Promise<IntrospectionCaller> {
+    // Callers are known from the clients topic and Management tokens are checked against the
+    // revocations: neither can be judged before those streams are current (fail closed, review #5).
+    this.tokenState.assertOpen();
     if (authorization !== undefined && /^bearer\s/i.test(authorization)) {
       return this.authenticateManagementToken(authorization, params);
     }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { TOPICS, type ClientCredentialsSnapshot, type EventOnTopic } from '@app/contracts';
 import { ReadinessRegistry } from '@app/http';
+import { TokenStateGate } from '@app/jwt';
 import { EventStreamSubscriber, KAFKA } from '@app/kafka';
 import type { ClientDirectory } from '@app/oauth';
 
@@ -16,9 +17,11 @@ export class InMemoryClientDirectory
 {
   private readonly clients = new Map<string, ClientCredentialsSnapshot>();
 
-  constructor(@Inject(KAFKA) kafka: Kafka, readiness: ReadinessRegistry) {
+  constructor(@Inject(KAFKA) kafka: Kafka, readiness: ReadinessRegistry, gate: TokenStateGate) {
     super(kafka, { name: 'introspection.clients', topic: TOPICS.clients.name, mode: { kind: 'broadcast' } });
     readiness.register('clients replayed', () => this.caughtUp);
+    // A deleted client or a rotated secret must not authenticate before its event is applied.
+    gate.register('clients', this);
   }
 
   findClient(clientId: string): Promise<ClientCredentialsSnapshot | null> {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { OpaqueTokenRecord } from '@app/contracts';
-import { AccessTokenVerifier, RevocationList, type VerifiedJwt } from '@app/jwt';
+import { AccessTokenVerifier, RevocationList, TokenStateGate, type VerifiedJwt } from '@app/jwt';
 import { INTROSPECTION_CONFIG, type IntrospectionConfig } from '../config/introspection.config';
 import { OpaqueTokenRepository } from '../opaque/opaque-token.repository';
 import { VerifiedTokenCache } from './verified-token-cache';
@@ -43,10 +43,13 @@ export class LiveTokenResolver {
     private readonly revocations: RevocationList,
     private readonly verifiedTokens: VerifiedTokenCache,
     private readonly opaqueTokens: OpaqueTokenRepository,
+    private readonly tokenState: TokenStateGate,
     @Inject(INTROSPECTION_CONFIG) private readonly config: IntrospectionConfig,
   ) {}
 
   resolve(token: string): Promise<LiveToken | null> {
+    // Before the revocations are replayed a revoked token would look live: 503 instead (review #5).
+    this.tokenState.assertOpen();
     return AccessTokenVerifier.looksLikeJwt(token) ? this.liveJwt(token) : this.liveOpaqueToken(token);
   }
 

@@ -1,7 +1,8 @@
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PublicJwk, UserSnapshot } from '@app/contracts';
-import { AccessTokenVerifier, RevocationList, VerificationKeySet } from '@app/jwt';
+import { ReadinessRegistry } from '@app/http';
+import { AccessTokenVerifier, RevocationList, TokenStateGate, VerificationKeySet } from '@app/jwt';
 import type { InMemoryClientDirectory } from '../clients/client-directory';
 import type { ProfileDirectory } from '../profiles/profile-directory';
 import { TokenInfoService } from './tokeninfo.service';
@@ -53,6 +54,7 @@ beforeAll(async () => {
     revocations,
     clients,
     profileDirectory,
+    new TokenStateGate(new ReadinessRegistry(), {}),
   );
 });
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { UserSnapshot } from '@app/contracts';
-import { AccessTokenVerifier, RevocationList } from '@app/jwt';
+import { AccessTokenVerifier, RevocationList, TokenStateGate } from '@app/jwt';
 import { InvalidTokenError } from '../callers/bearer-errors';
 import { InMemoryClientDirectory } from '../clients/client-directory';
 import { ProfileDirectory } from '../profiles/profile-directory';
@@ -29,9 +29,11 @@ export class TokenInfoService {
     private readonly revocations: RevocationList,
     private readonly clients: InMemoryClientDirectory,
     private readonly profiles: ProfileDirectory,
+    private readonly tokenState: TokenStateGate,
   ) {}
 
   async tokenInfo(idToken: string): Promise<TokenInfo> {
+    this.tokenState.assertOpen();
     const verified = await this.verifier.verify(idToken);
     if (!verified) throw new InvalidTokenError(INVALID);
     const { sub, aud, azp, iat, scope } = verified.claims;

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { GRANT_ID_CLAIM, idTokenIssued, TOPICS, type EventContext, type SigningAlg } from '@app/contracts';
-import { AccessTokenVerifier, revocableTokenOf, RevocationList } from '@app/jwt';
+import { AccessTokenVerifier, revocableTokenOf, RevocationList, TokenStateGate } from '@app/jwt';
 import {
   InvalidGrantError,
   InvalidRequestError,
@@ -66,6 +66,7 @@ export class DelegationService {
     private readonly lookup: ConfigurationLookup,
     private readonly verifier: AccessTokenVerifier,
     private readonly revocations: RevocationList,
+    private readonly tokenState: TokenStateGate,
     private readonly refreshTokens: RefreshTokensRepository,
     private readonly store: OpaqueTokenStore,
     private readonly profiles: UserProfilesRepository,
@@ -151,6 +152,7 @@ export class DelegationService {
    * not-befores), naming its grant (the lineage to keep); its profile claims bound the new token's.
    */
   private async sourceIdToken(token: string, clientId: string): Promise<DelegationSource> {
+    this.tokenState.assertOpen();
     const verified = await this.verifier.verify(token);
     const claims = verified?.claims;
     const audiences =

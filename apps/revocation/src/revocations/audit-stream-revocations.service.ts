@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { revocationKey, TOPICS, type EventOnTopic, type RevocationPayload } from '@app/contracts';
 import { Outbox } from '@app/outbox';
+import { DerivedTokenRevocations } from './derived-token-revocations.service';
 import { GrantRevocationsService } from './grant-revocations.service';
 import { OpaqueTokenStore } from './opaque-token-store';
 import { RevocationsRepository } from './revocations.repository';
@@ -32,6 +33,7 @@ export class AuditStreamRevocations {
     private readonly revocations: RevocationsService,
     private readonly grantRevocations: GrantRevocationsService,
     private readonly opaqueTokens: OpaqueTokenStore,
+    private readonly derived: DerivedTokenRevocations,
   ) {}
 
   async apply(events: readonly AuditEvent[]): Promise<void> {
@@ -96,6 +98,9 @@ export class AuditStreamRevocations {
       this.grantRevocations.userGrantRevocationsOf(tokens.map((token) => token.payload.sub)),
     ]);
     if (inForce.size === 0 && userWide.size === 0) return;
+    // Late exchanged tokens revoked by this batch: a token exchanged from one of them, later in the
+    // same batch, is late too (its source was not in force when `inForce` was read).
+    const revokedHere = new Map<string, RevocationPayload>();
     for (const token of tokens) {
       const context = { correlationId: token.correlation_id, causationId: token.id };
       const grantRevocation = inForce.get(grantKey(token));
@@ -104,7 +109,8 @@ export class AuditStreamRevocations {
         : undefined;
       const userRevocation = userWide.get(token.payload.sub);
       const source = sourceKey(token);
-      const sourceRevocation = source !== undefined ? inForce.get(source) : undefined;
+      const sourceRevocation =
+        source !== undefined ? (inForce.get(source) ?? revokedHere.get(source)) : undefined;
       if (grantRevocation) {
         await this.opaqueTokens.deleteGrants([token.payload.grant_id]);
         if (token.type === 'access_token.issued' && token.payload.format === 'jwt') {
@@ -115,8 +121,14 @@ export class AuditStreamRevocations {
         }
       } else if (sourceRevocation && token.type === 'access_token.issued' && token.payload.format === 'jwt') {
         // Exchanged from a token revoked before the registry knew of this one (docs/adr/0009).
-        await this.revocations.record(
-          lateJwtRevocation(token.payload.jti, token.payload.expires_at, sourceRevocation),
+        const revocation = lateJwtRevocation(token.payload.jti, token.payload.expires_at, sourceRevocation);
+        await this.revocations.record(revocation, context);
+        revokedHere.set(revocationKey(revocation.target), revocation);
+        // Tokens exchanged from this one that the registry already holds (another partition's batch
+        // may have brought them first) go with it, down the chain.
+        await this.derived.revokeDerivedFrom(
+          token.payload.jti,
+          { reason: revocation.reason, revokedBy: revocation.revoked_by },
           context,
         );
       } else if (sessionRevocation) {

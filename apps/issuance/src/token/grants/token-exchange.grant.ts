@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EventContext } from '@app/contracts';
-import { AccessTokenVerifier, revocableTokenOf, RevocationList } from '@app/jwt';
+import { AccessTokenVerifier, revocableTokenOf, RevocationList, TokenStateGate } from '@app/jwt';
 import {
   AccessDeniedError,
   InvalidGrantError,
@@ -52,6 +52,7 @@ export class TokenExchangeGrant {
     private readonly lookup: ConfigurationLookup,
     private readonly verifier: AccessTokenVerifier,
     private readonly revocations: RevocationList,
+    private readonly tokenState: TokenStateGate,
     private readonly minter: AccessTokenMinter,
     private readonly outbox: Outbox,
   ) {}
@@ -150,6 +151,8 @@ export class TokenExchangeGrant {
     token: string,
     tokenType: string,
   ): Promise<SubjectToken & { actor: unknown }> {
+    // A revoked subject token looks unrevoked until the revocations are replayed (review #5).
+    this.tokenState.assertOpen();
     const verified = await this.verifier.verify(token);
     const kind = tokenType === ACCESS_TOKEN_TYPE ? 'access_token' : 'id_token';
     const subject = verified ? readSubjectToken(verified.claims, kind, client.clientId) : null;
