@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { refreshTokenReuseDetected, TOPICS, type EventContext, type UserSnapshot } from '@app/contracts';
+import { RevocationList } from '@app/jwt';
 import { InvalidGrantError, InvalidScopeError, UnauthorizedClientError, type OAuthParams } from '@app/oauth';
 import { Outbox } from '@app/outbox';
 import type { ClientEntity } from '../../clients/client.entity';
@@ -36,6 +37,7 @@ export class RefreshTokenGrant {
     private readonly issuer: UserTokenIssuer,
     private readonly outbox: Outbox,
     private readonly families: GrantFamilies,
+    private readonly revocations: RevocationList,
     @Inject(ISSUANCE_CONFIG) private readonly config: IssuanceConfig,
   ) {}
 
@@ -58,6 +60,10 @@ export class RefreshTokenGrant {
       const user = await this.userOf(row);
       if (user instanceof Error) return refuse(user);
       if (row.revokedAt !== null) return refuse(invalidRefreshToken());
+      // What this instance already knows from the revocation stream counts before Redis is asked
+      // (review #8): a user's or client's not-before, or the grant's revocation, ends the family
+      // even if its row and the shared store have not been updated yet.
+      if (this.revocations.isRevoked(revocableRefreshToken(row))) return refuse(invalidRefreshToken());
 
       const now = Math.floor(Date.now() / 1000);
       const settings = refreshTokenLifetimes(client.refreshToken, now, row.familyIssuedAt);
@@ -141,6 +147,17 @@ export class RefreshTokenGrant {
     if (audience === undefined || audience === `${this.config.TESSERA_ISSUER}userinfo`) return null;
     return (await this.lookup.resourceServer(audience)) ?? invalidRefreshToken();
   }
+}
+
+/** A refresh token as the revocation list sees it: its family started at `familyIssuedAt`. */
+function revocableRefreshToken(row: RefreshTokenRow) {
+  return {
+    grantId: row.grantId,
+    refreshTokenId: row.id,
+    sub: row.sub,
+    clientId: row.clientId,
+    issuedAt: row.familyIssuedAt,
+  };
 }
 
 function isExpired(row: RefreshTokenRow, now: number): boolean {
