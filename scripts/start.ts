@@ -146,10 +146,11 @@ async function shutdown(exitCode: number): Promise<void> {
   if (!gateway && services.length === 0 && helpers.every((helper) => helper.hasExited()))
     process.exit(exitCode);
   console.log('[launcher] stopping the gateway and the services (Kafka, PostgreSQL and Redis keep running)');
-  // nginx: SIGQUIT = graceful (finish requests in flight). Then the services: SIGTERM lets Nest
-  // run its shutdown hooks (Kafka consumers leave their groups, the outbox relay stops).
+  // nginx: SIGQUIT = graceful (finish requests in flight). Then the services: SIGINT lets Nest
+  // run its shutdown hooks (Kafka consumers leave their groups, the outbox relay stops) at once —
+  // no drain (that is SIGTERM's, for a gateway that is still routing), since the gateway is gone.
   await gateway?.stop('SIGQUIT', STOP_GRACE_MS);
-  await Promise.all([...services, ...helpers].map((process) => process.stop('SIGTERM', STOP_GRACE_MS)));
+  await Promise.all([...services, ...helpers].map((process) => process.stop('SIGINT', STOP_GRACE_MS)));
   console.log('[launcher] stopped');
   process.exit(exitCode);
 }

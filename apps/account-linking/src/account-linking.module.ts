@@ -1,9 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { managementAudience } from '@app/contracts';
 import { HealthModule } from '@app/http';
 import { TokenVerificationModule } from '@app/jwt';
 import { KafkaModule } from '@app/kafka';
+import { PostgresModule } from '@app/persistence';
 import { ManagementModule } from '@app/management';
 import { OutboxModule } from '@app/outbox';
 import { ACCOUNT_LINKING_CONFIG, type AccountLinkingConfig } from './config/account-linking.config';
@@ -19,7 +19,7 @@ export class AccountLinkingModule {
       global: true,
       imports: [
         HealthModule,
-        TypeOrmModule.forRoot(accountLinkingDatabase(config.DATABASE_URL)),
+        PostgresModule.forRoot(accountLinkingDatabase(config.DATABASE_URL)),
         KafkaModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: 'tessera-account-linking' }),
         OutboxModule.forSchema(ACCOUNT_LINKING_SCHEMA),
         // Management API tokens are verified locally with the keys learnt from the signing-keys topic.

@@ -1,9 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { managementAudience } from '@app/contracts';
 import { HealthModule } from '@app/http';
 import { TokenVerificationModule } from '@app/jwt';
 import { KafkaModule } from '@app/kafka';
+import { PostgresModule } from '@app/persistence';
 import { ManagementModule } from '@app/management';
 import { OutboxModule } from '@app/outbox';
 import { RedisModule } from '@app/redis';
@@ -26,7 +26,7 @@ export class IssuanceModule {
       module: IssuanceModule,
       global: true,
       imports: [
-        TypeOrmModule.forRoot(issuanceDatabase(config.DATABASE_URL)),
+        PostgresModule.forRoot(issuanceDatabase(config.DATABASE_URL)),
         KafkaModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: 'tessera-issuance' }),
         OutboxModule.forSchema(ISSUANCE_SCHEMA),
         // The shared opaque-token store (DESIGN §4): opaque access tokens and refresh tokens.

@@ -1,9 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { managementAudience } from '@app/contracts';
 import { HealthModule } from '@app/http';
 import { TokenVerificationModule } from '@app/jwt';
 import { KafkaModule } from '@app/kafka';
+import { PostgresModule } from '@app/persistence';
 import { ManagementModule } from '@app/management';
 import { OutboxModule } from '@app/outbox';
 import { RedisModule } from '@app/redis';
@@ -29,7 +29,7 @@ export class RevocationModule {
       global: true,
       imports: [
         HealthModule,
-        TypeOrmModule.forRoot(revocationDatabase(config.DATABASE_URL)),
+        PostgresModule.forRoot(revocationDatabase(config.DATABASE_URL)),
         KafkaModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: 'tessera-revocation' }),
         RedisModule.forRoot(config.REDIS_URL),
         OutboxModule.forSchema(REVOCATION_SCHEMA),

@@ -55,6 +55,8 @@ export const serviceEnv = z.object({
    * token-deciding routes answer 503 (issue #15 §1); also how long it trusts its state while the
    * broker cannot be asked.
    */
+  /** How long SIGTERM leaves a service answering but not ready, so gateways stop sending it work. */
+  TESSERA_SHUTDOWN_DRAIN_SECONDS: z.coerce.number().min(0).max(300).default(5),
   TESSERA_MAX_STREAM_LAG_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   /** Prefix of durable consumer-group ids, so two stacks (say, dev and tests) can share one broker. */
   KAFKA_GROUP_PREFIX: z

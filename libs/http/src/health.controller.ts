@@ -15,6 +15,7 @@ export class HealthController {
   @Get('ready')
   async ready(@Res() reply: FastifyReply) {
     const { ready, checks } = await this.readiness.check();
-    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'starting', checks });
+    const status = ready ? 'ready' : this.readiness.isDraining ? 'draining' : 'starting';
+    return reply.status(ready ? 200 : 503).send({ status, checks });
   }
 }

@@ -9,6 +9,16 @@ export type ReadinessProbe = () => boolean | Promise<boolean>;
 @Injectable()
 export class ReadinessRegistry {
   private readonly probes = new Map<string, ReadinessProbe>();
+  private draining = false;
+
+  /** From now on the service is not ready: it is shutting down (SIGTERM) and drains its requests. */
+  beginDrain(): void {
+    this.draining = true;
+  }
+
+  get isDraining(): boolean {
+    return this.draining;
+  }
 
   register(name: string, probe: ReadinessProbe): void {
     this.probes.set(name, probe);
@@ -23,6 +33,7 @@ export class ReadinessRegistry {
         checks[name] = false;
       }
     }
+    if (this.draining) checks['not shutting down'] = false;
     return { ready: Object.values(checks).every(Boolean), checks };
   }
 }

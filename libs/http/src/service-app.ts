@@ -6,6 +6,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { OAuthExceptionFilter } from '@app/oauth';
 import { ParameterTextGuard } from './parameter-text.guard';
 import { registerRawBodyParsers } from './raw-body';
+import { ReadinessRegistry } from './readiness';
 
 export interface ServiceAppOptions {
   readonly name: string;
@@ -21,6 +22,8 @@ export interface ServiceAppOptions {
    * loopback (the local gateway) when absent.
    */
   readonly trustedProxies?: readonly string[];
+  /** How long a SIGTERM leaves the service answering, not ready, before it closes (ms). */
+  readonly shutdownDrainMs?: number;
 }
 
 const LOOPBACK = ['127.0.0.1', '::1'];
@@ -58,7 +61,8 @@ export async function createServiceApp(
   app.useGlobalFilters(new OAuthExceptionFilter());
   // No query string or path parameter with a NUL (or another control character) reaches a handler.
   app.useGlobalGuards(new ParameterTextGuard());
-  app.enableShutdownHooks();
+  // SIGTERM (an orchestrator's stop) drains first: see `drainOnSigterm`. The others close at once.
+  app.enableShutdownHooks(['SIGINT', 'SIGHUP']);
   return app;
 }
 
@@ -69,7 +73,31 @@ export async function startServiceApp(
   const app = await createServiceApp(module, options);
   await app.listen(options.port, options.host);
   new Logger(options.name).log(`listening on http://${options.host}:${options.port}`);
+  drainOnSigterm(app, options.name, options.shutdownDrainMs ?? 0);
   return app;
+}
+
+/**
+ * SIGTERM (docker compose stop, an orchestrator's rollout) turns readiness false at once, keeps
+ * serving for `drainMs` while gateways and load balancers notice and stop sending requests, then
+ * closes the app (Nest's shutdown hooks: consumers leave their groups, the outbox relay stops) and
+ * exits. Issue #22 §4: without the drain, requests in flight to a stopping instance are cut off.
+ */
+function drainOnSigterm(app: NestFastifyApplication, name: string, drainMs: number): void {
+  process.once('SIGTERM', () => {
+    const logger = new Logger(name);
+    app.get(ReadinessRegistry).beginDrain();
+    logger.log(`SIGTERM: not ready, draining for ${drainMs} ms, then closing`);
+    setTimeout(() => {
+      app
+        .close()
+        .then(() => process.exit(0))
+        .catch((error: unknown) => {
+          logger.error(`closing failed: ${error instanceof Error ? error.message : String(error)}`);
+          process.exit(1);
+        });
+    }, drainMs);
+  });
 }
 
 /** What every service's config has (libs/config `serviceEnv` plus its port). */
@@ -78,6 +106,7 @@ interface LaunchConfig {
   PORT: number;
   LOG_LEVEL: LogLevel;
   TESSERA_TRUSTED_PROXIES: readonly string[];
+  TESSERA_SHUTDOWN_DRAIN_SECONDS: number;
 }
 
 export interface ServiceLaunch<C extends LaunchConfig> {
@@ -103,6 +132,7 @@ export function launchService<C extends LaunchConfig>(launch: ServiceLaunch<C>):
       bodyLimit: launch.bodyLimit,
       maxParamLength: launch.maxParamLength,
       trustedProxies: config.TESSERA_TRUSTED_PROXIES,
+      shutdownDrainMs: config.TESSERA_SHUTDOWN_DRAIN_SECONDS * 1000,
     });
   };
   start().catch((error: unknown) => {

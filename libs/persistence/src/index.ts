@@ -1,3 +1,4 @@
 export * from './postgres-options';
 export * from './migrate';
 export * from './ttl-cache';
+export * from './postgres.module';

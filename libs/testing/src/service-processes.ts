@@ -52,7 +52,8 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
 
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
+    // SIGINT closes at once; SIGTERM would first drain (TESSERA_SHUTDOWN_DRAIN_SECONDS) for a gateway.
+    child.kill('SIGINT');
     const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
     await exited;
     clearTimeout(timer);
