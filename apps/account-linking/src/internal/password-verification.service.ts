@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InvalidGrantError } from '@app/oauth';
+import { InvalidGrantError, TemporarilyUnavailableError } from '@app/oauth';
+import { HashingQueueFullError, type HashingLane } from '../passwords/hashing-queue';
 import { PasswordHasher } from '../passwords/password-hasher';
+import type { UserEntity } from '../users/user.entity';
 import type { UserView } from '../users/user.view';
 import { UsersRepository } from '../users/users.repository';
 import { UsersService } from '../users/users.service';
@@ -14,6 +16,15 @@ export interface PasswordAttempt {
   readonly clientId: string;
   /** The client's address as issuance saw it; absent when unknown. */
   readonly ip?: string;
+}
+
+/**
+ * An attempt from the address the user last logged in from is probably the owner's: it waits in
+ * the hashing queue's priority lane, out of reach of a flood from elsewhere (docs/adr/0013). Unknown
+ * users, and attempts whose address is unknown, take the normal lane.
+ */
+function priorityLane(user: UserEntity | null, ip: string | undefined): HashingLane {
+  return user?.lastIp != null && ip !== undefined && user.lastIp === ip ? 'priority' : 'normal';
 }
 
 /** Auth0's refusal of a wrong password or an unknown user: the same words for both. */
@@ -35,15 +46,27 @@ export class PasswordVerificationService {
   async verify(attempt: PasswordAttempt): Promise<UserView> {
     const { connection, username, password } = attempt;
     const { user, passwordHash } = await this.account(connection, username);
-    const matches =
-      passwordHash != null
-        ? await this.passwords.verify(passwordHash, password)
-        : await this.passwords.verifyDecoy(password);
+    const matches = await this.check(passwordHash, password, priorityLane(user, attempt.ip));
     if (!user || !matches) throw WRONG_CREDENTIALS();
     // Only now, so that "blocked" is never said to someone who does not know the password.
     if (user.blocked) throw new UserBlockedError('user is blocked');
-    await this.users.recordLogin(user.userId, new Date());
+    await this.users.recordLogin(user.userId, new Date(), attempt.ip);
     return this.profiles.get(user.userId);
+  }
+
+  /** The argon2id check (or the decoy's); a full hashing lane is a retryable 503, never a 500. */
+  private async check(passwordHash: string | null, password: string, lane: HashingLane): Promise<boolean> {
+    try {
+      return passwordHash != null
+        ? await this.passwords.verify(passwordHash, password, lane)
+        : await this.passwords.verifyDecoy(password);
+    } catch (error) {
+      if (!(error instanceof HashingQueueFullError)) throw error;
+      throw new TemporarilyUnavailableError(
+        'Too many logins are being checked right now; try again shortly',
+        error.retryAfterSeconds,
+      );
+    }
   }
 
   /**

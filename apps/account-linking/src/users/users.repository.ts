@@ -108,11 +108,16 @@ export class UsersRepository {
     await manager.getRepository(UserEntity).delete({ userId });
   }
 
-  async recordLogin(userId: string, at: Date): Promise<void> {
+  /** Counts a successful login; `ip` (when known) becomes the user's `last_ip`. */
+  async recordLogin(userId: string, at: Date, ip?: string): Promise<void> {
     await this.dataSource
       .createQueryBuilder()
       .update(UserEntity)
-      .set({ loginsCount: () => '"logins_count" + 1', lastLogin: at })
+      .set({
+        loginsCount: () => '"logins_count" + 1',
+        lastLogin: at,
+        ...(ip !== undefined ? { lastIp: ip } : {}),
+      })
       .where({ userId })
       .execute();
   }
