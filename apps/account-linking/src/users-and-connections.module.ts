@@ -22,6 +22,7 @@ import { InternalCallerGuard } from './internal/internal-caller.guard';
 import { PasswordVerificationController } from './internal/password-verification.controller';
 import { PasswordVerificationService } from './internal/password-verification.service';
 import { HashingQueue } from './passwords/hashing-queue';
+import { OwnerAddresses } from './passwords/owner-addresses';
 import { PasswordHasher } from './passwords/password-hasher';
 import { UsersByEmailController } from './users/users-by-email.controller';
 import { UsersController } from './users/users.controller';
@@ -60,6 +61,7 @@ import { UsersService } from './users/users.service';
       inject: [ACCOUNT_LINKING_CONFIG],
     },
     PasswordHasher,
+    OwnerAddresses,
     IdentityLinkingService,
     IdpTokenVault,
     IdpTokensService,

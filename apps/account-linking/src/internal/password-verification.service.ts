@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InvalidGrantError, TemporarilyUnavailableError } from '@app/oauth';
-import { HashingQueueFullError, type HashingLane } from '../passwords/hashing-queue';
+import { HashingQueue, HashingQueueFullError, type HashingLane } from '../passwords/hashing-queue';
+import { OwnerAddresses } from '../passwords/owner-addresses';
 import { PasswordHasher } from '../passwords/password-hasher';
 import type { UserEntity } from '../users/user.entity';
 import type { UserView } from '../users/user.view';
@@ -27,6 +28,13 @@ function priorityLane(user: UserEntity | null, ip: string | undefined): HashingL
   return user?.lastIp != null && ip !== undefined && user.lastIp === ip ? 'priority' : 'normal';
 }
 
+/** A full hashing lane: 503 `temporarily_unavailable` with the queue's `Retry-After`. */
+const busy = (full: HashingQueueFullError) =>
+  new TemporarilyUnavailableError(
+    'Too many logins are being checked right now; try again shortly',
+    full.retryAfterSeconds,
+  );
+
 /** Auth0's refusal of a wrong password or an unknown user: the same words for both. */
 const WRONG_CREDENTIALS = () => new InvalidGrantError('Wrong email or password.');
 
@@ -41,17 +49,31 @@ export class PasswordVerificationService {
     private readonly users: UsersRepository,
     private readonly profiles: UsersService,
     private readonly passwords: PasswordHasher,
+    private readonly queue: HashingQueue,
+    private readonly owners: OwnerAddresses,
   ) {}
 
   async verify(attempt: PasswordAttempt): Promise<UserView> {
     const { connection, username, password } = attempt;
+    this.shedEarly(attempt.ip);
     const { user, passwordHash } = await this.account(connection, username);
     const matches = await this.check(passwordHash, password, priorityLane(user, attempt.ip));
     if (!user || !matches) throw WRONG_CREDENTIALS();
     // Only now, so that "blocked" is never said to someone who does not know the password.
     if (user.blocked) throw new UserBlockedError('user is blocked');
     await this.users.recordLogin(user.userId, new Date(), attempt.ip);
+    if (attempt.ip !== undefined) this.owners.add(attempt.ip);
     return this.profiles.get(user.userId);
+  }
+
+  /**
+   * While the normal lane is full, only an attempt from some owner's address could still be served
+   * (in the priority lane): any other is refused before its lookup, so a flood from elsewhere costs
+   * no database work. Nothing about the user is known yet, so known and unknown users alike.
+   */
+  private shedEarly(ip: string | undefined): void {
+    const refused = this.queue.refusal('normal');
+    if (refused && (ip === undefined || !this.owners.has(ip))) throw busy(refused);
   }
 
   /** The argon2id check (or the decoy's); a full hashing lane is a retryable 503, never a 500. */
@@ -62,10 +84,7 @@ export class PasswordVerificationService {
         : await this.passwords.verifyDecoy(password);
     } catch (error) {
       if (!(error instanceof HashingQueueFullError)) throw error;
-      throw new TemporarilyUnavailableError(
-        'Too many logins are being checked right now; try again shortly',
-        error.retryAfterSeconds,
-      );
+      throw busy(error);
     }
   }
 

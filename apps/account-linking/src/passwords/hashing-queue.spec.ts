@@ -79,6 +79,18 @@ describe('HashingQueue', () => {
     await expect(Promise.all(flood)).resolves.toHaveLength(4);
   });
 
+  it('tells before any work whether a lane would refuse a hash', async () => {
+    const { queue, submit, finish } = harness({ concurrency: 1, normalQueue: 1, priorityQueue: 1 });
+    expect(queue.refusal('normal')).toBeUndefined();
+    void submit('normal', 'running');
+    void submit('normal', 'waiting');
+    expect(queue.refusal('normal')).toMatchObject({ lane: 'normal', retryAfterSeconds: 1 });
+    expect(queue.refusal('priority')).toBeUndefined();
+    await flush();
+    await finish('running');
+    expect(queue.refusal('normal')).toBeUndefined();
+  });
+
   it('bounds the priority lane on its own: a full normal lane does not refuse it, a full priority lane does', async () => {
     const { submit } = harness({ concurrency: 1, normalQueue: 1, priorityQueue: 1 });
     void submit('normal', 'running');

@@ -84,15 +84,25 @@ export class HashingQueue {
     };
   }
 
+  /**
+   * The refusal a hash in `lane` would meet right now, if any: lets a caller refuse before it spends
+   * anything (a database lookup) on work the queue would not take.
+   */
+  refusal(lane: HashingLane): HashingQueueFullError | undefined {
+    if (this.running < this.limits.concurrency && this.waitingCount() === 0) return undefined;
+    const bound = lane === 'priority' ? this.limits.priorityQueue : this.limits.normalQueue;
+    return this.lanes[lane].length >= bound
+      ? new HashingQueueFullError(lane, this.retryAfterSeconds())
+      : undefined;
+  }
+
   private slot(lane: HashingLane): Promise<void> {
     if (this.running < this.limits.concurrency && this.waitingCount() === 0) {
       this.running += 1;
       return Promise.resolve();
     }
-    const bound = lane === 'priority' ? this.limits.priorityQueue : this.limits.normalQueue;
-    if (this.lanes[lane].length >= bound) {
-      return Promise.reject(new HashingQueueFullError(lane, this.retryAfterSeconds()));
-    }
+    const refused = this.refusal(lane);
+    if (refused) return Promise.reject(refused);
     return new Promise<void>((resolve) => this.lanes[lane].push({ start: resolve }));
   }
 
