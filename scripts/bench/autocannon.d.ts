@@ -10,6 +10,8 @@ declare module 'autocannon' {
   interface AutocannonOptions {
     url: string;
     connections?: number;
+    /** Requests per second over all connections. */
+    overallRate?: number;
     pipelining?: number;
     duration?: number;
     method?: string;

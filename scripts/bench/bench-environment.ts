@@ -84,6 +84,9 @@ export async function startBenchEnvironment(
     env: {
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
+      // The runner is the proxy in front of the services: login-flood sends each login with the
+      // X-Forwarded-For of the address it comes from, which issuance believes only from a trusted proxy.
+      TESSERA_TRUSTED_PROXIES: '127.0.0.1,::1',
       ...profiling,
     },
   }).catch((error: unknown) => {

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['issuance', 'introspection', 'revocation', 'propagation'] as const;
+export const SCENARIOS = ['issuance', 'introspection', 'revocation', 'propagation', 'login-flood'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -11,6 +11,12 @@ export interface BenchOptions {
   readonly connections: number;
   /** Tokens revoked one by one in the propagation scenario. */
   readonly propagationTokens: number;
+  /** login-flood: wrong-password requests per second offered at /oauth/token from other addresses. */
+  readonly floodRate: number;
+  /** login-flood: users who log in, each from their own address, during and without the flood. */
+  readonly goodUsers: number;
+  /** login-flood: good logins per second over all good users. */
+  readonly goodRate: number;
   /** Most tokens minted for one distinct-token run (minting is slow; see docs/benchmarks.md). */
   readonly maxPool: number;
   readonly basePort: number;
@@ -26,6 +32,9 @@ export const USAGE = `usage: npm run bench -- <${[...SCENARIOS, 'all'].join('|')
   --connections <n>    autocannon connections (default 50)
   --tokens <n>         tokens revoked in the propagation scenario (default 1000)
   --max-pool <n>       most tokens minted for a distinct-token run (default 60000)
+  --flood-rate <n>     login-flood: wrong passwords per second from other addresses (default 2000)
+  --good-users <n>     login-flood: users logging in from their own addresses (default 10)
+  --good-rate <n>      login-flood: good logins per second, all users together (default 5)
   --profile            write a .cpuprofile per server and scenario, print the top self-time functions
   env TESSERA_BENCH_BASE_PORT, TESSERA_TEST_BASE_PORT or TESSERA_TEST_BASE_<n>: first of 6 ports (default 5101);
       TESSERA_BENCH_DATABASE_URL (the PostgreSQL server; default postgres://postgres@127.0.0.1:5432/postgres;
@@ -42,6 +51,9 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       connections: { type: 'string', default: '50' },
       tokens: { type: 'string', default: '1000' },
       'max-pool': { type: 'string', default: '60000' },
+      'flood-rate': { type: 'string', default: '2000' },
+      'good-users': { type: 'string', default: '10' },
+      'good-rate': { type: 'string', default: '5' },
       profile: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -62,6 +74,9 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     connections: positiveInteger('--connections', values.connections),
     propagationTokens: positiveInteger('--tokens', values.tokens),
     maxPool: positiveInteger('--max-pool', values['max-pool']),
+    floodRate: positiveInteger('--flood-rate', values['flood-rate']),
+    goodUsers: positiveInteger('--good-users', values['good-users']),
+    goodRate: positiveInteger('--good-rate', values['good-rate']),
     basePort: positiveInteger('base port', basePortFromEnv()),
     profile: values.profile,
     databaseUrl: process.env.TESSERA_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',

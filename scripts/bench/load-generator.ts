@@ -26,34 +26,40 @@ async function run(job: LoadJob): Promise<LoadResult> {
     duration: job.durationSeconds,
     method: 'POST',
     headers: job.headers,
-    ...(job.distinctTokens
-      ? {
-          requests: [
-            {
-              method: 'POST',
-              // Called for every request of every connection: each takes the next unused token.
-              setupRequest: (request) => {
-                const token = tokens[next];
-                if (token === undefined) {
-                  if (!exhausted) {
-                    exhausted = true;
-                    setImmediate(() => instance.stop());
+    ...(job.overallRate !== undefined ? { overallRate: job.overallRate } : {}),
+    ...(job.rotation
+      ? { requests: [rotatingRequest(job.rotation)] }
+      : job.distinctTokens
+        ? {
+            requests: [
+              {
+                method: 'POST',
+                // Called for every request of every connection: each takes the next unused token.
+                setupRequest: (request) => {
+                  const token = tokens[next];
+                  if (token === undefined) {
+                    if (!exhausted) {
+                      exhausted = true;
+                      setImmediate(() => instance.stop());
+                    }
+                    // Keep the connection busy with a repeat until stop() lands; its answer is not counted
+                    // as a distinct-token request by the runner (tokensUsed stays at the pool size).
+                    return {
+                      ...request,
+                      body:
+                        job.distinctTokens!.prefix + tokens[tokens.length - 1]! + job.distinctTokens!.suffix,
+                    };
                   }
-                  // Keep the connection busy with a repeat until stop() lands; its answer is not counted
-                  // as a distinct-token request by the runner (tokensUsed stays at the pool size).
+                  next++;
                   return {
                     ...request,
-                    body:
-                      job.distinctTokens!.prefix + tokens[tokens.length - 1]! + job.distinctTokens!.suffix,
+                    body: job.distinctTokens!.prefix + token + job.distinctTokens!.suffix,
                   };
-                }
-                next++;
-                return { ...request, body: job.distinctTokens!.prefix + token + job.distinctTokens!.suffix };
+                },
               },
-            },
-          ],
-        }
-      : { body: job.body }),
+            ],
+          }
+        : { body: job.body }),
   });
   const result = await instance;
   const cpu = process.cpuUsage(cpuBefore);
@@ -73,6 +79,21 @@ async function run(job: LoadJob): Promise<LoadResult> {
     exhausted,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
     cpus: allowedCpus(process.pid),
+  };
+}
+
+/** The request of a rotation job: the next body, from the next address (see LoadJob.rotation). */
+function rotatingRequest(rotation: NonNullable<LoadJob['rotation']>) {
+  const { bodies, forwardedFor, paired } = rotation;
+  let sent = 0;
+  return {
+    method: 'POST',
+    setupRequest: (request: { headers?: Record<string, string> }) => {
+      const body = bodies[sent % bodies.length]!;
+      const address = forwardedFor[(paired ? sent % bodies.length : sent) % forwardedFor.length]!;
+      sent++;
+      return { ...request, body, headers: { ...request.headers, 'x-forwarded-for': address } };
+    },
   };
 }
 

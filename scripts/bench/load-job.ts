@@ -9,6 +9,19 @@ export interface LoadJob {
   /** The same body on every request… */
   readonly body?: string;
   /**
+   * …or requests taken in turn from these bodies, each sent with an `X-Forwarded-For` taken in turn
+   * from `forwardedFor` (logins from many addresses, for a service that trusts the runner as a proxy).
+   * `paired`: body i always comes from address i (each good user from their own address); otherwise
+   * the two rotate independently, so a body meets every address (a flood from everywhere).
+   */
+  readonly rotation?: {
+    readonly bodies: readonly string[];
+    readonly forwardedFor: readonly string[];
+    readonly paired: boolean;
+  };
+  /** Requests per second over all connections (autocannon's `overallRate`); as fast as possible when absent. */
+  readonly overallRate?: number;
+  /**
    * …or a different token on every request: `prefix + token + suffix`, tokens taken in order from
    * lines [from, to) of a file. The run stops early when they run out (`exhausted`).
    */

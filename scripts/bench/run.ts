@@ -16,6 +16,7 @@ import type { ScenarioReport } from './scenario-report';
 
 import { benchIntrospection } from './scenario-introspection';
 import { benchIssuance } from './scenario-issuance';
+import { benchLoginFlood } from './scenario-login-flood';
 import { benchPropagation } from './scenario-propagation';
 import { benchRevocation } from './scenario-revocation';
 import { PoolProvider } from './pool-provider';
@@ -25,6 +26,7 @@ const SCENARIO_RUNNERS: Record<ScenarioName, (context: ScenarioContext) => Promi
   introspection: benchIntrospection,
   revocation: benchRevocation,
   propagation: benchPropagation,
+  'login-flood': benchLoginFlood,
 };
 
 const log = (line: string) => console.log(line);
@@ -39,6 +41,8 @@ const PROFILED: Record<ScenarioName, readonly string[]> = {
   introspection: ['introspection'],
   revocation: ['revocation'],
   propagation: ['revocation', 'introspection', 'introspection-2'],
+  // A login crosses issuance and account-linking (the password check, argon2id on its libuv pool).
+  'login-flood': ['issuance', 'account-linking'],
 };
 
 async function printProfiles(env: BenchEnvironment, scenario: ScenarioName): Promise<void> {

@@ -21,6 +21,8 @@ import { UpstreamAccountsService } from './login/upstream-accounts.service';
 import { InternalCallerGuard } from './internal/internal-caller.guard';
 import { PasswordVerificationController } from './internal/password-verification.controller';
 import { PasswordVerificationService } from './internal/password-verification.service';
+import { HashingQueue } from './passwords/hashing-queue';
+import { OwnerAddresses } from './passwords/owner-addresses';
 import { PasswordHasher } from './passwords/password-hasher';
 import { UsersByEmailController } from './users/users-by-email.controller';
 import { UsersController } from './users/users.controller';
@@ -46,7 +48,20 @@ import { UsersService } from './users/users.service';
     UsersService,
     ConnectionsRepository,
     ConnectionsService,
+    {
+      provide: HashingQueue,
+      useFactory: (config: AccountLinkingConfig) =>
+        new HashingQueue({
+          concurrency: config.TESSERA_PASSWORD_HASH_CONCURRENCY,
+          normalQueue: config.TESSERA_PASSWORD_HASH_QUEUE,
+          priorityQueue: config.TESSERA_PASSWORD_HASH_PRIORITY_QUEUE,
+          // The normal lane gets at least one slot in five while both wait (docs/adr/0013).
+          priorityBurst: 4,
+        }),
+      inject: [ACCOUNT_LINKING_CONFIG],
+    },
     PasswordHasher,
+    OwnerAddresses,
     IdentityLinkingService,
     IdpTokenVault,
     IdpTokensService,

@@ -76,11 +76,19 @@ export class UnsupportedTokenTypeError extends OAuthError {
   readonly error = 'unsupported_token_type';
 }
 
-/** Something we depend on is down; the caller should retry (RFC 6749 §4.1.2.1). */
+/**
+ * Something we depend on is down or busy; the caller should retry (RFC 6749 §4.1.2.1) after
+ * `Retry-After` seconds (RFC 9110 §10.2.3).
+ */
 export class TemporarilyUnavailableError extends OAuthError {
   readonly error = 'temporarily_unavailable';
   override readonly status = 503;
-  override readonly headers = { 'retry-after': '1' };
+  override readonly headers: Readonly<Record<string, string>>;
+
+  constructor(description: string, retryAfterSeconds = 1) {
+    super(description);
+    this.headers = { 'retry-after': String(retryAfterSeconds) };
+  }
 }
 
 export class ServerError extends OAuthError {

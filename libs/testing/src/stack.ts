@@ -47,6 +47,11 @@ export interface StackOptions {
   readonly cpus?: string;
   /** Environment overrides for every service, e.g. `NODE_ENV=production` and a quieter `LOG_LEVEL` for benchmarks. */
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * Appended to every instance name (`issuance-<suffix>`), so a second stack started beside the e2e
+   * stack (with settings of its own) writes logs of its own.
+   */
+  readonly instanceSuffix?: string;
 }
 
 export interface Stack {
@@ -140,7 +145,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const launch = (service: ServiceName, offset: number, instance?: string) =>
     startService({
       service,
-      instance,
+      instance: options.instanceSuffix ? `${instance ?? service}-${options.instanceSuffix}` : instance,
       port: port(offset),
       env,
       repoRoot: options.repoRoot,

@@ -6,6 +6,7 @@ export interface BrowserResponse {
   readonly location: string | null;
   readonly html: string;
   readonly setCookies: string[];
+  readonly headers: Headers;
 }
 
 /**
@@ -68,6 +69,7 @@ export class Browser {
       location: response.headers.get('location'),
       html: await response.text(),
       setCookies,
+      headers: response.headers,
     };
   }
 }

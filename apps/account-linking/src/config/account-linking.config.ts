@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { databaseEnv, encryptionKeyEnv, loadConfig, portEnv, serviceEnv } from '@app/config';
 
@@ -22,7 +23,24 @@ const accountLinkingEnv = serviceEnv
       .enum(['true', 'false'], { error: 'expected true or false' })
       .default('false')
       .transform((value) => value === 'true'),
-  });
+    /**
+     * argon2id hashes running at once (docs/adr/0013). Default: one per core, but leaving one thread
+     * of libuv's pool to the DNS and file work that shares it.
+     */
+    TESSERA_PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
+    /** Password checks that may wait for a hash in the normal lane; beyond it: 503 + Retry-After. */
+    TESSERA_PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(100_000).default(32),
+    /** The same for the priority lane (logins from the user's last address, administrators). */
+    TESSERA_PASSWORD_HASH_PRIORITY_QUEUE: z.coerce.number().int().min(0).max(100_000).default(16),
+    /** Node's own setting, read here only for the default above: the size of libuv's thread pool. */
+    UV_THREADPOOL_SIZE: z.coerce.number().int().min(1).max(1024).default(4),
+  })
+  .transform(({ TESSERA_PASSWORD_HASH_CONCURRENCY, ...config }) => ({
+    ...config,
+    TESSERA_PASSWORD_HASH_CONCURRENCY:
+      TESSERA_PASSWORD_HASH_CONCURRENCY ??
+      Math.max(1, Math.min(availableParallelism(), config.UV_THREADPOOL_SIZE - 1)),
+  }));
 
 export type AccountLinkingConfig = z.output<typeof accountLinkingEnv>;
 export const ACCOUNT_LINKING_CONFIG = Symbol('ACCOUNT_LINKING_CONFIG');

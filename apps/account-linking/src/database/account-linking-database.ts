@@ -5,6 +5,7 @@ import { UserEntity } from '../users/user.entity';
 import { Initial1732406400000 } from './migrations/1732406400000-initial';
 import { UsersAndConnections1764100000000 } from './migrations/1764100000000-users-and-connections';
 import { IdentityProviderTokensAndLogins1764200000000 } from './migrations/1764200000000-identity-provider-tokens-and-logins';
+import { UsersLastIp1766400000000 } from './migrations/1766400000000-users-last-ip';
 import { ConnectionEnabledClients1766500000000 } from './migrations/1766500000000-connection-enabled-clients';
 import { LoginAttemptEntity } from '../login/login-attempt.entity';
 import { LoginTicketEntity } from '../login/login-ticket.entity';
@@ -20,6 +21,7 @@ export function accountLinkingDatabase(url: string) {
       Initial1732406400000,
       UsersAndConnections1764100000000,
       IdentityProviderTokensAndLogins1764200000000,
+      UsersLastIp1766400000000,
       ConnectionEnabledClients1766500000000,
     ],
   });

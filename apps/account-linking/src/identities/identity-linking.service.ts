@@ -157,6 +157,7 @@ export class IdentityLinkingService {
       userMetadata: {},
       appMetadata: {},
       lastLogin: null,
+      lastIp: null,
       loginsCount: 0,
       createdAt: now,
       updatedAt: now,

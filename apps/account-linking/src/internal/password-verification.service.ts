@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InvalidGrantError, UnauthorizedClientError } from '@app/oauth';
+import { InvalidGrantError, TemporarilyUnavailableError, UnauthorizedClientError } from '@app/oauth';
 import { ConnectionsService } from '../connections/connections.service';
+import { HashingQueue, HashingQueueFullError, type HashingLane } from '../passwords/hashing-queue';
+import { OwnerAddresses } from '../passwords/owner-addresses';
 import { PasswordHasher } from '../passwords/password-hasher';
+import type { UserEntity } from '../users/user.entity';
 import type { UserView } from '../users/user.view';
 import { UsersRepository } from '../users/users.repository';
 import { UsersService } from '../users/users.service';
@@ -16,6 +19,22 @@ export interface PasswordAttempt {
   /** The client's address as issuance saw it; absent when unknown. */
   readonly ip?: string;
 }
+
+/**
+ * An attempt from the address the user last logged in from is probably the owner's: it waits in
+ * the hashing queue's priority lane, out of reach of a flood from elsewhere (docs/adr/0013). Unknown
+ * users, and attempts whose address is unknown, take the normal lane.
+ */
+function priorityLane(user: UserEntity | null, ip: string | undefined): HashingLane {
+  return user?.lastIp != null && ip !== undefined && user.lastIp === ip ? 'priority' : 'normal';
+}
+
+/** A full hashing lane: 503 `temporarily_unavailable` with the queue's `Retry-After`. */
+const busy = (full: HashingQueueFullError) =>
+  new TemporarilyUnavailableError(
+    'Too many logins are being checked right now; try again shortly',
+    full.retryAfterSeconds,
+  );
 
 /** Auth0's refusal of a wrong password or an unknown user: the same words for both. */
 const WRONG_CREDENTIALS = () => new InvalidGrantError('Wrong email or password.');
@@ -32,20 +51,21 @@ export class PasswordVerificationService {
     private readonly profiles: UsersService,
     private readonly passwords: PasswordHasher,
     private readonly connections: ConnectionsService,
+    private readonly queue: HashingQueue,
+    private readonly owners: OwnerAddresses,
   ) {}
 
   async verify(attempt: PasswordAttempt): Promise<UserView> {
     const { connection, username, password } = attempt;
+    this.shedEarly(attempt.ip);
     await this.requireEnabledConnection(connection, attempt.clientId);
     const { user, passwordHash } = await this.account(connection, username);
-    const matches =
-      passwordHash != null
-        ? await this.passwords.verify(passwordHash, password)
-        : await this.passwords.verifyDecoy(password);
+    const matches = await this.check(passwordHash, password, priorityLane(user, attempt.ip));
     if (!user || !matches) throw WRONG_CREDENTIALS();
     // Only now, so that "blocked" is never said to someone who does not know the password.
     if (user.blocked) throw new UserBlockedError('user is blocked');
-    await this.users.recordLogin(user.userId, new Date());
+    await this.users.recordLogin(user.userId, new Date(), attempt.ip);
+    if (attempt.ip !== undefined) this.owners.add(attempt.ip);
     return this.profiles.get(user.userId);
   }
 
@@ -56,6 +76,28 @@ export class PasswordVerificationService {
   private async requireEnabledConnection(connection: string, clientId: string): Promise<void> {
     if (!(await this.connections.isEnabledFor(connection, clientId))) {
       throw new UnauthorizedClientError('The connection is not enabled for the client.');
+    }
+  }
+
+  /**
+   * While the normal lane is full, only an attempt from some owner's address could still be served
+   * (in the priority lane): any other is refused before its lookup, so a flood from elsewhere costs
+   * no database work. Nothing about the user is known yet, so known and unknown users alike.
+   */
+  private shedEarly(ip: string | undefined): void {
+    const refused = this.queue.refusal('normal');
+    if (refused && (ip === undefined || !this.owners.has(ip))) throw busy(refused);
+  }
+
+  /** The argon2id check (or the decoy's); a full hashing lane is a retryable 503, never a 500. */
+  private async check(passwordHash: string | null, password: string, lane: HashingLane): Promise<boolean> {
+    try {
+      return passwordHash != null
+        ? await this.passwords.verify(passwordHash, password, lane)
+        : await this.passwords.verifyDecoy(password);
+    } catch (error) {
+      if (!(error instanceof HashingQueueFullError)) throw error;
+      throw busy(error);
     }
   }
 

@@ -97,6 +97,8 @@ function newUser(upstream: UpstreamIdentity, providerUserId: string, now: Date):
     userMetadata: {},
     appMetadata: {},
     lastLogin: now,
+    // Upstream logins do not learn the browser's address here; only password logins record it.
+    lastIp: null,
     loginsCount: 1,
     createdAt: now,
     updatedAt: now,

@@ -51,6 +51,10 @@ export class UserEntity {
   @Column({ name: 'last_login', type: 'timestamptz', nullable: true })
   lastLogin!: Date | null;
 
+  /** The address of the last successful login, as issuance saw it (Auth0's `last_ip`). */
+  @Column({ name: 'last_ip', type: 'text', nullable: true })
+  lastIp!: string | null;
+
   @Column({ name: 'logins_count', type: 'integer' })
   loginsCount!: number;
 

@@ -19,7 +19,8 @@ export function identityView(identity: IdentityEntity, tokens?: RevealedIdpToken
 
 /**
  * A user in Auth0's Management API v2 shape. Absent profile fields are left out rather than `null`,
- * as Auth0 does; `last_login`/`logins_count` appear once the user has logged in.
+ * as Auth0 does; `last_login`/`logins_count` appear once the user has logged in, `last_ip` once
+ * a login's address was known.
  */
 export function toUserView(
   user: UserEntity,
@@ -43,6 +44,7 @@ export function toUserView(
     user_metadata: user.userMetadata,
     blocked: user.blocked,
     ...(user.lastLogin ? { last_login: user.lastLogin.toISOString(), logins_count: user.loginsCount } : {}),
+    ...(user.lastIp !== null ? { last_ip: user.lastIp } : {}),
   };
 }
 export type UserView = ReturnType<typeof toUserView>;

@@ -108,11 +108,35 @@ export class UsersRepository {
     await manager.getRepository(UserEntity).delete({ userId });
   }
 
-  async recordLogin(userId: string, at: Date): Promise<void> {
+  /**
+   * The distinct `last_ip`s of users whose last login was after `since` (all of them without it),
+   * and the newest `last_login` among them: the owner addresses the hashing queue recognises.
+   */
+  async lastIps(since: Date | null): Promise<{ ips: string[]; newest: Date | null }> {
+    const query = this.dataSource
+      .getRepository(UserEntity)
+      .createQueryBuilder('user')
+      .select('"user"."last_ip"', 'ip')
+      .addSelect('MAX("user"."last_login")', 'newest')
+      .where('"user"."last_ip" IS NOT NULL')
+      .groupBy('"user"."last_ip"');
+    if (since) query.andWhere('"user"."last_login" > :since', { since });
+    const rows = await query.getRawMany<{ ip: string; newest: Date | null }>();
+    let newest: Date | null = null;
+    for (const row of rows) if (row.newest && (!newest || row.newest > newest)) newest = row.newest;
+    return { ips: rows.map((row) => row.ip), newest };
+  }
+
+  /** Counts a successful login; `ip` (when known) becomes the user's `last_ip`. */
+  async recordLogin(userId: string, at: Date, ip?: string): Promise<void> {
     await this.dataSource
       .createQueryBuilder()
       .update(UserEntity)
-      .set({ loginsCount: () => '"logins_count" + 1', lastLogin: at })
+      .set({
+        loginsCount: () => '"logins_count" + 1',
+        lastLogin: at,
+        ...(ip !== undefined ? { lastIp: ip } : {}),
+      })
       .where({ userId })
       .execute();
   }

@@ -14,6 +14,7 @@ import { Outbox } from '@app/outbox';
 import { DATABASE_PROVIDER } from '../connections/database-connection';
 import { ConnectionsService } from '../connections/connections.service';
 import { invalidUri } from '../management/path-validation';
+import { HashingQueueFullError } from '../passwords/hashing-queue';
 import { PasswordHasher } from '../passwords/password-hasher';
 import { isStrongEnough } from '../passwords/password-policy';
 import { IdpTokensService } from '../identities/idp-tokens.service';
@@ -87,11 +88,12 @@ export class UsersService {
       picture: body.picture ?? gravatar(email),
       givenName: body.given_name ?? null,
       familyName: body.family_name ?? null,
-      passwordHash: await this.passwords.hash(body.password),
+      passwordHash: await this.hashPassword(body.password),
       blocked: body.blocked ?? false,
       userMetadata,
       appMetadata,
       lastLogin: null,
+      lastIp: null,
       loginsCount: 0,
       createdAt: now,
       updatedAt: now,
@@ -152,7 +154,7 @@ export class UsersService {
     if (body.password !== undefined && !isStrongEnough(body.password)) throw PASSWORD_TOO_WEAK();
     checkUserId(userId);
     if (body.connection !== undefined) await this.requireOwnConnection(userId, body.connection);
-    const passwordHash = body.password !== undefined ? await this.passwords.hash(body.password) : undefined;
+    const passwordHash = body.password !== undefined ? await this.hashPassword(body.password) : undefined;
     try {
       return await this.outbox.transaction(async (manager) => {
         const existing = await this.repository.findForUpdate(manager, userId);
@@ -207,6 +209,21 @@ export class UsersService {
       const deleted = { ...existing, updatedAt: new Date() };
       return { result: undefined, events: [userEvent(userDeleted, deleted, identities, context)] };
     });
+  }
+
+  /** A full hashing lane is a retryable 503 with `Retry-After`, never a 500 (docs/adr/0013). */
+  private async hashPassword(password: string): Promise<string> {
+    try {
+      return await this.passwords.hash(password);
+    } catch (error) {
+      if (!(error instanceof HashingQueueFullError)) throw error;
+      throw new ManagementError(
+        503,
+        'Too many passwords are being hashed right now; try again shortly',
+        'temporarily_unavailable',
+        { 'retry-after': String(error.retryAfterSeconds) },
+      );
+    }
   }
 
   private async find(userId: string): Promise<UserEntity> {

@@ -57,8 +57,8 @@ class RelayedOAuthError extends OAuthError {
 /**
  * Issuance's client of account-linking's internal API (docs/adr/0005-internal-api.md): the one
  * synchronous call DESIGN §1 allows, made only at login, never on the refresh or client-credentials
- * paths. Its OAuth errors (wrong password, blocked user) are relayed as they are; an unreachable
- * account-linking is a retryable 503.
+ * paths. Its OAuth errors (wrong password, blocked user) are relayed as they are; a busy account-linking
+ * (503 `temporarily_unavailable`) is relayed with its `Retry-After`; an unreachable one is a retryable 503.
  */
 @Injectable()
 export class AccountLinkingClient {
@@ -112,10 +112,23 @@ export class AccountLinkingClient {
       if (error.success && response.status < 500) {
         throw new RelayedOAuthError(error.data.error, error.data.error_description ?? '', response.status);
       }
+      // Busy (its password-hashing queue is full, docs/adr/0013): the caller hears when to come back.
+      if (error.success && response.status === 503 && error.data.error === 'temporarily_unavailable') {
+        throw new TemporarilyUnavailableError(
+          error.data.error_description ?? 'Try again shortly',
+          retryAfterSeconds(response.headers.get('retry-after')),
+        );
+      }
     }
     this.logger.warn(`account-linking answered ${response.status} to ${path}`);
     throw new TemporarilyUnavailableError('The user directory is unavailable; try again shortly');
   }
+}
+
+/** RFC 9110 §10.2.3 delay-seconds as account-linking sent them, within reason; 1 otherwise. */
+function retryAfterSeconds(header: string | null): number {
+  const seconds = header !== null && /^\d{1,3}$/.test(header) ? Number(header) : NaN;
+  return seconds >= 1 && seconds <= 300 ? seconds : 1;
 }
 
 function toSnapshot(user: z.output<typeof userView>): UserSnapshot {

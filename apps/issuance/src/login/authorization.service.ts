@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EventContext, RequestOrigin, UserSnapshot } from '@app/contracts';
-import { OAuthError, type OAuthParams } from '@app/oauth';
+import { OAuthError, TemporarilyUnavailableError, type OAuthParams } from '@app/oauth';
 import { LoginStartBinding, randomToken, sha256Hex } from '@app/secrets';
 import { AccountLinkingClient } from '../accounts/account-linking.client';
 import { DATABASE_CONNECTION } from '../accounts/database-connection';
@@ -31,18 +31,31 @@ const CODE_LIFETIME_SECONDS = 300;
 
 export type AuthorizeOutcome =
   | { readonly kind: 'redirect'; readonly location: string; readonly cookies: string[] }
-  | { readonly kind: 'page'; readonly status: number; readonly html: string; readonly cookies: string[] };
+  | {
+      readonly kind: 'page';
+      readonly status: number;
+      readonly html: string;
+      readonly cookies: string[];
+      /** More response headers, e.g. `Retry-After` on a 503. */
+      readonly headers?: Readonly<Record<string, string>>;
+    };
 
 const redirect = (location: string, cookies: string[] = []): AuthorizeOutcome => ({
   kind: 'redirect',
   location,
   cookies,
 });
-const page = (status: number, html: string, cookies: string[] = []): AuthorizeOutcome => ({
+const page = (
+  status: number,
+  html: string,
+  cookies: string[] = [],
+  headers?: Readonly<Record<string, string>>,
+): AuthorizeOutcome => ({
   kind: 'page',
   status,
   html,
   cookies,
+  ...(headers ? { headers } : {}),
 });
 const errorPage = (status: number, message: string) => page(status, renderErrorPage(message));
 const EXPIRED = 'This login has expired or was already used. Go back to the application and sign in again.';
@@ -188,7 +201,7 @@ export class AuthorizationService {
     if (!found || params.get('csrf') !== found.csrf) return errorPage(403, EXPIRED);
     const { transaction, csrf } = found;
     const client = await this.lookup.client(transaction.request.clientId);
-    const retry = (status: number, error: string, username?: string) =>
+    const retry = (status: number, error: string, username?: string, headers?: Record<string, string>) =>
       page(
         status,
         renderLoginPage({
@@ -198,6 +211,8 @@ export class AuthorizationService {
           error,
           ...(username !== undefined ? { username: username.slice(0, 320) } : {}),
         }),
+        [],
+        headers,
       );
     const username = params.get('username');
     const password = params.get('password');
@@ -219,11 +234,15 @@ export class AuthorizationService {
       if (error.error === 'unauthorized_client') {
         return retry(403, 'This sign-in method is not enabled for the application.', username);
       }
-      return retry(
-        error.status >= 500 ? 503 : 400,
-        'We could not sign you in right now. Please try again.',
-        username,
-      );
+      // 503 (account-linking busy or down) keeps its Retry-After, as /oauth/token does.
+      if (error.status >= 500)
+        return retry(
+          503,
+          'We could not sign you in right now. Please try again in a few seconds.',
+          username,
+          error instanceof TemporarilyUnavailableError ? { ...error.headers } : { 'retry-after': '1' },
+        );
+      return retry(400, 'We could not sign you in right now. Please try again.', username);
     }
     return this.logIn(user, DATABASE_CONNECTION, transaction, browser);
   }

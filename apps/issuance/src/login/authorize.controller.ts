@@ -97,6 +97,7 @@ function send(reply: FastifyReply, outcome: AuthorizeOutcome): void {
   if (outcome.kind === 'redirect') {
     void reply.code(302).header('location', outcome.location).send();
   } else {
+    if (outcome.headers) void reply.headers(outcome.headers);
     void reply.code(outcome.status).type('text/html; charset=utf-8').send(outcome.html);
   }
 }
