@@ -3,6 +3,8 @@ import { decodeJwt } from 'jose';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { eventually, post, requestJson } from '@app/testing';
 import { accountLinking } from './support/account-linking-api';
+import { Browser } from './support/browser';
+import { exchangeCode, logInThroughHostedPage, type BrowserApp } from './support/hosted-login';
 import { management, managementToken } from './support/management-api';
 
 const PASSWORD = 'Correct-Horse-7';
@@ -279,6 +281,49 @@ describe('Issuance: the token-exchange and delegation policy', () => {
         refresh_token: tokens.refresh_token,
       });
       expect(refreshed.status, refreshed.text).toBe(200);
+    });
+
+    /**
+     * A browser login through the hosted login page (a login session, unlike the password grant), the
+     * code exchanged for the user's tokens, and the access token exchanged by client B for API Y.
+     */
+    const sessionTokens = async (browser = new Browser(stack.urls.issuance, stack.issuer), params = {}) => {
+      const browserApp: BrowserApp = { clientId: app.client_id, callback: CALLBACK };
+      const { code, verifier } = await logInThroughHostedPage(
+        browser,
+        browserApp,
+        { email, password: PASSWORD },
+        { scope: 'openid read', audience: apiZ, ...params },
+      );
+      const tokens = await exchangeCode(stack, browserApp, code, verifier, {
+        client_secret: app.client_secret,
+      });
+      expect(tokens.status, tokens.text).toBe(200);
+      const sessionId = decodeJwt(tokens.json.id_token as string).sid as string;
+      expect(typeof sessionId).toBe('string');
+      const exchanged = await exchange(clientB, tokens.json.access_token as string, apiY);
+      expect(exchanged.status, exchanged.text).toBe(200);
+      const exchangedToken = exchanged.json.access_token as string;
+      expect(await active(exchangedToken)).toBe(true);
+      return { browser, sessionId, accessToken: tokens.json.access_token as string, exchangedToken };
+    };
+    /** The Management API of login sessions is the revocation service's (DESIGN §1), not issuance's. */
+    const sessionsApi = (method: 'GET' | 'DELETE', sessionId: string) =>
+      requestJson(`${stack.urls.revocation}/api/v2/sessions/${sessionId}`, method, admin);
+
+    it('deleting the login session (Management API) revokes the tokens exchanged from its tokens', async () => {
+      const { sessionId, accessToken, exchangedToken } = await sessionTokens();
+      // The registry learns of the session from the audit stream (`login_session.started`).
+      expect(
+        await eventually(async () => (await sessionsApi('GET', sessionId)).status === 200, 15_000, 50),
+      ).toBe(true);
+
+      const deleted = await sessionsApi('DELETE', sessionId);
+      expect(deleted.status, deleted.text).toBe(202);
+      // On main: the exchanged token stayed active until it expired.
+      expect(await eventually(async () => !(await active(exchangedToken)), 8000)).toBe(true);
+      expect(await active(accessToken)).toBe(false);
+      expect((await sessionsApi('GET', sessionId)).status).toBe(404);
     });
 
     it('a delegated ID token dies with the grant of the refresh token it was made from', async () => {
