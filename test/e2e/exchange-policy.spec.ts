@@ -326,6 +326,24 @@ describe('Issuance: the token-exchange and delegation policy', () => {
       expect((await sessionsApi('GET', sessionId)).status).toBe(404);
     });
 
+    it('a new login replacing the session in the same browser revokes the tokens exchanged from its tokens', async () => {
+      const first = await sessionTokens();
+      expect(
+        await eventually(async () => (await sessionsApi('GET', first.sessionId)).status === 200, 15_000, 50),
+      ).toBe(true);
+
+      // prompt=login: the browser sends its cookie, logs in again and gets a session that replaces it.
+      const second = await sessionTokens(first.browser, { prompt: 'login' });
+      expect(second.sessionId).not.toBe(first.sessionId);
+      // On main: the old session ended at the login page only; its tokens and their exchanges lived on.
+      expect(await eventually(async () => !(await active(first.exchangedToken)), 15_000)).toBe(true);
+      expect(await active(first.accessToken)).toBe(false);
+      expect((await sessionsApi('GET', first.sessionId)).status).toBe(404);
+      // The new session's tokens are untouched.
+      expect(await active(second.exchangedToken)).toBe(true);
+      expect(await active(second.accessToken)).toBe(true);
+    });
+
     it('a delegated ID token dies with the grant of the refresh token it was made from', async () => {
       const tokens = await userTokens('openid profile email offline_access read');
       const target = await createClient('Delegation target', {

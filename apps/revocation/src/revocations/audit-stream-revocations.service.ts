@@ -11,6 +11,7 @@ type ReuseDetected = Extract<
   AuditEvent,
   { type: 'refresh_token.reuse_detected' | 'authorization_code.reused' }
 >;
+type SessionStarted = Extract<AuditEvent, { type: 'login_session.started' }>;
 type TokenIssued = Extract<
   AuditEvent,
   { type: 'access_token.issued' | 'refresh_token.issued' | 'refresh_token.rotated' }
@@ -19,10 +20,11 @@ type TokenIssued = Extract<
 const REUSE_CONSUMER = 'grant-reuse';
 
 /**
- * Revocations the audit stream calls for: a reused refresh token revokes its grant, and a token that
- * issuance reports after its grant, login session or (for an exchanged token) source token was
- * revoked is revoked too — the stream can lag a revocation, and not every validator reads a JWT's
- * `grant_id` claim.
+ * Revocations the audit stream calls for: a reused refresh token revokes its grant, a new login that
+ * replaced a browser's session ends the old session as a deletion does (its grants, and so the tokens
+ * exchanged from theirs), and a token that issuance reports after its grant, login session or (for an
+ * exchanged token) source token was revoked is revoked too — the stream can lag a revocation, and not
+ * every validator reads a JWT's `grant_id` claim.
  */
 @Injectable()
 export class AuditStreamRevocations {
@@ -42,8 +44,26 @@ export class AuditStreamRevocations {
     for (const event of events) {
       if (event.type === 'refresh_token.reuse_detected' || event.type === 'authorization_code.reused') {
         await this.revokeReusedGrant(event);
+      } else if (event.type === 'login_session.started') {
+        await this.endReplacedSession(event);
       }
     }
+  }
+
+  /**
+   * Review #15: issuance ended the session a new login replaced in the same browser (in the transaction
+   * that started the new one); here it is revoked as a deleted session is, with its grants and their
+   * tokens, so no token of it outlives it. The registry projected the batch first, so the session row
+   * is there; a redelivery finds it revoked already and revokes nothing.
+   */
+  private async endReplacedSession(event: SessionStarted): Promise<void> {
+    const replaced = event.payload.replaced_session_id;
+    if (replaced === undefined) return;
+    await this.grantRevocations.revokeSession(
+      replaced,
+      { reason: 'session_replaced', revokedBy: { kind: 'system' } },
+      { correlationId: event.correlation_id, causationId: event.id },
+    );
   }
 
   /**
