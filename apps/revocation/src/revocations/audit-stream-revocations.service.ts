@@ -1,8 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { revocationKey, TOPICS, type EventOnTopic, type RevocationPayload } from '@app/contracts';
+import {
+  revocationKey,
+  TOPICS,
+  type EventContext,
+  type EventOnTopic,
+  type RevocationPayload,
+} from '@app/contracts';
 import { Outbox } from '@app/outbox';
 import { GrantRevocationsService } from './grant-revocations.service';
 import { OpaqueTokenStore } from './opaque-token-store';
+import { causeOf, revocationFor } from './revocation-cause';
 import { RevocationsRepository } from './revocations.repository';
 import { RevocationsService } from './revocations.service';
 
@@ -128,22 +135,16 @@ export class AuditStreamRevocations {
       if (grantRevocation) {
         await this.opaqueTokens.deleteGrants([token.payload.grant_id]);
         if (token.type === 'access_token.issued' && token.payload.format === 'jwt') {
-          await this.revocations.record(
-            lateJwtRevocation(token.payload.jti, token.payload.expires_at, grantRevocation),
-            context,
-          );
+          await this.revokeLateJwt(token, grantRevocation, inForce, context);
         }
       } else if (sourceRevocation && token.type === 'access_token.issued' && token.payload.format === 'jwt') {
         // Exchanged from a token revoked before the registry knew of this one (docs/adr/0009).
-        await this.revocations.record(
-          lateJwtRevocation(token.payload.jti, token.payload.expires_at, sourceRevocation),
-          context,
-        );
+        await this.revokeLateJwt(token, sourceRevocation, inForce, context);
       } else if (sessionRevocation) {
         // A grant of a deleted session that the registry did not know when the session was deleted.
         await this.grantRevocations.revokeGrants(
           [token.payload.grant_id],
-          { reason: sessionRevocation.reason, revokedBy: sessionRevocation.revoked_by },
+          causeOf(sessionRevocation),
           context,
         );
       } else if (userRevocation && token.payload.issued_at <= userRevocation.revokedThrough) {
@@ -156,17 +157,25 @@ export class AuditStreamRevocations {
       }
     }
   }
-}
 
-/** The jti revocation of a JWT issued from a grant already revoked: same reason and author. */
-function lateJwtRevocation(jti: string, expiresAt: number, grant: RevocationPayload): RevocationPayload {
-  return {
-    target: { kind: 'jti', jti },
-    expires_at: expiresAt,
-    reason: grant.reason,
-    revoked_by: grant.revoked_by,
-    revoked_at: new Date().toISOString(),
-  };
+  /**
+   * Revokes a JWT issued after what covers it was revoked, with the same reason and author. It is then
+   * in force for the rest of the batch too: a token exchanged from this one may follow in the same
+   * batch (a chain issued while the registry lagged), and its source is revoked only now.
+   */
+  private async revokeLateJwt(
+    token: Extract<TokenIssued, { type: 'access_token.issued' }>,
+    covering: RevocationPayload,
+    inForce: Map<string, RevocationPayload>,
+    context: EventContext,
+  ): Promise<void> {
+    const target = { kind: 'jti', jti: token.payload.jti } as const;
+    const recorded = await this.revocations.record(
+      revocationFor(target, token.payload.expires_at, causeOf(covering)),
+      context,
+    );
+    inForce.set(revocationKey(target), recorded);
+  }
 }
 
 function isTokenIssued(event: AuditEvent): event is TokenIssued {
