@@ -2,22 +2,21 @@ import { randomBytes } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { eventually, post, requestJson } from '@app/testing';
-import { accountLinking } from './support/account-linking-api';
 import { Browser } from './support/browser';
 import { exchangeCode, logInThroughHostedPage, type BrowserApp } from './support/hosted-login';
 import { management, managementToken } from './support/management-api';
+import {
+  exchangeSetup,
+  exchangeToken,
+  ID_TOKEN_TYPE,
+  JWT_BEARER,
+  passwordTokens,
+  TOKEN_EXCHANGE,
+  type Credentials,
+} from './support/token-exchange';
 
 const PASSWORD = 'Correct-Horse-7';
-const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
-const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
-const ID_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:id_token';
-const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const CALLBACK = 'https://exchange.example.test/callback';
-
-interface Credentials {
-  client_id: string;
-  client_secret: string;
-}
 
 /**
  * Token exchange and `/delegation` cannot widen access (issue #14 §4; security review #4, #12, #14),
@@ -40,87 +39,41 @@ describe('Issuance: the token-exchange and delegation policy', () => {
   /** A machine client with a client grant on Z (client credentials). */
   let machine: Credentials;
   let email: string;
-
-  const grant = async (client: Credentials, audience: string, scope: string[]) => {
-    const created = await management(stack, admin, 'POST', '/client-grants', {
-      client_id: client.client_id,
-      audience,
-      scope,
-    });
-    expect(created.status, created.text).toBe(201);
-  };
-  const createClient = async (name: string, body: Record<string, unknown>) => {
-    const created = await management(stack, admin, 'POST', '/clients', { name: `${name} ${run}`, ...body });
-    expect(created.status, created.text).toBe(201);
-    return created.json as Credentials & Record<string, unknown>;
-  };
+  let setup: ReturnType<typeof exchangeSetup>;
 
   beforeAll(async () => {
     admin = await managementToken(stack);
-    for (const identifier of [apiZ, apiY]) {
-      const api = await management(stack, admin, 'POST', '/resource-servers', {
-        identifier,
-        name: `API ${identifier}`,
-        scopes: [{ value: 'read' }, { value: 'admin' }],
-        allow_offline_access: true,
-      });
-      expect(api.status, api.text).toBe(201);
-    }
-    app = await createClient('User app', {
+    setup = exchangeSetup(stack, admin, run);
+    for (const identifier of [apiZ, apiY]) await setup.api(identifier, ['read', 'admin']);
+    app = await setup.client('User app', {
       grant_types: ['password', 'authorization_code', 'refresh_token', JWT_BEARER],
       callbacks: [CALLBACK],
     });
-    clientA = await createClient('Client A', { grant_types: [TOKEN_EXCHANGE] });
-    clientB = await createClient('Client B', { grant_types: [TOKEN_EXCHANGE, JWT_BEARER] });
-    machine = await createClient('Machine', {
+    clientA = await setup.client('Client A', { grant_types: [TOKEN_EXCHANGE] });
+    clientB = await setup.client('Client B', { grant_types: [TOKEN_EXCHANGE, JWT_BEARER] });
+    machine = await setup.client('Machine', {
       app_type: 'non_interactive',
       grant_types: ['client_credentials'],
     });
-    await grant(app, apiZ, ['read']);
-    await grant(clientA, apiY, ['admin']);
-    await grant(clientB, apiZ, ['read', 'admin']);
-    await grant(clientB, apiY, ['read', 'admin']);
-    await grant(machine, apiZ, ['read', 'admin']);
+    await setup.grant(app, apiZ, ['read']);
+    await setup.grant(clientA, apiY, ['admin']);
+    await setup.grant(clientB, apiZ, ['read', 'admin']);
+    await setup.grant(clientB, apiY, ['read', 'admin']);
+    await setup.grant(machine, apiZ, ['read', 'admin']);
     email = `exchange-${run}@example.test`;
-    const user = await accountLinking(stack, admin, 'POST', '/api/v2/users', {
-      connection: 'Username-Password-Authentication',
-      email,
-      password: PASSWORD,
-      name: 'Grace',
-    });
-    expect(user.status, user.text).toBe(201);
+    await setup.user(email, PASSWORD, 'Grace');
   });
 
   const tokenRequest = (params: Record<string, string>) => post(`${stack.urls.issuance}/oauth/token`, params);
   /** A user's read-only token for API Z, as the user's application got it. */
-  const userTokens = async (scope = 'openid offline_access read') => {
-    const response = await tokenRequest({
-      grant_type: 'password',
-      client_id: app.client_id,
-      client_secret: app.client_secret,
-      username: email,
-      password: PASSWORD,
-      audience: apiZ,
-      scope,
-    });
-    expect(response.status, response.text).toBe(200);
-    return response.json as { access_token: string; id_token: string; refresh_token: string };
-  };
+  const userTokens = (scope = 'openid offline_access read') =>
+    passwordTokens(stack, app, { email, password: PASSWORD, audience: apiZ, scope });
   const exchange = (
     client: Credentials,
     subjectToken: string,
     audience: string,
     extra: Record<string, string> = {},
-  ) =>
-    tokenRequest({
-      grant_type: TOKEN_EXCHANGE,
-      client_id: client.client_id,
-      client_secret: client.client_secret,
-      subject_token: subjectToken,
-      subject_token_type: ACCESS_TOKEN_TYPE,
-      audience,
-      ...extra,
-    });
+  ) => exchangeToken(stack, client, subjectToken, audience, extra);
   const active = async (token: string) => {
     const response = await post(`${stack.urls.introspection}/oauth/introspect`, {
       token,
@@ -168,13 +121,13 @@ describe('Issuance: the token-exchange and delegation policy', () => {
       expect(attack.status, attack.text).toBe(403);
       expect(attack.json.error).toBe('invalid_grant');
 
-      const allowing = await createClient('Machine exchanger', {
+      const allowing = await setup.client('Machine exchanger', {
         grant_types: [TOKEN_EXCHANGE],
         token_exchange: { allow_machine_subjects: true },
       });
       expect(allowing.token_exchange).toEqual({ allow_machine_subjects: true });
-      await grant(allowing, apiZ, ['read']);
-      await grant(allowing, apiY, ['read']);
+      await setup.grant(allowing, apiZ, ['read']);
+      await setup.grant(allowing, apiY, ['read']);
       const allowed = await exchange(allowing, machineToken.json.access_token, apiY);
       expect(allowed.status, allowed.text).toBe(200);
       expect(allowed.json.scope).toBe('read');
@@ -346,7 +299,7 @@ describe('Issuance: the token-exchange and delegation policy', () => {
 
     it('a delegated ID token dies with the grant of the refresh token it was made from', async () => {
       const tokens = await userTokens('openid profile email offline_access read');
-      const target = await createClient('Delegation target', {
+      const target = await setup.client('Delegation target', {
         grant_types: [JWT_BEARER, TOKEN_EXCHANGE],
         delegation: { allowed_callers: [app.client_id] },
       });
@@ -368,7 +321,7 @@ describe('Issuance: the token-exchange and delegation policy', () => {
       expect((await revoke(app, tokens.refresh_token)).status).toBe(200);
       expect(await eventually(async () => (await reuse()).status === 403, 8000)).toBe(true);
       expect((await reuse()).json.error).toBe('invalid_grant');
-      await grant(target, apiY, ['read']);
+      await setup.grant(target, apiY, ['read']);
       const exchanged = await tokenRequest({
         grant_type: TOKEN_EXCHANGE,
         client_id: target.client_id,

@@ -3,12 +3,13 @@ import { decodeJwt } from 'jose';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TOPICS } from '@app/contracts';
-import { eventually, EventCollector, post, type CollectedMessage } from '@app/testing';
+import { eventually, EventCollector, type CollectedMessage } from '@app/testing';
 import { Browser } from './support/browser';
 import {
   browserAppSetup,
   exchangeCode,
   logInThroughHostedPage,
+  refreshAsApp,
   silentAuthorize,
   type BrowserApp,
 } from './support/hosted-login';
@@ -143,12 +144,7 @@ describe('login sessions: the cookie is a secret, the sid is public', () => {
     });
     // The old session's refresh token is revoked with it; the new session's is not. (The app's refresh
     // tokens are Auth0's default, non-rotating: asking again is no reuse.)
-    const refresh = (refreshToken: string) =>
-      post(`${stack.urls.issuance}/oauth/token`, {
-        grant_type: 'refresh_token',
-        client_id: app.clientId,
-        refresh_token: refreshToken,
-      });
+    const refresh = (refreshToken: string) => refreshAsApp(stack, app, refreshToken);
     expect((await refresh(second.tokens.refresh_token as string)).status).toBe(200);
     const oldRefused = async () => (await refresh(first.tokens.refresh_token as string)).status === 403;
     expect(await eventually(oldRefused, 15_000, 50)).toBe(true);
