@@ -7,6 +7,7 @@ import {
   browserAppSetup,
   exchangeCode,
   logInThroughHostedPage,
+  refreshAsApp,
   type BrowserApp,
 } from './support/hosted-login';
 import { managementToken } from './support/management-api';
@@ -43,12 +44,7 @@ describe('authorization codes are checked before they are spent', () => {
   const browser = new Browser(stack.urls.issuance, stack.issuer);
   const newCode = () =>
     logInThroughHostedPage(browser, app, { email, password: PASSWORD }, { prompt: 'login' });
-  const refresh = (refreshToken: string) =>
-    post(`${stack.urls.issuance}/oauth/token`, {
-      grant_type: 'refresh_token',
-      client_id: app.clientId,
-      refresh_token: refreshToken,
-    });
+  const refresh = (refreshToken: string) => refreshAsApp(stack, app, refreshToken);
 
   it('a wrong verifier, a missing one or a wrong redirect_uri are refused and leave the code usable', async () => {
     const { code, verifier } = await newCode();

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TOPICS } from '@app/contracts';
-import { eventually, EventCollector, post, type CollectedMessage } from '@app/testing';
+import { eventually, EventCollector, type CollectedMessage } from '@app/testing';
 import { accountLinking } from './support/account-linking-api';
 import { Browser } from './support/browser';
 import {
@@ -10,6 +10,7 @@ import {
   callbackParams,
   exchangeCode,
   logInThroughHostedPage,
+  refreshAsApp,
   silentAuthorize,
   type BrowserApp,
 } from './support/hosted-login';
@@ -51,12 +52,7 @@ describe('blocked users and changed passwords', () => {
     );
     expect(response.status, response.text).toBe(200);
   };
-  const refresh = (app: BrowserApp, refreshToken: string) =>
-    post(`${stack.urls.issuance}/oauth/token`, {
-      grant_type: 'refresh_token',
-      client_id: app.clientId,
-      refresh_token: refreshToken,
-    });
+  const refresh = (app: BrowserApp, refreshToken: string) => refreshAsApp(stack, app, refreshToken);
   /** A user logged in through the hosted page, with their first tokens and their browser. */
   const loggedInUser = async (label: string) => {
     const email = `${label.toLowerCase()}-${run}@example.test`;

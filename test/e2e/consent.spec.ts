@@ -352,4 +352,57 @@ describe('Consent for third-party clients', () => {
     };
     expect(await eventually(asksAgain, 15_000, 50)).toBe(true);
   });
+  it('a third-party client gets no password grant, even with the grant enabled and the right password', async () => {
+    const { email } = await newUser('ropc');
+    const settings = {
+      app_type: 'regular_web',
+      grant_types: ['password', 'http://auth0.com/oauth/grant-type/password-realm'],
+    };
+    const thirdParty = await createClientWith({
+      name: `Partner ROPC ${run}`,
+      is_first_party: false,
+      ...settings,
+    });
+    const own = await createClientWith({ name: `Own ROPC ${run}`, ...settings });
+    const passwordGrant = (client: { client_id: string; client_secret: string }, extra = {}) =>
+      post(`${stack.urls.issuance}/oauth/token`, {
+        grant_type: 'password',
+        client_id: client.client_id,
+        client_secret: client.client_secret,
+        username: email,
+        password: PASSWORD,
+        audience: apiIdentifier,
+        scope: 'openid read:notes',
+        ...extra,
+      });
+
+    // On main: 200 with the user's tokens for the API, and no consent ever asked.
+    const refused = await passwordGrant(thirdParty);
+    expect(refused.status, refused.text).toBe(403);
+    expect(refused.json).toEqual({
+      error: 'unauthorized_client',
+      error_description: "Grant type 'password' not allowed for the client.",
+    });
+    const realm = 'http://auth0.com/oauth/grant-type/password-realm';
+    const refusedRealm = await passwordGrant(thirdParty, { grant_type: realm, realm: DB });
+    expect(refusedRealm.status, refusedRealm.text).toBe(403);
+    expect(refusedRealm.json.error).toBe('unauthorized_client');
+    // A wrong password gets the same answer: the client learns nothing about the credentials.
+    expect((await passwordGrant(thirdParty, { password: 'wrong' })).json).toEqual(refused.json);
+    // The refusal is on the audit stream as a failed password exchange (Auth0's `fepft`).
+    await issuedEvents.waitFor((message) => {
+      const value = message.value as { type?: string; payload?: Record<string, unknown> };
+      return (
+        value.type === 'token_request.refused' &&
+        value.payload?.client_id === thirdParty.client_id &&
+        value.payload?.error === 'unauthorized_client' &&
+        value.payload?.log_type === 'fepft'
+      );
+    });
+
+    // A first-party client with the same settings still gets its tokens.
+    const granted = await passwordGrant(own);
+    expect(granted.status, granted.text).toBe(200);
+    expect(granted.json.access_token).toBeTruthy();
+  });
 });

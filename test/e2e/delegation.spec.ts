@@ -2,18 +2,19 @@ import { randomBytes } from 'node:crypto';
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { eventually, post, requestJson } from '@app/testing';
-import { accountLinking } from './support/account-linking-api';
-import { management, managementToken } from './support/management-api';
+import { managementToken } from './support/management-api';
+import {
+  ACCESS_TOKEN_TYPE,
+  exchangeSetup,
+  exchangeToken,
+  ID_TOKEN_TYPE,
+  JWT_BEARER,
+  passwordTokens,
+  TOKEN_EXCHANGE,
+  type Credentials,
+} from './support/token-exchange';
 
 const PASSWORD = 'Correct-Horse-7';
-const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
-const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
-const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
-
-interface Credentials {
-  client_id: string;
-  client_secret: string;
-}
 
 /**
  * Delegation on the running stack: RFC 8693 token exchange (On-Behalf-Of, with `act` chains) and
@@ -34,82 +35,31 @@ describe('Issuance: token exchange and delegation', () => {
 
   beforeAll(async () => {
     token = await managementToken(stack);
-    for (const identifier of [frontApi, backApi]) {
-      const api = await management(stack, token, 'POST', '/resource-servers', {
-        identifier,
-        name: `API ${identifier}`,
-        scopes: [{ value: 'read:data' }, { value: 'write:data' }],
-        allow_offline_access: true,
-      });
-      expect(api.status, api.text).toBe(201);
-    }
-    const create = async (name: string, grantTypes: string[], settings: Record<string, unknown> = {}) => {
-      const created = await management(stack, token, 'POST', '/clients', {
-        name: `${name} ${run}`,
-        grant_types: grantTypes,
-        ...settings,
-      });
-      expect(created.status, created.text).toBe(201);
-      return created.json as Credentials;
-    };
-    app = await create('App', ['password', 'refresh_token', JWT_BEARER, TOKEN_EXCHANGE]);
-    middle = await create('Middle API', [TOKEN_EXCHANGE]);
+    const setup = exchangeSetup(stack, token, run);
+    for (const identifier of [frontApi, backApi]) await setup.api(identifier, ['read:data', 'write:data']);
+    app = await setup.client('App', {
+      grant_types: ['password', 'refresh_token', JWT_BEARER, TOKEN_EXCHANGE],
+    });
+    middle = await setup.client('Middle API', { grant_types: [TOKEN_EXCHANGE] });
     // The target of /delegation names the clients it accepts delegation from (default: none).
-    downstream = await create('Downstream API', [TOKEN_EXCHANGE, JWT_BEARER], {
+    downstream = await setup.client('Downstream API', {
+      grant_types: [TOKEN_EXCHANGE, JWT_BEARER],
       delegation: { allowed_callers: [app.client_id] },
     });
-    stranger = await create('Stranger', [TOKEN_EXCHANGE]);
-    for (const client of [middle, downstream, app]) {
-      const grant = await management(stack, token, 'POST', '/client-grants', {
-        client_id: client.client_id,
-        audience: backApi,
-        scope: ['read:data'],
-      });
-      expect(grant.status, grant.text).toBe(201);
-    }
+    stranger = await setup.client('Stranger', { grant_types: [TOKEN_EXCHANGE] });
+    for (const client of [middle, downstream, app]) await setup.grant(client, backApi, ['read:data']);
     // The middle tier is the API the user's token is for: its client grant on the front API is what
     // lets it exchange that token (issue #14 §4); before, any client could exchange any token.
-    const frontGrant = await management(stack, token, 'POST', '/client-grants', {
-      client_id: middle.client_id,
-      audience: frontApi,
-      scope: ['read:data'],
-    });
-    expect(frontGrant.status, frontGrant.text).toBe(201);
+    await setup.grant(middle, frontApi, ['read:data']);
     email = `ada-${run}@example.test`;
-    const user = await accountLinking(stack, token, 'POST', '/api/v2/users', {
-      connection: 'Username-Password-Authentication',
-      email,
-      password: PASSWORD,
-      name: 'Ada',
-    });
-    expect(user.status, user.text).toBe(201);
-    userId = user.json.user_id as string;
+    userId = await setup.user(email, PASSWORD, 'Ada');
   });
 
   const tokenRequest = (params: Record<string, string>) => post(`${stack.urls.issuance}/oauth/token`, params);
-  const userTokens = async (scope = 'openid profile email offline_access read:data') => {
-    const response = await tokenRequest({
-      grant_type: 'password',
-      client_id: app.client_id,
-      client_secret: app.client_secret,
-      username: email,
-      password: PASSWORD,
-      audience: frontApi,
-      scope,
-    });
-    expect(response.status, response.text).toBe(200);
-    return response.json as { access_token: string; id_token: string; refresh_token: string };
-  };
+  const userTokens = (scope = 'openid profile email offline_access read:data') =>
+    passwordTokens(stack, app, { email, password: PASSWORD, audience: frontApi, scope });
   const exchange = (client: Credentials, subjectToken: string, extra: Record<string, string> = {}) =>
-    tokenRequest({
-      grant_type: TOKEN_EXCHANGE,
-      client_id: client.client_id,
-      client_secret: client.client_secret,
-      subject_token: subjectToken,
-      subject_token_type: ACCESS_TOKEN_TYPE,
-      audience: backApi,
-      ...extra,
-    });
+    exchangeToken(stack, client, subjectToken, backApi, extra);
 
   it('exchanges a user access token for one to another API, on behalf of the user, with the actor chain', async () => {
     const { access_token: userToken } = await userTokens();
@@ -138,7 +88,7 @@ describe('Issuance: token exchange and delegation', () => {
   it('exchanges an ID token, but only by the client it was issued to', async () => {
     const tokens = await userTokens();
     const ownIdToken = await exchange(app, tokens.id_token, {
-      subject_token_type: 'urn:ietf:params:oauth:token-type:id_token',
+      subject_token_type: ID_TOKEN_TYPE,
     });
     expect(ownIdToken.status, ownIdToken.text).toBe(200);
     expect(decodeJwt(ownIdToken.json.access_token)).toMatchObject({
@@ -146,7 +96,7 @@ describe('Issuance: token exchange and delegation', () => {
       act: { sub: app.client_id },
     });
     const othersIdToken = await exchange(middle, tokens.id_token, {
-      subject_token_type: 'urn:ietf:params:oauth:token-type:id_token',
+      subject_token_type: ID_TOKEN_TYPE,
     });
     expect(othersIdToken.json.error).toBe('invalid_grant');
   });

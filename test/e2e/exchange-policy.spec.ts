@@ -2,20 +2,21 @@ import { randomBytes } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { eventually, post, requestJson } from '@app/testing';
-import { accountLinking } from './support/account-linking-api';
+import { Browser } from './support/browser';
+import { exchangeCode, logInThroughHostedPage, type BrowserApp } from './support/hosted-login';
 import { management, managementToken } from './support/management-api';
+import {
+  exchangeSetup,
+  exchangeToken,
+  ID_TOKEN_TYPE,
+  JWT_BEARER,
+  passwordTokens,
+  TOKEN_EXCHANGE,
+  type Credentials,
+} from './support/token-exchange';
 
 const PASSWORD = 'Correct-Horse-7';
-const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
-const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
-const ID_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:id_token';
-const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const CALLBACK = 'https://exchange.example.test/callback';
-
-interface Credentials {
-  client_id: string;
-  client_secret: string;
-}
 
 /**
  * Token exchange and `/delegation` cannot widen access (issue #14 §4; security review #4, #12, #14),
@@ -38,87 +39,41 @@ describe('Issuance: the token-exchange and delegation policy', () => {
   /** A machine client with a client grant on Z (client credentials). */
   let machine: Credentials;
   let email: string;
-
-  const grant = async (client: Credentials, audience: string, scope: string[]) => {
-    const created = await management(stack, admin, 'POST', '/client-grants', {
-      client_id: client.client_id,
-      audience,
-      scope,
-    });
-    expect(created.status, created.text).toBe(201);
-  };
-  const createClient = async (name: string, body: Record<string, unknown>) => {
-    const created = await management(stack, admin, 'POST', '/clients', { name: `${name} ${run}`, ...body });
-    expect(created.status, created.text).toBe(201);
-    return created.json as Credentials & Record<string, unknown>;
-  };
+  let setup: ReturnType<typeof exchangeSetup>;
 
   beforeAll(async () => {
     admin = await managementToken(stack);
-    for (const identifier of [apiZ, apiY]) {
-      const api = await management(stack, admin, 'POST', '/resource-servers', {
-        identifier,
-        name: `API ${identifier}`,
-        scopes: [{ value: 'read' }, { value: 'admin' }],
-        allow_offline_access: true,
-      });
-      expect(api.status, api.text).toBe(201);
-    }
-    app = await createClient('User app', {
+    setup = exchangeSetup(stack, admin, run);
+    for (const identifier of [apiZ, apiY]) await setup.api(identifier, ['read', 'admin']);
+    app = await setup.client('User app', {
       grant_types: ['password', 'authorization_code', 'refresh_token', JWT_BEARER],
       callbacks: [CALLBACK],
     });
-    clientA = await createClient('Client A', { grant_types: [TOKEN_EXCHANGE] });
-    clientB = await createClient('Client B', { grant_types: [TOKEN_EXCHANGE, JWT_BEARER] });
-    machine = await createClient('Machine', {
+    clientA = await setup.client('Client A', { grant_types: [TOKEN_EXCHANGE] });
+    clientB = await setup.client('Client B', { grant_types: [TOKEN_EXCHANGE, JWT_BEARER] });
+    machine = await setup.client('Machine', {
       app_type: 'non_interactive',
       grant_types: ['client_credentials'],
     });
-    await grant(app, apiZ, ['read']);
-    await grant(clientA, apiY, ['admin']);
-    await grant(clientB, apiZ, ['read', 'admin']);
-    await grant(clientB, apiY, ['read', 'admin']);
-    await grant(machine, apiZ, ['read', 'admin']);
+    await setup.grant(app, apiZ, ['read']);
+    await setup.grant(clientA, apiY, ['admin']);
+    await setup.grant(clientB, apiZ, ['read', 'admin']);
+    await setup.grant(clientB, apiY, ['read', 'admin']);
+    await setup.grant(machine, apiZ, ['read', 'admin']);
     email = `exchange-${run}@example.test`;
-    const user = await accountLinking(stack, admin, 'POST', '/api/v2/users', {
-      connection: 'Username-Password-Authentication',
-      email,
-      password: PASSWORD,
-      name: 'Grace',
-    });
-    expect(user.status, user.text).toBe(201);
+    await setup.user(email, PASSWORD, 'Grace');
   });
 
   const tokenRequest = (params: Record<string, string>) => post(`${stack.urls.issuance}/oauth/token`, params);
   /** A user's read-only token for API Z, as the user's application got it. */
-  const userTokens = async (scope = 'openid offline_access read') => {
-    const response = await tokenRequest({
-      grant_type: 'password',
-      client_id: app.client_id,
-      client_secret: app.client_secret,
-      username: email,
-      password: PASSWORD,
-      audience: apiZ,
-      scope,
-    });
-    expect(response.status, response.text).toBe(200);
-    return response.json as { access_token: string; id_token: string; refresh_token: string };
-  };
+  const userTokens = (scope = 'openid offline_access read') =>
+    passwordTokens(stack, app, { email, password: PASSWORD, audience: apiZ, scope });
   const exchange = (
     client: Credentials,
     subjectToken: string,
     audience: string,
     extra: Record<string, string> = {},
-  ) =>
-    tokenRequest({
-      grant_type: TOKEN_EXCHANGE,
-      client_id: client.client_id,
-      client_secret: client.client_secret,
-      subject_token: subjectToken,
-      subject_token_type: ACCESS_TOKEN_TYPE,
-      audience,
-      ...extra,
-    });
+  ) => exchangeToken(stack, client, subjectToken, audience, extra);
   const active = async (token: string) => {
     const response = await post(`${stack.urls.introspection}/oauth/introspect`, {
       token,
@@ -166,13 +121,13 @@ describe('Issuance: the token-exchange and delegation policy', () => {
       expect(attack.status, attack.text).toBe(403);
       expect(attack.json.error).toBe('invalid_grant');
 
-      const allowing = await createClient('Machine exchanger', {
+      const allowing = await setup.client('Machine exchanger', {
         grant_types: [TOKEN_EXCHANGE],
         token_exchange: { allow_machine_subjects: true },
       });
       expect(allowing.token_exchange).toEqual({ allow_machine_subjects: true });
-      await grant(allowing, apiZ, ['read']);
-      await grant(allowing, apiY, ['read']);
+      await setup.grant(allowing, apiZ, ['read']);
+      await setup.grant(allowing, apiY, ['read']);
       const allowed = await exchange(allowing, machineToken.json.access_token, apiY);
       expect(allowed.status, allowed.text).toBe(200);
       expect(allowed.json.scope).toBe('read');
@@ -281,9 +236,71 @@ describe('Issuance: the token-exchange and delegation policy', () => {
       expect(refreshed.status, refreshed.text).toBe(200);
     });
 
+    /**
+     * A browser login through the hosted login page (a login session, unlike the password grant), the
+     * code exchanged for the user's tokens, and the access token exchanged by client B for API Y.
+     */
+    const sessionTokens = async (browser = new Browser(stack.urls.issuance, stack.issuer), params = {}) => {
+      const browserApp: BrowserApp = { clientId: app.client_id, callback: CALLBACK };
+      const { code, verifier } = await logInThroughHostedPage(
+        browser,
+        browserApp,
+        { email, password: PASSWORD },
+        { scope: 'openid read', audience: apiZ, ...params },
+      );
+      const tokens = await exchangeCode(stack, browserApp, code, verifier, {
+        client_secret: app.client_secret,
+      });
+      expect(tokens.status, tokens.text).toBe(200);
+      const sessionId = decodeJwt(tokens.json.id_token as string).sid as string;
+      expect(typeof sessionId).toBe('string');
+      const exchanged = await exchange(clientB, tokens.json.access_token as string, apiY);
+      expect(exchanged.status, exchanged.text).toBe(200);
+      const exchangedToken = exchanged.json.access_token as string;
+      expect(await active(exchangedToken)).toBe(true);
+      return { browser, sessionId, accessToken: tokens.json.access_token as string, exchangedToken };
+    };
+    /** The Management API of login sessions is the revocation service's (DESIGN §1), not issuance's. */
+    const sessionsApi = (method: 'GET' | 'DELETE', sessionId: string) =>
+      requestJson(`${stack.urls.revocation}/api/v2/sessions/${sessionId}`, method, admin);
+
+    it('deleting the login session (Management API) revokes the tokens exchanged from its tokens', async () => {
+      const { sessionId, accessToken, exchangedToken } = await sessionTokens();
+      // The registry learns of the session from the audit stream (`login_session.started`).
+      expect(
+        await eventually(async () => (await sessionsApi('GET', sessionId)).status === 200, 15_000, 50),
+      ).toBe(true);
+
+      const deleted = await sessionsApi('DELETE', sessionId);
+      expect(deleted.status, deleted.text).toBe(202);
+      // On main: the exchanged token stayed active until it expired. (Each jti revocation is an event
+      // of its own, on its own partition: the two arrive in either order.)
+      expect(await eventually(async () => !(await active(exchangedToken)), 8000)).toBe(true);
+      expect(await eventually(async () => !(await active(accessToken)), 8000)).toBe(true);
+      expect((await sessionsApi('GET', sessionId)).status).toBe(404);
+    });
+
+    it('a new login replacing the session in the same browser revokes the tokens exchanged from its tokens', async () => {
+      const first = await sessionTokens();
+      expect(
+        await eventually(async () => (await sessionsApi('GET', first.sessionId)).status === 200, 15_000, 50),
+      ).toBe(true);
+
+      // prompt=login: the browser sends its cookie, logs in again and gets a session that replaces it.
+      const second = await sessionTokens(first.browser, { prompt: 'login' });
+      expect(second.sessionId).not.toBe(first.sessionId);
+      // On main: the old session ended at the login page only; its tokens and their exchanges lived on.
+      expect(await eventually(async () => !(await active(first.exchangedToken)), 15_000)).toBe(true);
+      expect(await eventually(async () => !(await active(first.accessToken)), 8000)).toBe(true);
+      expect((await sessionsApi('GET', first.sessionId)).status).toBe(404);
+      // The new session's tokens are untouched.
+      expect(await active(second.exchangedToken)).toBe(true);
+      expect(await active(second.accessToken)).toBe(true);
+    });
+
     it('a delegated ID token dies with the grant of the refresh token it was made from', async () => {
       const tokens = await userTokens('openid profile email offline_access read');
-      const target = await createClient('Delegation target', {
+      const target = await setup.client('Delegation target', {
         grant_types: [JWT_BEARER, TOKEN_EXCHANGE],
         delegation: { allowed_callers: [app.client_id] },
       });
@@ -305,7 +322,7 @@ describe('Issuance: the token-exchange and delegation policy', () => {
       expect((await revoke(app, tokens.refresh_token)).status).toBe(200);
       expect(await eventually(async () => (await reuse()).status === 403, 8000)).toBe(true);
       expect((await reuse()).json.error).toBe('invalid_grant');
-      await grant(target, apiY, ['read']);
+      await setup.grant(target, apiY, ['read']);
       const exchanged = await tokenRequest({
         grant_type: TOKEN_EXCHANGE,
         client_id: target.client_id,

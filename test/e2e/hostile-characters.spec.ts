@@ -219,6 +219,52 @@ describe('NUL, control characters and unpaired surrogates in parameters', () => 
     });
   });
 
+  describe('a path that is not valid percent-encoding: a plain 400 that does not quote it', () => {
+    // fastify's router answered these itself, before any filter: `{"code":"FST_ERR_BAD_URL","message":
+    // "'<the path>' is not a valid url component"}`, the caller's input echoed back.
+    const marker = `zz${run}`;
+
+    it('OAuth endpoints of every service: 400 invalid_request', async () => {
+      for (const url of [
+        `${issuance}/oauth/token/%${marker}`,
+        `${issuance}/authorize%E0%A4%A${marker}`,
+        `${introspection}/oauth/introspect%${marker}`,
+        `${revocation}/oauth/revoke%${marker}`,
+        `${accounts}/login/start%C0%AF${marker}`,
+      ]) {
+        const response = await requestJson(url, 'POST', null, {});
+        expectInvalidRequest(response);
+        expect(response.text, url).not.toContain(marker);
+        expect(response.text).not.toContain('FST_ERR');
+      }
+    });
+
+    it('the Management API of every service: Auth0’s 400 invalid_uri', async () => {
+      for (const url of [
+        `${issuance}/api/v2/clients/%${marker}`,
+        `${accounts}/api/v2/users/auth0%7C%E0%A4%A${marker}`,
+        `${revocation}/api/v2/sessions/%${marker}`,
+      ]) {
+        const response = await requestJson(url, 'GET', admin);
+        expect(response.status, url).toBe(400);
+        expect(response.json).toEqual({
+          statusCode: 400,
+          error: 'Bad Request',
+          message: expect.any(String),
+          errorCode: 'invalid_uri',
+        });
+        expect(response.text).not.toContain(marker);
+      }
+    });
+
+    it('a path parameter over the router’s limit is still its 414, without the path either', async () => {
+      const response = await requestJson(`${issuance}/api/v2/clients/${marker.repeat(20)}`, 'GET', admin);
+      expect(response.status).toBe(414);
+      expect(response.json).toMatchObject({ statusCode: 414, errorCode: 'invalid_uri' });
+      expect(response.text).not.toContain(marker);
+    });
+  });
+
   it('every service still serves a good request afterwards', async () => {
     const token = await post(`${issuance}/oauth/token`, {
       ...credentials,

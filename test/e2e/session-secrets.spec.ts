@@ -9,6 +9,7 @@ import {
   browserAppSetup,
   exchangeCode,
   logInThroughHostedPage,
+  refreshAsApp,
   silentAuthorize,
   type BrowserApp,
 } from './support/hosted-login';
@@ -31,12 +32,14 @@ describe('login sessions: the cookie is a secret, the sid is public', () => {
   const email = `ines-${run}@example.test`;
   const db = new Client({ connectionString: stack.databaseUrl });
   let audit: EventCollector;
+  let revocations: EventCollector;
   let app: BrowserApp;
   let userId: string;
 
   beforeAll(async () => {
     await db.connect();
     audit = await EventCollector.start(stack.brokers, TOPICS.tokensIssued.name);
+    revocations = await EventCollector.start(stack.brokers, TOPICS.tokensRevoked.name);
     const adminToken = await managementToken(stack);
     ({ app, userId } = await browserAppSetup(stack, adminToken, {
       label: 'Sessions',
@@ -47,7 +50,7 @@ describe('login sessions: the cookie is a secret, the sid is public', () => {
   });
 
   afterAll(async () => {
-    await Promise.all([audit?.stop(), db.end()]);
+    await Promise.all([audit?.stop(), revocations?.stop(), db.end()]);
   });
 
   const event = (message: CollectedMessage) => message.value as AuditEvent;
@@ -130,5 +133,22 @@ describe('login sessions: the cookie is a secret, the sid is public', () => {
         ])
       ).rowCount === 1;
     expect(await eventually(ended, 15_000, 50)).toBe(true);
+    // …as a deletion does: a `session.revoked` (and its grants' revocations) on the revocation stream.
+    const revoked = await revocations.waitFor((m) => {
+      const payload = (m.value as { payload?: { target?: { kind?: string; session_id?: string } } }).payload;
+      return payload?.target?.kind === 'session' && payload.target.session_id === first.sid;
+    });
+    expect((revoked.value as { payload: unknown }).payload).toMatchObject({
+      reason: 'session_replaced',
+      revoked_by: { kind: 'system' },
+    });
+    // The old session's refresh token is revoked with it; the new session's is not. (The app's refresh
+    // tokens are Auth0's default, non-rotating: asking again is no reuse.)
+    const refresh = (refreshToken: string) => refreshAsApp(stack, app, refreshToken);
+    expect((await refresh(second.tokens.refresh_token as string)).status).toBe(200);
+    const oldRefused = async () => (await refresh(first.tokens.refresh_token as string)).status === 403;
+    expect(await eventually(oldRefused, 15_000, 50)).toBe(true);
+    expect((await refresh(first.tokens.refresh_token as string)).json.error).toBe('invalid_grant');
+    expect((await refresh(second.tokens.refresh_token as string)).status).toBe(200);
   });
 });

@@ -8,13 +8,14 @@ import { loadIssuanceConfig } from '../../apps/issuance/src/config/issuance.conf
 import { issuanceDatabase } from '../../apps/issuance/src/database/issuance-database';
 import { AuthorizationCodesRepository } from '../../apps/issuance/src/login/authorization-codes.repository';
 import { AuthorizeTransactionsRepository } from '../../apps/issuance/src/login/authorize-transactions.repository';
+import { ConsentPromptsRepository } from '../../apps/issuance/src/login/consent/consent-prompts.repository';
 import { LoginSessionsRepository } from '../../apps/issuance/src/login/login-sessions.repository';
 import { LoginTablesJanitor } from '../../apps/issuance/src/login/login-tables-janitor';
 
 /**
  * Issuance's login tables on the real PostgreSQL: the migration that gave sessions a cookie secret
  * ends every session from before it (review #1: their cookie value was published), and the janitor
- * deletes expired transactions, codes and sessions on its schedule (review #7).
+ * deletes expired transactions, consent prompts, codes and sessions on its schedule (review #7).
  */
 describe('issuance login tables on the real PostgreSQL', () => {
   const run = randomUUID().slice(0, 8);
@@ -66,8 +67,9 @@ describe('issuance login tables on the real PostgreSQL', () => {
     expect(await sessions.findBySecret(sha256Hex('published-sid'), now())).toBeNull();
   });
 
-  it('the janitor deletes expired transactions, codes and sessions on its schedule, and nothing live', async () => {
+  it('the janitor deletes expired transactions, consent prompts, codes and sessions on its schedule, and nothing live', async () => {
     const transactions = new AuthorizeTransactionsRepository(dataSource);
+    const consentPrompts = new ConsentPromptsRepository(dataSource);
     const codes = new AuthorizationCodesRepository(dataSource);
     const sessions = new LoginSessionsRepository(dataSource);
     const t = now();
@@ -83,6 +85,16 @@ describe('issuance login tables on the real PostgreSQL', () => {
     });
     await transactions.insert(transaction(`tx-expired-${run}`, t - 10));
     await transactions.insert(transaction(`tx-live-${run}`, t + 600));
+    const prompt = (id: string, expiresAt: number) => ({
+      ...transaction(id, expiresAt),
+      userId: 'auth0|u',
+      sessionDigest: sha256Hex(`session-${id}`),
+      audience: 'https://api.example.test/',
+      scopes: ['read:notes'],
+      csrfDigest: null,
+    });
+    await consentPrompts.insert(prompt(`cp-expired-${run}`, t - 10));
+    await consentPrompts.insert(prompt(`cp-live-${run}`, t + 600));
     const code = (hash: string, expiresAt: number) => ({
       codeHash: hash,
       clientId: 'client',
@@ -125,11 +137,12 @@ describe('issuance login tables on the real PostgreSQL', () => {
       TESSERA_BOOTSTRAP_CLIENT_SECRET: randomBytes(32).toString('base64url'),
       TESSERA_LOGIN_PRUNE_INTERVAL_SECONDS: '1',
     });
-    const janitor = new LoginTablesJanitor(transactions, codes, sessions, config);
+    const janitor = new LoginTablesJanitor(transactions, consentPrompts, codes, sessions, config);
     janitor.onApplicationBootstrap();
     try {
       const swept = async () =>
         (await count('authorize_transactions', `"id" LIKE $1`, [`tx-expired-${run}`])) === 0 &&
+        (await count('consent_prompts', `"id" = $1`, [`cp-expired-${run}`])) === 0 &&
         (await count('authorization_codes', `"code_hash" = $1`, [sha256Hex(`code-expired-${run}`)])) === 0 &&
         (await count('login_sessions', `"id" IN ($1, $2)`, [`s-expired-${run}`, `s-idle-${run}`])) === 0;
       expect(await eventually(swept, 10_000, 200)).toBe(true);
@@ -137,6 +150,7 @@ describe('issuance login tables on the real PostgreSQL', () => {
       await janitor.beforeApplicationShutdown();
     }
     expect(await count('authorize_transactions', `"id" = $1`, [`tx-live-${run}`])).toBe(1);
+    expect(await count('consent_prompts', `"id" = $1`, [`cp-live-${run}`])).toBe(1);
     expect(await count('authorization_codes', `"code_hash" = $1`, [sha256Hex(`code-live-${run}`)])).toBe(1);
     expect(await count('login_sessions', `"id" = $1`, [`s-live-${run}`])).toBe(1);
   });

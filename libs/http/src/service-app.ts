@@ -4,6 +4,7 @@ import { Logger, type DynamicModule, type LogLevel, type Type } from '@nestjs/co
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { OAuthExceptionFilter } from '@app/oauth';
+import { answerRouterRefusal } from './framework-errors';
 import { ParameterTextGuard } from './parameter-text.guard';
 import { registerRawBodyParsers } from './raw-body';
 import { ReadinessRegistry } from './readiness';
@@ -45,6 +46,9 @@ export async function createServiceApp(
     // The gateway forwards client addresses (X-Forwarded-For); only its word is taken for them.
     // request.ip is then the address just before the first trusted hop, counted from the peer.
     trustProxy: [...(options.trustedProxies ?? LOOPBACK)],
+    // A malformed or overlong path is refused by the router itself, before Nest's filters: answered in
+    // the same shapes as an unknown path, without fastify's default of quoting the path back.
+    frameworkErrors: answerRouterRefusal,
     genReqId: (request: IncomingMessage) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && /^[A-Za-z0-9._-]{8,128}$/.test(given) ? given : randomUUID();

@@ -78,7 +78,8 @@ const MANAGEMENT_ERROR_CODES: Readonly<Record<number, string>> = {
   415: 'unsupported_media_type',
 };
 
-function isManagementPath(url: string): boolean {
+/** A request to the Management API (`/api/v2…`), which answers in Auth0's Management error shape. */
+export function isManagementPath(url: string): boolean {
   return url === '/api/v2' || url.startsWith('/api/v2/') || url.startsWith('/api/v2?');
 }
 

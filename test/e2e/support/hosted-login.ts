@@ -114,6 +114,15 @@ export function exchangeCode(
   });
 }
 
+/** `grant_type=refresh_token` for the public app (no secret). */
+export function refreshAsApp(stack: StackInfo, app: BrowserApp, refreshToken: string): Promise<HttpResult> {
+  return post(`${stack.urls.issuance}/oauth/token`, {
+    grant_type: 'refresh_token',
+    client_id: app.clientId,
+    refresh_token: refreshToken,
+  });
+}
+
 /**
  * `/authorize?prompt=none` as an attacker's client would send it: no browser state but the given
  * `tessera_session` cookie value. Returns the query of the redirect to the callback.

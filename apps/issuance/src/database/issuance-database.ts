@@ -10,6 +10,7 @@ import { SessionSecrets1765100000000 } from './migrations/1765100000000-session-
 import { LoginExpiryIndexes1765100000001 } from './migrations/1765100000001-login-expiry-indexes';
 import { Consents1765500000000 } from './migrations/1765500000000-consents';
 import { ExchangePolicy1765300000000 } from './migrations/1765300000000-exchange-policy';
+import { ConsentPromptExpiryIndex1766100000000 } from './migrations/1766100000000-consent-prompt-expiry-index';
 
 export const ISSUANCE_SCHEMA = 'issuance';
 
@@ -26,6 +27,7 @@ export function issuanceDatabase(url: string) {
       LoginExpiryIndexes1765100000001,
       Consents1765500000000,
       ExchangePolicy1765300000000,
+      ConsentPromptExpiryIndex1766100000000,
     ],
   });
 }

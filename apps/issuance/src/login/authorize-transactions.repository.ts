@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { authorizeRequest, type AuthorizeRequest } from './authorize-request';
+import type { AuthorizeRequest } from './authorize-request';
+import { findPendingRow, prunePendingRows } from './pending-authorize-requests';
 
 /** An `/authorize` request waiting for the user to log in, bound to one browser by its CSRF cookie. */
 export interface AuthorizeTransaction {
@@ -25,18 +26,15 @@ export class AuthorizeTransactionsRepository {
 
   async find(id: string, now: number): Promise<AuthorizeTransaction | null> {
     if (id.length > 128) return null;
-    const rows = await this.dataSource.query<
-      { id: string; request: unknown; csrf_digest: string; expires_at: string }[]
-    >(`SELECT * FROM ${TABLE} WHERE "id" = $1 AND "expires_at" > $2`, [id, now]);
-    const row = rows[0];
-    const request = row ? authorizeRequest.safeParse(row.request) : null;
-    if (!row || !request?.success) return null;
-    return {
-      id: row.id,
-      request: request.data,
-      csrfDigest: row.csrf_digest,
-      expiresAt: Number(row.expires_at),
-    };
+    const found = await findPendingRow<{
+      id: string;
+      request: unknown;
+      csrf_digest: string;
+      expires_at: string;
+    }>(this.dataSource, TABLE, id, now);
+    if (!found) return null;
+    const { row, request } = found;
+    return { id: row.id, request, csrfDigest: row.csrf_digest, expiresAt: Number(row.expires_at) };
   }
 
   /** A transaction ends when it produced a code: its login form cannot be posted twice. */
@@ -44,7 +42,7 @@ export class AuthorizeTransactionsRepository {
     await this.dataSource.query(`DELETE FROM ${TABLE} WHERE "id" = $1`, [id]);
   }
 
-  async pruneExpired(now: number): Promise<void> {
-    await this.dataSource.query(`DELETE FROM ${TABLE} WHERE "expires_at" < $1`, [now]);
+  pruneExpired(now: number): Promise<void> {
+    return prunePendingRows(this.dataSource, TABLE, now);
   }
 }

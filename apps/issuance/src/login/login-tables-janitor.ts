@@ -8,11 +8,13 @@ import {
 import { ISSUANCE_CONFIG, type IssuanceConfig } from '../config/issuance.config';
 import { AuthorizationCodesRepository } from './authorization-codes.repository';
 import { AuthorizeTransactionsRepository } from './authorize-transactions.repository';
+import { ConsentPromptsRepository } from './consent/consent-prompts.repository';
 import { LoginSessionsRepository } from './login-sessions.repository';
 
 /**
- * Deletes expired `/authorize` transactions, authorization codes and login sessions on a schedule
- * (review #7: every anonymous `/authorize` inserts a transaction, and nothing else removes it). Each
+ * Deletes expired `/authorize` transactions, consent prompts, authorization codes and login sessions on
+ * a schedule (review #7: every anonymous `/authorize` inserts a transaction, every logged-in one of a
+ * third-party client a consent prompt, and only an answer removes them). Each
  * sweep is one `DELETE … WHERE expires_at < now` per table, so several instances sweeping at once
  * only repeat each other's work. The timer never keeps the process alive.
  */
@@ -24,6 +26,7 @@ export class LoginTablesJanitor implements OnApplicationBootstrap, BeforeApplica
 
   constructor(
     private readonly transactions: AuthorizeTransactionsRepository,
+    private readonly consentPrompts: ConsentPromptsRepository,
     private readonly codes: AuthorizationCodesRepository,
     private readonly sessions: LoginSessionsRepository,
     @Inject(ISSUANCE_CONFIG) private readonly config: IssuanceConfig,
@@ -52,6 +55,7 @@ export class LoginTablesJanitor implements OnApplicationBootstrap, BeforeApplica
     const now = Math.floor(Date.now() / 1000);
     try {
       await this.transactions.pruneExpired(now);
+      await this.consentPrompts.pruneExpired(now);
       await this.codes.pruneExpired(now);
       await this.sessions.pruneExpired(now);
     } catch (error) {

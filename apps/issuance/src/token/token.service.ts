@@ -20,6 +20,7 @@ import { RefreshTokenGrant } from './grants/refresh-token.grant';
 import { TOKEN_EXCHANGE_GRANT, TokenExchangeGrant } from './grants/token-exchange.grant';
 import { DelegationService, JWT_BEARER_GRANT, type DelegationResponse } from './delegation.service';
 import { RefusalAudit } from './refusal-audit';
+import { refuseThirdPartyPasswordGrant } from './third-party-grants';
 import type { TokenResponse } from './token-response';
 
 /**
@@ -110,6 +111,7 @@ export class TokenService {
         return this.clientCredentials.exchange(client, params, context);
       case PASSWORD_GRANT:
       case PASSWORD_REALM_GRANT:
+        refuseThirdPartyPasswordGrant(client, grantType);
         return this.password.exchange(client, grantType, params, context);
       case 'refresh_token':
         return this.refreshToken.exchange(client, params, context);

@@ -6,9 +6,9 @@ import { LoginSessionsRepository } from '../registry/login-sessions.repository';
 import { RefreshTokensRepository } from '../registry/refresh-tokens.repository';
 import {
   GrantRevocationsService,
-  type RevocationCause,
   type StagedGrantRevocations,
 } from '../revocations/grant-revocations.service';
+import type { RevocationCause } from '../revocations/revocation-cause';
 import { RevocationsRepository } from '../revocations/revocations.repository';
 import { RevocationsService } from '../revocations/revocations.service';
 import { epochSeconds } from '../revocations/system-revocations';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ManagementError, notFound, queryBoolean, queryText } from '@app/management';
-import type { RevocationCause } from '../revocations/grant-revocations.service';
+import type { RevocationCause } from '../revocations/revocation-cause';
 
 /** Ids are opaque text of bounded length; anything else cannot name one of our objects. */
 const MAX_ID_LENGTH = 512;

@@ -46,7 +46,8 @@ export class LoginSessionsRepository {
 
   /**
    * Records started sessions (the session id is the key: a redelivery inserts nothing). A session first
-   * heard of after it was deleted is recorded as revoked; a session a new login replaced is ended.
+   * heard of after it was deleted is recorded as revoked. (A session a new login replaced is revoked
+   * with its grants by `AuditStreamRevocations`, like a deleted one.)
    */
   async record(events: readonly SessionStarted[]): Promise<void> {
     if (events.length === 0) return;
@@ -71,26 +72,6 @@ export class LoginSessionsRepository {
          authenticated_at bigint, expires_at bigint, idle_expires_at bigint, user_agent text, ip text)
        ON CONFLICT ("id") DO NOTHING`,
       [JSON.stringify(rows)],
-    );
-    await this.endReplaced(events);
-  }
-
-  /**
-   * A new login in a browser ended the session the browser had (issuance revoked it in the same
-   * transaction). The replaced session started long before, so its own event is already here.
-   */
-  private async endReplaced(events: readonly SessionStarted[]): Promise<void> {
-    const replaced = events.flatMap(({ payload }) =>
-      payload.replaced_session_id === undefined
-        ? []
-        : [{ id: payload.replaced_session_id, at: payload.authenticated_at }],
-    );
-    if (replaced.length === 0) return;
-    await this.dataSource.query(
-      `UPDATE ${T} AS t SET "revoked_at" = to_timestamp(r.at)
-       FROM jsonb_to_recordset($1::jsonb) AS r(id text, at bigint)
-       WHERE t."id" = r.id AND t."revoked_at" IS NULL`,
-      [JSON.stringify(replaced)],
     );
   }
 

@@ -1,9 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { revocationKey, TOPICS, type EventOnTopic, type RevocationPayload } from '@app/contracts';
+import {
+  revocationKey,
+  TOPICS,
+  type EventContext,
+  type EventOnTopic,
+  type RevocationPayload,
+} from '@app/contracts';
 import { Outbox } from '@app/outbox';
 import { DerivedTokenRevocations } from './derived-token-revocations.service';
 import { GrantRevocationsService } from './grant-revocations.service';
 import { OpaqueTokenStore } from './opaque-token-store';
+import { causeOf, revocationFor } from './revocation-cause';
 import { RevocationsRepository } from './revocations.repository';
 import { RevocationsService } from './revocations.service';
 
@@ -12,6 +19,7 @@ type ReuseDetected = Extract<
   AuditEvent,
   { type: 'refresh_token.reuse_detected' | 'authorization_code.reused' }
 >;
+type SessionStarted = Extract<AuditEvent, { type: 'login_session.started' }>;
 type TokenIssued = Extract<
   AuditEvent,
   { type: 'access_token.issued' | 'refresh_token.issued' | 'refresh_token.rotated' }
@@ -20,10 +28,11 @@ type TokenIssued = Extract<
 const REUSE_CONSUMER = 'grant-reuse';
 
 /**
- * Revocations the audit stream calls for: a reused refresh token revokes its grant, and a token that
- * issuance reports after its grant, login session or (for an exchanged token) source token was
- * revoked is revoked too — the stream can lag a revocation, and not every validator reads a JWT's
- * `grant_id` claim.
+ * Revocations the audit stream calls for: a reused refresh token revokes its grant, a new login that
+ * replaced a browser's session ends the old session as a deletion does (its grants, and so the tokens
+ * exchanged from theirs), and a token that issuance reports after its grant, login session or (for an
+ * exchanged token) source token was revoked is revoked too — the stream can lag a revocation, and not
+ * every validator reads a JWT's `grant_id` claim.
  */
 @Injectable()
 export class AuditStreamRevocations {
@@ -44,8 +53,26 @@ export class AuditStreamRevocations {
     for (const event of events) {
       if (event.type === 'refresh_token.reuse_detected' || event.type === 'authorization_code.reused') {
         await this.revokeReusedGrant(event);
+      } else if (event.type === 'login_session.started') {
+        await this.endReplacedSession(event);
       }
     }
+  }
+
+  /**
+   * Review #15: issuance ended the session a new login replaced in the same browser (in the transaction
+   * that started the new one); here it is revoked as a deleted session is, with its grants and their
+   * tokens, so no token of it outlives it. The registry projected the batch first, so the session row
+   * is there; a redelivery finds it revoked already and revokes nothing.
+   */
+  private async endReplacedSession(event: SessionStarted): Promise<void> {
+    const replaced = event.payload.replaced_session_id;
+    if (replaced === undefined) return;
+    await this.grantRevocations.revokeSession(
+      replaced,
+      { reason: 'session_replaced', revokedBy: { kind: 'system' } },
+      { correlationId: event.correlation_id, causationId: event.id },
+    );
   }
 
   /**
@@ -98,9 +125,6 @@ export class AuditStreamRevocations {
       this.grantRevocations.userGrantRevocationsOf(tokens.map((token) => token.payload.sub)),
     ]);
     if (inForce.size === 0 && userWide.size === 0) return;
-    // Late exchanged tokens revoked by this batch: a token exchanged from one of them, later in the
-    // same batch, is late too (its source was not in force when `inForce` was read).
-    const revokedHere = new Map<string, RevocationPayload>();
     for (const token of tokens) {
       const context = { correlationId: token.correlation_id, causationId: token.id };
       const grantRevocation = inForce.get(grantKey(token));
@@ -109,33 +133,23 @@ export class AuditStreamRevocations {
         : undefined;
       const userRevocation = userWide.get(token.payload.sub);
       const source = sourceKey(token);
-      const sourceRevocation =
-        source !== undefined ? (inForce.get(source) ?? revokedHere.get(source)) : undefined;
+      const sourceRevocation = source !== undefined ? inForce.get(source) : undefined;
       if (grantRevocation) {
         await this.opaqueTokens.deleteGrants([token.payload.grant_id]);
         if (token.type === 'access_token.issued' && token.payload.format === 'jwt') {
-          await this.revocations.record(
-            lateJwtRevocation(token.payload.jti, token.payload.expires_at, grantRevocation),
-            context,
-          );
+          await this.revokeLateJwt(token, grantRevocation, inForce, context);
         }
       } else if (sourceRevocation && token.type === 'access_token.issued' && token.payload.format === 'jwt') {
         // Exchanged from a token revoked before the registry knew of this one (docs/adr/0009).
-        const revocation = lateJwtRevocation(token.payload.jti, token.payload.expires_at, sourceRevocation);
-        await this.revocations.record(revocation, context);
-        revokedHere.set(revocationKey(revocation.target), revocation);
+        await this.revokeLateJwt(token, sourceRevocation, inForce, context);
         // Tokens exchanged from this one that the registry already holds (another partition's batch
         // may have brought them first) go with it, down the chain.
-        await this.derived.revokeDerivedFrom(
-          token.payload.jti,
-          { reason: revocation.reason, revokedBy: revocation.revoked_by },
-          context,
-        );
+        await this.derived.revokeDerivedFrom(token.payload.jti, causeOf(sourceRevocation), context);
       } else if (sessionRevocation) {
         // A grant of a deleted session that the registry did not know when the session was deleted.
         await this.grantRevocations.revokeGrants(
           [token.payload.grant_id],
-          { reason: sessionRevocation.reason, revokedBy: sessionRevocation.revoked_by },
+          causeOf(sessionRevocation),
           context,
         );
       } else if (userRevocation && token.payload.issued_at <= userRevocation.revokedThrough) {
@@ -148,17 +162,25 @@ export class AuditStreamRevocations {
       }
     }
   }
-}
 
-/** The jti revocation of a JWT issued from a grant already revoked: same reason and author. */
-function lateJwtRevocation(jti: string, expiresAt: number, grant: RevocationPayload): RevocationPayload {
-  return {
-    target: { kind: 'jti', jti },
-    expires_at: expiresAt,
-    reason: grant.reason,
-    revoked_by: grant.revoked_by,
-    revoked_at: new Date().toISOString(),
-  };
+  /**
+   * Revokes a JWT issued after what covers it was revoked, with the same reason and author. It is then
+   * in force for the rest of the batch too: a token exchanged from this one may follow in the same
+   * batch (a chain issued while the registry lagged), and its source is revoked only now.
+   */
+  private async revokeLateJwt(
+    token: Extract<TokenIssued, { type: 'access_token.issued' }>,
+    covering: RevocationPayload,
+    inForce: Map<string, RevocationPayload>,
+    context: EventContext,
+  ): Promise<void> {
+    const target = { kind: 'jti', jti: token.payload.jti } as const;
+    const recorded = await this.revocations.record(
+      revocationFor(target, token.payload.expires_at, causeOf(covering)),
+      context,
+    );
+    inForce.set(revocationKey(target), recorded);
+  }
 }
 
 function isTokenIssued(event: AuditEvent): event is TokenIssued {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EventContext } from '@app/contracts';
 import { BatchQueue } from '@app/outbox';
 import { IssuedTokensRepository, type LiveJwt } from '../registry/issued-tokens.repository';
-import type { RevocationCause } from './grant-revocations.service';
+import { revocationFor, type RevocationCause } from './revocation-cause';
 import { RevocationsService } from './revocations.service';
 import { RevokedJtiMarker } from './revoked-jti-marker';
 
@@ -40,13 +40,7 @@ export class DerivedTokenRevocations {
     await Promise.all(
       derived.map(async (token) => {
         await this.revocations.record(
-          {
-            target: { kind: 'jti', jti: token.jti },
-            expires_at: token.expiresAt,
-            reason: cause.reason,
-            revoked_by: cause.revokedBy,
-            revoked_at: new Date().toISOString(),
-          },
+          revocationFor({ kind: 'jti', jti: token.jti }, token.expiresAt, cause),
           context,
         );
         await this.marker.mark(token.jti, token.expiresAt);

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { EventContext, RevocationPayload } from '@app/contracts';
+import type { EventContext } from '@app/contracts';
 import { Outbox, type OutboxEvent } from '@app/outbox';
 import { GrantsRepository } from '../registry/grants.repository';
 import { IssuedTokensRepository, type LiveJwt } from '../registry/issued-tokens.repository';
@@ -7,14 +7,9 @@ import { LoginSessionsRepository } from '../registry/login-sessions.repository';
 import { RefreshTokensRepository } from '../registry/refresh-tokens.repository';
 import { UserGrantRevocationsRepository } from '../registry/user-grant-revocations.repository';
 import { OpaqueTokenStore } from './opaque-token-store';
+import { revocationFor, type RevocationCause } from './revocation-cause';
 import { RevocationsService } from './revocations.service';
 import { RevokedJtiMarker } from './revoked-jti-marker';
-
-/** Why and by whom, as every revocation event says it. */
-export interface RevocationCause {
-  readonly reason: RevocationPayload['reason'];
-  readonly revokedBy: RevocationPayload['revoked_by'];
-}
 
 /** Grant revocations staged in a caller's transaction, and what to do in Redis once it commits. */
 export interface StagedGrantRevocations {
@@ -114,13 +109,12 @@ export class GrantRevocationsService {
       const revokedAt = new Date();
       const { events } = await this.revocations.stage(
         manager,
-        {
-          target: { kind: 'refresh_token', refresh_token_id: refreshTokenId },
-          expires_at: expiresAt,
-          reason: cause.reason,
-          revoked_by: cause.revokedBy,
-          revoked_at: revokedAt.toISOString(),
-        },
+        revocationFor(
+          { kind: 'refresh_token', refresh_token_id: refreshTokenId },
+          expiresAt,
+          cause,
+          revokedAt,
+        ),
         context,
       );
       await this.refreshTokens.markRevoked(manager, refreshTokenId, revokedAt);
@@ -139,14 +133,8 @@ export class GrantRevocationsService {
     const now = Math.floor(Date.now() / 1000);
     const revokedAt = new Date();
     const jwts = await this.issuedTokens.liveJwtsOfGrants(manager, ordered, now);
-    const revocation = (target: RevocationPayload['target'], expiresAt: number | null) => ({
-      payload: {
-        target,
-        expires_at: expiresAt,
-        reason: cause.reason,
-        revoked_by: cause.revokedBy,
-        revoked_at: revokedAt.toISOString(),
-      },
+    const revocation = (target: Parameters<typeof revocationFor>[0], expiresAt: number | null) => ({
+      payload: revocationFor(target, expiresAt, cause, revokedAt),
       context,
     });
     const items = [];
@@ -175,13 +163,7 @@ export class GrantRevocationsService {
     const sessionEvents = (
       await this.revocations.stage(
         manager,
-        {
-          target: { kind: 'session', session_id: sessionId },
-          expires_at: expiresAt,
-          reason: cause.reason,
-          revoked_by: cause.revokedBy,
-          revoked_at: revokedAt.toISOString(),
-        },
+        revocationFor({ kind: 'session', session_id: sessionId }, expiresAt, cause, revokedAt),
         context,
       )
     ).events;

@@ -3,8 +3,9 @@ import type { EventContext } from '@app/contracts';
 import { AccessTokenVerifier } from '@app/jwt';
 import type { AuthenticatedClient } from '@app/oauth';
 import { DerivedTokenRevocations } from './derived-token-revocations.service';
-import { GrantRevocationsService, type RevocationCause } from './grant-revocations.service';
+import { GrantRevocationsService } from './grant-revocations.service';
 import { OpaqueTokenStore } from './opaque-token-store';
+import { revocationFor, type RevocationCause } from './revocation-cause';
 import { RevocationsService } from './revocations.service';
 
 /** Longer than any token we issue: such a value is not looked up at all. */
@@ -48,13 +49,7 @@ export class PresentedTokenRevocations {
         // durable record and event.
         await this.opaqueTokens.delete(found);
         await this.revocations.record(
-          {
-            target: { kind: 'jti', jti: record.jti },
-            expires_at: record.exp,
-            reason: cause.reason,
-            revoked_by: cause.revokedBy,
-            revoked_at: new Date().toISOString(),
-          },
+          revocationFor({ kind: 'jti', jti: record.jti }, record.exp, cause),
           context,
         );
         return;

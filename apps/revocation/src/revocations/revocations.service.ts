@@ -9,6 +9,7 @@ import {
 import { AccessTokenVerifier } from '@app/jwt';
 import type { AuthenticatedClient } from '@app/oauth';
 import { GroupCommit, Outbox, type OutboxEvent } from '@app/outbox';
+import { revocationFor } from './revocation-cause';
 import { RevocationsRepository } from './revocations.repository';
 import { RevokedJtiMarker } from './revoked-jti-marker';
 
@@ -69,13 +70,10 @@ export class RevocationsService {
     const owner = verified.claims.client_id ?? verified.claims.azp;
     if (typeof jti !== 'string' || typeof exp !== 'number' || owner !== caller.client.client_id) return null;
     await this.record(
-      {
-        target: { kind: 'jti', jti },
-        expires_at: exp,
+      revocationFor({ kind: 'jti', jti }, exp, {
         reason: 'client_request',
-        revoked_by: { kind: 'client', client_id: caller.client.client_id },
-        revoked_at: new Date().toISOString(),
-      },
+        revokedBy: { kind: 'client', client_id: caller.client.client_id },
+      }),
       context,
     );
     await this.marker.mark(jti, exp);

@@ -35,6 +35,8 @@ export const revocationReason = z.enum([
   'user_blocked',
   /** The user's password was changed: their sessions and refresh tokens end. */
   'password_changed',
+  /** A new login in the same browser replaced the login session (`login_session.started`'s `replaced_session_id`). */
+  'session_replaced',
 ]);
 
 export const revokedBy = z.discriminatedUnion('kind', [

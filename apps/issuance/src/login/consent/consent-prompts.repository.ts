@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { authorizeRequest, type AuthorizeRequest } from '../authorize-request';
+import type { AuthorizeRequest } from '../authorize-request';
+import { findPendingRow, prunePendingRows } from '../pending-authorize-requests';
 
 /**
  * An `/authorize` request of a logged-in user waiting on the consent page. Bound to the login session
@@ -54,16 +55,12 @@ export class ConsentPromptsRepository {
 
   /** The prompt if it has not expired; the caller has checked that `id` is one of our tokens. */
   async find(id: string, now: number): Promise<ConsentPrompt | null> {
-    const rows = await this.dataSource.query<Row[]>(
-      `SELECT * FROM ${TABLE} WHERE "id" = $1 AND "expires_at" > $2`,
-      [id, now],
-    );
-    const row = rows[0];
-    const request = row ? authorizeRequest.safeParse(row.request) : null;
-    if (!row || !request?.success) return null;
+    const found = await findPendingRow<Row>(this.dataSource, TABLE, id, now);
+    if (!found) return null;
+    const { row, request } = found;
     return {
       id: row.id,
-      request: request.data,
+      request,
       userId: row.user_id,
       sessionDigest: row.session_digest,
       audience: row.audience,
@@ -88,7 +85,7 @@ export class ConsentPromptsRepository {
     return count === 1;
   }
 
-  async pruneExpired(now: number): Promise<void> {
-    await this.dataSource.query(`DELETE FROM ${TABLE} WHERE "expires_at" < $1`, [now]);
+  pruneExpired(now: number): Promise<void> {
+    return prunePendingRows(this.dataSource, TABLE, now);
   }
 }

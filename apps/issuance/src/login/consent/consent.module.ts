@@ -8,6 +8,7 @@ import { ConsentsRepository } from './consents.repository';
 @Module({
   imports: [LookupModule],
   providers: [ConsentService, ConsentsRepository, ConsentPromptsRepository],
-  exports: [ConsentService, ConsentsRepository],
+  // The prompts are exported for the login tables' janitor, which prunes the expired ones.
+  exports: [ConsentService, ConsentsRepository, ConsentPromptsRepository],
 })
 export class ConsentModule {}
