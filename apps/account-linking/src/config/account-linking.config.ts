@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { databaseEnv, encryptionKeyEnv, loadConfig, portEnv, serviceEnv } from '@app/config';
+import { addressRanges, databaseEnv, encryptionKeyEnv, loadConfig, portEnv, serviceEnv } from '@app/config';
 
 const accountLinkingEnv = serviceEnv
   .extend(databaseEnv.shape)
@@ -22,6 +22,24 @@ const accountLinkingEnv = serviceEnv
       .enum(['true', 'false'], { error: 'expected true or false' })
       .default('false')
       .transform((value) => value === 'true'),
+    /**
+     * Brute-force protection (Auth0's default: 10): after this many consecutive failed logins of one
+     * login identifier from one address, that address may not log in as that identifier until an
+     * unblock (`DELETE /api/v2/user-blocks…`) or a successful login resets it.
+     */
+    TESSERA_BRUTE_FORCE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(10),
+    /**
+     * Suspicious-IP throttling, a token bucket per address across all accounts: the failed logins an
+     * address may make in a burst (Auth0's `max_attempts`, default 100) …
+     */
+    TESSERA_SUSPICIOUS_IP_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1_000_000).default(100),
+    /** … and the interval after which it gets one more (Auth0's `rate`, default 864000 ms: 100 a day). */
+    TESSERA_SUSPICIOUS_IP_RATE_MS: z.coerce.number().int().min(1).max(86_400_000).default(864_000),
+    /**
+     * Addresses and CIDR ranges that neither brute-force protection nor suspicious-IP throttling
+     * applies to (Auth0's allowlist), e.g. an office's NAT or a trusted back end. Default: none.
+     */
+    TESSERA_ATTACK_PROTECTION_ALLOWLIST: addressRanges,
   });
 
 export type AccountLinkingConfig = z.output<typeof accountLinkingEnv>;

@@ -7,6 +7,8 @@ import { UsersAndConnections1764100000000 } from './migrations/1764100000000-use
 import { IdentityProviderTokensAndLogins1764200000000 } from './migrations/1764200000000-identity-provider-tokens-and-logins';
 import { LoginAttemptEntity } from '../login/login-attempt.entity';
 import { LoginTicketEntity } from '../login/login-ticket.entity';
+import { UserBlockEntity } from '../attack-protection/user-block.entity';
+import { UserBlocks1766300000000 } from './migrations/1766300000000-user-blocks';
 
 export const ACCOUNT_LINKING_SCHEMA = 'account_linking';
 
@@ -14,11 +16,19 @@ export function accountLinkingDatabase(url: string) {
   return postgresOptions({
     url,
     schema: ACCOUNT_LINKING_SCHEMA,
-    entities: [UserEntity, IdentityEntity, ConnectionEntity, LoginAttemptEntity, LoginTicketEntity],
+    entities: [
+      UserEntity,
+      IdentityEntity,
+      ConnectionEntity,
+      LoginAttemptEntity,
+      LoginTicketEntity,
+      UserBlockEntity,
+    ],
     migrations: [
       Initial1732406400000,
       UsersAndConnections1764100000000,
       IdentityProviderTokensAndLogins1764200000000,
+      UserBlocks1766300000000,
     ],
   });
 }

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import type { EventContext } from '@app/contracts';
 import { InvalidGrantError } from '@app/oauth';
+import { AttackProtection } from '../attack-protection/attack-protection.service';
 import { PasswordHasher } from '../passwords/password-hasher';
 import type { UserView } from '../users/user.view';
 import { UsersRepository } from '../users/users.repository';
@@ -30,18 +32,25 @@ export class PasswordVerificationService {
     private readonly users: UsersRepository,
     private readonly profiles: UsersService,
     private readonly passwords: PasswordHasher,
+    private readonly attackProtection: AttackProtection,
   ) {}
 
-  async verify(attempt: PasswordAttempt): Promise<UserView> {
+  async verify(attempt: PasswordAttempt, context: EventContext): Promise<UserView> {
     const { connection, username, password } = attempt;
+    // Brute-force limits first: a blocked login or a throttled address costs no argon2 (issue #14 §3).
+    const admitted = await this.attackProtection.admit(attempt, context);
     const { user, passwordHash } = await this.account(connection, username);
     const matches =
       passwordHash != null
         ? await this.passwords.verify(passwordHash, password)
         : await this.passwords.verifyDecoy(password);
-    if (!user || !matches) throw WRONG_CREDENTIALS();
+    if (!user || !matches) {
+      await this.attackProtection.failed(admitted, user?.userId ?? null, context);
+      throw WRONG_CREDENTIALS();
+    }
     // Only now, so that "blocked" is never said to someone who does not know the password.
     if (user.blocked) throw new UserBlockedError('user is blocked');
+    await this.attackProtection.succeeded(admitted);
     await this.users.recordLogin(user.userId, new Date());
     return this.profiles.get(user.userId);
   }

@@ -216,6 +216,8 @@ export class AuthorizationService {
       if (!(error instanceof OAuthError)) throw error;
       if (error.error === 'invalid_grant') return retry(400, 'Wrong email or password.', username);
       if (error.error === 'unauthorized') return retry(403, 'This account is blocked.', username);
+      // Brute-force protection or suspicious-IP throttling (account-linking's words, Auth0's).
+      if (error.error === 'too_many_attempts') return retry(429, error.description, username);
       return retry(
         error.status >= 500 ? 503 : 400,
         'We could not sign you in right now. Please try again.',
