@@ -31,7 +31,9 @@ type AuditEvent = { type?: string; payload?: Record<string, unknown> };
  * The stack trusts X-Forwarded-For from loopback, where the tests run, as it trusts the gateway.
  */
 const ipv4 = () => `198.${18 + randomInt(2)}.${randomInt(256)}.${1 + randomInt(254)}`;
-const ipv6Network = () => `2001:db8:${randomBytes(2).toString('hex')}:${randomBytes(2).toString('hex')}`;
+/** Groups without leading zeros, so the address as written is its canonical form (as events show it). */
+const ipv6Group = () => randomInt(0x1000, 0x10000).toString(16);
+const ipv6Network = () => `2001:db8:${ipv6Group()}:${ipv6Group()}`;
 
 /**
  * Issue #14 §3, security review #3: Auth0's brute-force protection (ten consecutive failures of one
@@ -153,6 +155,31 @@ describe('brute-force protection and suspicious-IP throttling', () => {
     await sdk.userBlocks.deleteByIdentifier({ identifier: email });
     await failTimes(9, address, email);
     expect((await passwordLogin(address, email, PASSWORD)).status).toBe(200);
+  });
+
+  it('a password change lifts the blocks of the user, as at Auth0', async () => {
+    const owner = `repassword-${run}@example.test`;
+    const created = await accountLinking(stack, admin, 'POST', '/api/v2/users', {
+      connection: DATABASE_CONNECTION,
+      email: owner,
+      password: PASSWORD,
+    });
+    expect(created.status, created.text).toBe(201);
+    const address = ipv4();
+    await failTimes(10, address, owner);
+    expect((await passwordLogin(address, owner, PASSWORD)).status).toBe(429);
+
+    const newPassword = 'Battery-Staple-8';
+    const changed = await accountLinking(
+      stack,
+      admin,
+      'PATCH',
+      `/api/v2/users/${encodeURIComponent(created.json.user_id as string)}`,
+      { password: newPassword },
+    );
+    expect(changed.status, changed.text).toBe(200);
+    expect((await sdk.userBlocks.listByIdentifier({ identifier: owner })).blocked_for).toEqual([]);
+    expect((await passwordLogin(address, owner, newPassword)).status).toBe(200);
   });
 
   it('an unknown identifier is counted and answered exactly like an account (no enumeration)', async () => {

@@ -4,7 +4,6 @@ import { TemporarilyUnavailableError, TooManyAttemptsError } from '@app/oauth';
 import {
   ACCOUNT_BLOCKED,
   AttackProtection,
-  pairHash,
   SUSPICIOUS_ADDRESS,
   type AttackProtectionSettings,
   type LoginAttempt,
@@ -12,7 +11,7 @@ import {
 import { AddressAllowlist } from './login-address';
 import { LoginCounters, type BucketAnswer, type BucketLimits } from './login-counters';
 import type { UserBlockEntity } from './user-block.entity';
-import type { LoginName, UserBlocksRepository } from './user-blocks.repository';
+import type { BlockFilter, LoginName, UserBlocksRepository } from './user-blocks.repository';
 
 /** Counters in memory: the failure counts as Redis keeps them; the bucket as many tokens as set. */
 class MemoryCounters extends LoginCounters {
@@ -52,7 +51,7 @@ class MemoryCounters extends LoginCounters {
   }
 }
 
-class MemoryBlocks implements Pick<UserBlocksRepository, 'isBlocked' | 'create'> {
+class MemoryBlocks implements Pick<UserBlocksRepository, 'isBlocked' | 'create' | 'delete'> {
   readonly rows: UserBlockEntity[] = [];
   readonly events: OutboxEvent[] = [];
 
@@ -67,6 +66,16 @@ class MemoryBlocks implements Pick<UserBlocksRepository, 'isBlocked' | 'create'>
     this.rows.push(block);
     this.events.push(event);
     return Promise.resolve(true);
+  }
+
+  delete(filter: BlockFilter): Promise<UserBlockEntity[]> {
+    const matches = (row: UserBlockEntity) =>
+      'identifier' in filter
+        ? row.identifier === filter.identifier
+        : filter.logins.some((login) => same(row, login));
+    const deleted = this.rows.filter(matches);
+    this.rows.splice(0, this.rows.length, ...this.rows.filter((row) => !matches(row)));
+    return Promise.resolve(deleted);
   }
 }
 
@@ -168,13 +177,18 @@ describe('AttackProtection: brute-force protection per login and address', () =>
     );
   });
 
-  it('forgetting a deleted block starts a new run', async () => {
+  it('an unblock deletes the blocks it names and their counts: a new run starts from zero', async () => {
     const { protection, counters, blocks } = setup();
     for (let i = 0; i < 3; i++) await fail(protection, attempt('198.18.0.1'));
-    const [block] = blocks.rows.splice(0);
-    await protection.forget([block!]);
-    expect(counters.failures.has(pairHash(block!, block!.addressKey))).toBe(false);
+    for (let i = 0; i < 3; i++) await fail(protection, attempt('198.18.0.2', 'bob'));
+    await protection.unblock({ identifier: 'alice@example.test' });
+    expect(blocks.rows.map((row) => row.identifier)).toEqual(['bob']);
+    expect(counters.failures.size).toBe(1);
     await fail(protection, attempt('198.18.0.1'));
+    await expect(protection.admit(attempt('198.18.0.1'), context)).resolves.toBeDefined();
+    await protection.unblock({
+      logins: [{ connection: 'Username-Password-Authentication', identifier: 'bob' }],
+    });
     expect(blocks.rows).toEqual([]);
   });
 

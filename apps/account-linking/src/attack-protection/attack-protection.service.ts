@@ -5,7 +5,7 @@ import { OAuthError, TemporarilyUnavailableError, TooManyAttemptsError } from '@
 import { Outbox } from '@app/outbox';
 import { loginAddress, type AddressAllowlist, type LoginAddress } from './login-address';
 import { LoginCounters, type BucketLimits } from './login-counters';
-import { UserBlocksRepository, type LoginName } from './user-blocks.repository';
+import { UserBlocksRepository, type BlockFilter, type LoginName } from './user-blocks.repository';
 
 /** Auth0's words for a brute-force block (`limit_wc`) and for suspicious-IP throttling (`limit_mu`). */
 export const ACCOUNT_BLOCKED = 'Your account has been blocked after multiple consecutive login attempts.';
@@ -66,7 +66,7 @@ export class AttackProtection {
     @Inject(ATTACK_PROTECTION_SETTINGS) private readonly settings: AttackProtectionSettings,
     @Inject(LoginCounters) private readonly counters: LoginCounters,
     @Inject(UserBlocksRepository)
-    private readonly blocks: Pick<UserBlocksRepository, 'isBlocked' | 'create'>,
+    private readonly blocks: Pick<UserBlocksRepository, 'isBlocked' | 'create' | 'delete'>,
     @Inject(Outbox) private readonly outbox: Pick<Outbox, 'emit'>,
   ) {}
 
@@ -140,10 +140,15 @@ export class AttackProtection {
     }
   }
 
-  /** Forgets the failure counts of blocks just deleted, so an unblocked login starts from zero. */
-  async forget(blocks: readonly { connection: string; identifier: string; addressKey: string }[]) {
+  /**
+   * Lifts the blocks the filter names (an unblock, a password change) and forgets their failure
+   * counts, so an unblocked login starts a new run from zero.
+   */
+  async unblock(filter: BlockFilter): Promise<void> {
+    const deleted = await this.blocks.delete(filter);
+    if (deleted.length === 0) return;
     await this.unlessRedisFails(() =>
-      this.counters.clearFailures(blocks.map((block) => pairHash(block, block.addressKey))),
+      this.counters.clearFailures(deleted.map((block) => pairHash(block, block.addressKey))),
     );
   }
 

@@ -6,6 +6,7 @@ import {
   type BlockFilter,
   type LoginName,
 } from '../attack-protection/user-blocks.repository';
+import { userLogins } from '../attack-protection/user-logins';
 import { checkUserId, USER_NOT_FOUND } from '../users/users.service';
 import { UsersRepository } from '../users/users.repository';
 
@@ -16,8 +17,7 @@ export interface UserBlocksView {
 
 /**
  * The Management API over brute-force blocks (Auth0's `/api/v2/user-blocks`). A user's blocks are
- * those of the identifiers they log in with: their email and username in their connection, and
- * those of the database identities linked to them. Unblocking also forgets the failure counts, so
+ * those of the identifiers they log in with (`userLogins`). Unblocking also forgets the failure counts, so
  * the next wrong password starts a new run of ten. It never touches `blocked` (an administrator's
  * block), as in Auth0.
  */
@@ -38,36 +38,18 @@ export class UserBlocksService {
   }
 
   async unblockUser(userId: string): Promise<void> {
-    await this.unblock({ logins: await this.loginsOf(userId) });
+    await this.protection.unblock({ logins: await this.loginsOf(userId) });
   }
 
   async unblockIdentifier(identifier: string): Promise<void> {
-    await this.unblock(byIdentifier(identifier));
-  }
-
-  private async unblock(filter: BlockFilter): Promise<void> {
-    const deleted = await this.blocks.delete(filter);
-    if (deleted.length > 0) await this.protection.forget(deleted);
+    await this.protection.unblock(byIdentifier(identifier));
   }
 
   private async loginsOf(userId: string): Promise<LoginName[]> {
     checkUserId(userId);
     const user = await this.users.findById(userId);
     if (!user) throw USER_NOT_FOUND();
-    const identities = (await this.users.identitiesOf([userId])).get(userId) ?? [];
-    const logins: LoginName[] = [];
-    const add = (connection: string, identifier: unknown) => {
-      if (typeof identifier === 'string' && identifier !== '') {
-        logins.push({ connection, identifier: loginIdentifier(identifier) });
-      }
-    };
-    add(user.connection, user.email);
-    add(user.connection, user.username);
-    for (const identity of identities.filter((entry) => entry.passwordHash !== null)) {
-      add(identity.connection, identity.profileData?.email);
-      add(identity.connection, identity.profileData?.username);
-    }
-    return logins;
+    return userLogins(user, (await this.users.identitiesOf([userId])).get(userId) ?? []);
   }
 }
 

@@ -17,6 +17,8 @@ import { invalidUri } from '../management/path-validation';
 import { PasswordHasher } from '../passwords/password-hasher';
 import { isStrongEnough } from '../passwords/password-policy';
 import { IdpTokensService } from '../identities/idp-tokens.service';
+import { AttackProtection } from '../attack-protection/attack-protection.service';
+import { userLogins } from '../attack-protection/user-logins';
 import type { IdentityEntity } from './identity.entity';
 import { METADATA_MAX_BYTES, mergeMetadata, metadataBytes, type Metadata } from './metadata';
 import type { UserEntity } from './user.entity';
@@ -55,6 +57,7 @@ export class UsersService {
     private readonly passwords: PasswordHasher,
     private readonly outbox: Outbox,
     private readonly idpTokens: IdpTokensService,
+    private readonly attackProtection: AttackProtection,
   ) {}
 
   async create(body: CreateUserBody, context: EventContext): Promise<UserView> {
@@ -154,7 +157,7 @@ export class UsersService {
     if (body.connection !== undefined) await this.requireOwnConnection(userId, body.connection);
     const passwordHash = body.password !== undefined ? await this.passwords.hash(body.password) : undefined;
     try {
-      return await this.outbox.transaction(async (manager) => {
+      const { view, logins } = await this.outbox.transaction(async (manager) => {
         const existing = await this.repository.findForUpdate(manager, userId);
         if (!existing) throw USER_NOT_FOUND();
         const email = body.email?.toLowerCase() ?? existing.email;
@@ -182,7 +185,7 @@ export class UsersService {
         await this.repository.save(manager, user);
         const identities = (await this.repository.identitiesOf([userId], manager)).get(userId) ?? [];
         return {
-          result: toUserView(user, identities),
+          result: { view: toUserView(user, identities), logins: userLogins(existing, identities) },
           events: [
             passwordHash !== undefined
               ? passwordChangedEvent(user, identities, context)
@@ -190,6 +193,9 @@ export class UsersService {
           ],
         };
       });
+      // Auth0: a new password lifts the user's brute-force blocks; the guesses they stopped are moot.
+      if (passwordHash !== undefined) await this.attackProtection.unblock({ logins });
+      return view;
     } catch (error) {
       if (isUniqueViolation(error)) throw USER_EXISTS();
       throw error;
