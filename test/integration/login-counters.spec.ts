@@ -80,6 +80,15 @@ describe('login counters on the real Redis', () => {
     expect(await redis.hGet(redisKeys.loginAddressBucket(full), 'tokens')).toBe('5');
   });
 
+  it("without a clock, uses Redis's own: a fresh bucket refills nothing within the test", async () => {
+    const key = address('redis-clock');
+    for (let i = 0; i < 5; i++) expect((await counters.takeAttempt(key, limits)).allowed).toBe(true);
+    expect(await counters.takeAttempt(key, limits)).toEqual({ allowed: false, firstRefusal: true });
+    const [seconds] = await redis.time();
+    const ts = Number(await redis.hGet(redisKeys.loginAddressBucket(key), 'ts'));
+    expect(Math.abs(ts - Number(seconds) * 1000)).toBeLessThan(60_000);
+  });
+
   it('concurrent attempts never overdraw the bucket', async () => {
     const key = address('concurrent');
     const answers = await Promise.all(Array.from({ length: 40 }, () => take(key, t0)));

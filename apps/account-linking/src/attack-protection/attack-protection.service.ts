@@ -24,7 +24,7 @@ export interface AttackProtectionSettings {
   /** The suspicious-IP bucket (TESSERA_SUSPICIOUS_IP_MAX_ATTEMPTS, TESSERA_SUSPICIOUS_IP_RATE_MS). */
   readonly bucket: BucketLimits;
   readonly allowlist: AddressAllowlist;
-  /** The clock, in ms (tests move it); `Date.now` when absent. */
+  /** The clock, in ms (tests move it); absent, `Date.now`, and Redis's own clock for the bucket. */
   readonly now?: () => number;
 }
 export const ATTACK_PROTECTION_SETTINGS = Symbol('ATTACK_PROTECTION_SETTINGS');
@@ -87,7 +87,7 @@ export class AttackProtection {
       throw new TooManyAttemptsError(ACCOUNT_BLOCKED);
     }
     const answer = await this.unlessRedisFails(() =>
-      this.counters.takeAttempt(admitted.address.key, this.settings.bucket, this.now()),
+      this.counters.takeAttempt(admitted.address.key, this.settings.bucket, this.settings.now?.()),
     );
     if (!answer.allowed) {
       if (answer.firstRefusal) await this.recordThrottling(admitted, context);

@@ -23,7 +23,7 @@ export abstract class LoginCounters {
    * Takes one attempt from the address's bucket, before the password is checked, so that however
    * many requests arrive at once, no more than the bucket holds reach argon2.
    */
-  abstract takeAttempt(addressKey: string, limits: BucketLimits, nowMs: number): Promise<BucketAnswer>;
+  abstract takeAttempt(addressKey: string, limits: BucketLimits, nowMs?: number): Promise<BucketAnswer>;
 
   /** Gives back the attempt a successful login took: only failures spend the bucket. */
   abstract returnAttempt(addressKey: string, limits: BucketLimits): Promise<void>;

@@ -8,12 +8,17 @@ import { LoginCounters, type BucketAnswer, type BucketLimits } from './login-cou
  * still adds up), then takes one if there is one. `refused` remembers that the bucket already
  * refused, so the caller records the start of a throttling once. The key expires when the bucket
  * would be full again: an idle address costs no memory.
- * KEYS[1] bucket; ARGV capacity, refill ms, now ms. Returns {allowed, first refusal}.
+ * KEYS[1] bucket; ARGV capacity, refill ms, now ms (empty: Redis's own clock, the one clock every
+ * instance shares, so skewed hosts cannot refill a bucket early). Returns {allowed, first refusal}.
  */
 const TAKE_ATTEMPT = `
 local capacity = tonumber(ARGV[1])
 local refill = tonumber(ARGV[2])
 local now = tonumber(ARGV[3])
+if now == nil then
+  local time = redis.call('TIME')
+  now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+end
 local state = redis.call('HMGET', KEYS[1], 'tokens', 'ts', 'refused')
 local tokens = tonumber(state[1])
 local ts = tonumber(state[2])
@@ -68,10 +73,14 @@ export class RedisLoginCounters extends LoginCounters {
     super();
   }
 
-  async takeAttempt(addressKey: string, limits: BucketLimits, nowMs: number): Promise<BucketAnswer> {
+  async takeAttempt(addressKey: string, limits: BucketLimits, nowMs?: number): Promise<BucketAnswer> {
     const answer = (await this.redis.eval(TAKE_ATTEMPT, {
       keys: [redisKeys.loginAddressBucket(addressKey)],
-      arguments: [String(limits.capacity), String(limits.refillMs), String(Math.floor(nowMs))],
+      arguments: [
+        String(limits.capacity),
+        String(limits.refillMs),
+        nowMs === undefined ? '' : String(Math.floor(nowMs)),
+      ],
     })) as [number, number];
     return { allowed: answer[0] === 1, firstRefusal: answer[1] === 1 };
   }
