@@ -50,8 +50,10 @@ export const addressRanges = z
       .map((entry) => entry.trim())
       .filter(Boolean),
   )
-  .pipe(
-    z.array(z.string().refine(isAddressOrRange, 'expected IP addresses or CIDR ranges, comma-separated')),
+  // Refined as a whole, so the error names the variable and its value, not an element of it.
+  .refine(
+    (entries) => entries.every(isAddressOrRange),
+    'expected IP addresses or CIDR ranges, comma-separated',
   );
 
 /** Variables every service reads. */
