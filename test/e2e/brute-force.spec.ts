@@ -138,6 +138,15 @@ describe('brute-force protection and suspicious-IP throttling', () => {
 
     await sdk.userBlocks.delete(userId);
     expect((await sdk.userBlocks.list(userId)).blocked_for).toEqual([]);
+    const lifted = await audit.waitFor(
+      (m) => event(m).type === 'user_block.deleted' && event(m).payload?.identifier === email,
+    );
+    expect(event(lifted).payload).toMatchObject({
+      ip: attacker,
+      user_id: userId,
+      reason: 'admin',
+      deleted_by: `${stack.bootstrap.clientId}@clients`,
+    });
     const login = await passwordLogin(attacker, email, PASSWORD);
     expect(login.status, login.text).toBe(200);
     expect(login.json.access_token).toBeTruthy();
@@ -179,6 +188,14 @@ describe('brute-force protection and suspicious-IP throttling', () => {
     );
     expect(changed.status, changed.text).toBe(200);
     expect((await sdk.userBlocks.listByIdentifier({ identifier: owner })).blocked_for).toEqual([]);
+    const lifted = await audit.waitFor(
+      (m) => event(m).type === 'user_block.deleted' && event(m).payload?.identifier === owner,
+    );
+    expect(event(lifted).payload).toMatchObject({
+      ip: address,
+      reason: 'password_changed',
+      deleted_by: null,
+    });
     expect((await passwordLogin(address, owner, newPassword)).status).toBe(200);
   });
 

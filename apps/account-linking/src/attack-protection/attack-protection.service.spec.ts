@@ -68,13 +68,19 @@ class MemoryBlocks implements Pick<UserBlocksRepository, 'isBlocked' | 'create' 
     return Promise.resolve(true);
   }
 
-  delete(filter: BlockFilter): Promise<UserBlockEntity[]> {
+  readonly deletions: OutboxEvent[] = [];
+
+  delete(
+    filter: BlockFilter,
+    eventsFor: (deleted: readonly UserBlockEntity[]) => OutboxEvent[],
+  ): Promise<UserBlockEntity[]> {
     const matches = (row: UserBlockEntity) =>
       'identifier' in filter
         ? row.identifier === filter.identifier
         : filter.logins.some((login) => same(row, login));
     const deleted = this.rows.filter(matches);
     this.rows.splice(0, this.rows.length, ...this.rows.filter((row) => !matches(row)));
+    this.deletions.push(...eventsFor(deleted));
     return Promise.resolve(deleted);
   }
 }
@@ -181,13 +187,36 @@ describe('AttackProtection: brute-force protection per login and address', () =>
     const { protection, counters, blocks } = setup();
     for (let i = 0; i < 3; i++) await fail(protection, attempt('198.18.0.1'));
     for (let i = 0; i < 3; i++) await fail(protection, attempt('198.18.0.2', 'bob'));
-    await protection.unblock({ identifier: 'alice@example.test' });
+    await protection.unblock(
+      { identifier: 'alice@example.test' },
+      { reason: 'admin', by: 'admin@clients' },
+      context,
+    );
     expect(blocks.rows.map((row) => row.identifier)).toEqual(['bob']);
+    expect(blocks.deletions).toMatchObject([
+      {
+        key: '198.18.0.1',
+        event: {
+          type: 'user_block.deleted',
+          payload: {
+            identifier: 'alice@example.test',
+            ip: '198.18.0.1',
+            reason: 'admin',
+            deleted_by: 'admin@clients',
+          },
+        },
+      },
+    ]);
     expect(counters.failures.size).toBe(1);
     await fail(protection, attempt('198.18.0.1'));
     await expect(protection.admit(attempt('198.18.0.1'), context)).resolves.toBeDefined();
-    await protection.unblock({
-      logins: [{ connection: 'Username-Password-Authentication', identifier: 'bob' }],
+    await protection.unblock(
+      { logins: [{ connection: 'Username-Password-Authentication', identifier: 'bob' }] },
+      { reason: 'password_changed' },
+      context,
+    );
+    expect(blocks.deletions[1]).toMatchObject({
+      event: { payload: { reason: 'password_changed', deleted_by: null } },
     });
     expect(blocks.rows).toEqual([]);
   });

@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { loginAddressThrottled, TOPICS, userBlockCreated, type EventContext } from '@app/contracts';
+import {
+  loginAddressThrottled,
+  TOPICS,
+  userBlockCreated,
+  userBlockDeleted,
+  type EventContext,
+} from '@app/contracts';
 import { OAuthError, TemporarilyUnavailableError, TooManyAttemptsError } from '@app/oauth';
 import { Outbox } from '@app/outbox';
 import { loginAddress, type AddressAllowlist, type LoginAddress } from './login-address';
@@ -28,6 +34,10 @@ export interface AttackProtectionSettings {
   readonly now?: () => number;
 }
 export const ATTACK_PROTECTION_SETTINGS = Symbol('ATTACK_PROTECTION_SETTINGS');
+
+/** Why blocks are lifted: an administrator (the Management API caller's `sub`) or a new password. */
+export type Unblocking =
+  { readonly reason: 'admin'; readonly by?: string } | { readonly reason: 'password_changed' };
 
 /** A password login about to be checked. */
 export interface LoginAttempt {
@@ -141,11 +151,30 @@ export class AttackProtection {
   }
 
   /**
-   * Lifts the blocks the filter names (an unblock, a password change) and forgets their failure
-   * counts, so an unblocked login starts a new run from zero.
+   * Lifts the blocks the filter names (an unblock, a password change), each with its
+   * `user_block.deleted` event, and forgets their failure counts, so an unblocked login starts a new
+   * run from zero.
    */
-  async unblock(filter: BlockFilter): Promise<void> {
-    const deleted = await this.blocks.delete(filter);
+  async unblock(filter: BlockFilter, why: Unblocking, context: EventContext): Promise<void> {
+    const deletedAt = Math.floor(this.now() / 1000);
+    const deleted = await this.blocks.delete(filter, (blocks) =>
+      blocks.map((block) => ({
+        topic: TOPICS.tokensIssued.name,
+        key: block.addressKey,
+        event: userBlockDeleted.create(
+          {
+            connection: block.connection,
+            identifier: block.identifier,
+            ip: block.ip,
+            user_id: block.userId,
+            reason: why.reason,
+            deleted_by: why.reason === 'admin' ? (why.by ?? null) : null,
+            deleted_at: deletedAt,
+          },
+          context,
+        ),
+      })),
+    );
     if (deleted.length === 0) return;
     await this.unlessRedisFails(() =>
       this.counters.clearFailures(deleted.map((block) => pairHash(block, block.addressKey))),

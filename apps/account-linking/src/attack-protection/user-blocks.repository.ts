@@ -56,14 +56,23 @@ export class UserBlocksRepository {
     return rows.map(toEntity);
   }
 
-  /** Deletes the blocks the filter names; what was deleted (to forget their counters too). */
-  async delete(filter: BlockFilter): Promise<UserBlockEntity[]> {
+  /**
+   * Deletes the blocks the filter names, with the events `eventsFor` makes of them, in one
+   * transaction; what was deleted (to forget their counters too).
+   */
+  async delete(
+    filter: BlockFilter,
+    eventsFor: (deleted: readonly UserBlockEntity[]) => OutboxEvent[],
+  ): Promise<UserBlockEntity[]> {
     const [where, parameters] = condition(filter);
-    const [rows] = await this.dataSource.query<[Record<string, unknown>[], number]>(
-      `DELETE FROM "account_linking"."user_blocks" WHERE ${where} RETURNING ${COLUMNS}`,
-      parameters,
-    );
-    return rows.map(toEntity);
+    return this.outbox.transaction(async (manager) => {
+      const [rows] = await manager.query<[Record<string, unknown>[], number]>(
+        `DELETE FROM "account_linking"."user_blocks" WHERE ${where} RETURNING ${COLUMNS}`,
+        parameters,
+      );
+      const deleted = rows.map(toEntity);
+      return { result: deleted, events: eventsFor(deleted) };
+    });
   }
 }
 

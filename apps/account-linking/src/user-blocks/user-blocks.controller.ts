@@ -1,11 +1,19 @@
 import { Delete, Get, HttpCode, Param } from '@nestjs/common';
-import { ManagementController, ManagementQuery, RequireScopes } from '@app/management';
+import { RequestId } from '@app/http';
+import {
+  ManagementCaller,
+  ManagementController,
+  ManagementQuery,
+  RequireScopes,
+  type ManagementCallerInfo,
+} from '@app/management';
 import {
   deleteUserBlocksByIdentifierQuery,
   userBlocksByIdentifierQuery,
   userBlocksByIdQuery,
   type UserBlocksByIdentifierQuery,
 } from './user-block.schemas';
+import type { Unblocking } from '../attack-protection/attack-protection.service';
 import { UserBlocksService } from './user-blocks.service';
 
 /**
@@ -28,8 +36,10 @@ export class UserBlocksController {
   @RequireScopes('update:users')
   async unblockIdentifier(
     @ManagementQuery(deleteUserBlocksByIdentifierQuery) query: { identifier: string },
+    @ManagementCaller() caller: ManagementCallerInfo | undefined,
+    @RequestId() requestId: string,
   ): Promise<void> {
-    await this.blocks.unblockIdentifier(query.identifier);
+    await this.blocks.unblockIdentifier(query.identifier, byAdmin(caller), { correlationId: requestId });
   }
 
   @Get(':id')
@@ -41,7 +51,16 @@ export class UserBlocksController {
   @Delete(':id')
   @HttpCode(204)
   @RequireScopes('update:users')
-  async unblockUser(@Param('id') id: string): Promise<void> {
-    await this.blocks.unblockUser(id);
+  async unblockUser(
+    @Param('id') id: string,
+    @ManagementCaller() caller: ManagementCallerInfo | undefined,
+    @RequestId() requestId: string,
+  ): Promise<void> {
+    await this.blocks.unblockUser(id, byAdmin(caller), { correlationId: requestId });
   }
+}
+
+/** The Management API caller who lifts a block, for its `user_block.deleted` event. */
+function byAdmin(caller: ManagementCallerInfo | undefined): Unblocking {
+  return { reason: 'admin', ...(caller ? { by: caller.sub } : {}) };
 }

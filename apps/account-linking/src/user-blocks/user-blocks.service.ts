@@ -1,5 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { AttackProtection, loginIdentifier } from '../attack-protection/attack-protection.service';
+import type { EventContext } from '@app/contracts';
+import {
+  AttackProtection,
+  loginIdentifier,
+  type Unblocking,
+} from '../attack-protection/attack-protection.service';
 import type { UserBlockEntity } from '../attack-protection/user-block.entity';
 import {
   UserBlocksRepository,
@@ -37,12 +42,12 @@ export class UserBlocksService {
     return view(await this.blocks.find(byIdentifier(identifier)));
   }
 
-  async unblockUser(userId: string): Promise<void> {
-    await this.protection.unblock({ logins: await this.loginsOf(userId) });
+  async unblockUser(userId: string, by: Unblocking, context: EventContext): Promise<void> {
+    await this.protection.unblock({ logins: await this.loginsOf(userId) }, by, context);
   }
 
-  async unblockIdentifier(identifier: string): Promise<void> {
-    await this.protection.unblock(byIdentifier(identifier));
+  async unblockIdentifier(identifier: string, by: Unblocking, context: EventContext): Promise<void> {
+    await this.protection.unblock(byIdentifier(identifier), by, context);
   }
 
   private async loginsOf(userId: string): Promise<LoginName[]> {

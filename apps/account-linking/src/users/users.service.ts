@@ -194,7 +194,9 @@ export class UsersService {
         };
       });
       // Auth0: a new password lifts the user's brute-force blocks; the guesses they stopped are moot.
-      if (passwordHash !== undefined) await this.attackProtection.unblock({ logins });
+      if (passwordHash !== undefined) {
+        await this.attackProtection.unblock({ logins }, { reason: 'password_changed' }, context);
+      }
       return view;
     } catch (error) {
       if (isUniqueViolation(error)) throw USER_EXISTS();

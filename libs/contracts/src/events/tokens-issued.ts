@@ -247,6 +247,25 @@ export const userBlockCreated = defineEvent(
 );
 
 /**
+ * A brute-force block was lifted: by the Management API (`DELETE /api/v2/user-blocks…`, reason
+ * `admin`, with the caller's `sub`) or by a new password for the user (`password_changed`). One
+ * event per block lifted, written with the deletion; keyed by the address, like its creation.
+ */
+export const userBlockDeleted = defineEvent(
+  'user_block.deleted',
+  z.object({
+    connection: z.string().min(1),
+    identifier: z.string().min(1).max(320),
+    ip: z.string().max(IP_MAX_LENGTH),
+    user_id: z.string().min(1).nullable(),
+    reason: z.enum(['admin', 'password_changed']),
+    /** The Management API caller (its token's `sub`), for `admin`. */
+    deleted_by: z.string().min(1).nullable(),
+    deleted_at: epochSeconds,
+  }),
+);
+
+/**
  * Suspicious-IP throttling (Auth0's `limit_mu`): an address ran out of failed-login attempts across
  * all accounts, and its logins are refused until its bucket refills. One event when the throttling
  * starts (the first refused attempt), not one per refused attempt. Keyed by the address.
@@ -273,5 +292,6 @@ export const tokensIssuedEvents = [
   tokenRequestRefused,
   consentGranted,
   userBlockCreated,
+  userBlockDeleted,
   loginAddressThrottled,
 ] as const;
