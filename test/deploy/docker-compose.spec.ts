@@ -107,6 +107,8 @@ const ROUTES: ReadonlyArray<readonly [string, App | 404]> = [
   ['/api/v2/users/auth0%7C123/sessionsX', 'account-linking'],
   ['/api/v2/users/auth0%7C123/roles', 'account-linking'],
   ['/api/v2/users-by-email?email=a%40b.c', 'account-linking'],
+  ['/api/v2/user-blocks?identifier=a%40b.c', 'account-linking'],
+  ['/api/v2/user-blocks/auth0%7C123', 'account-linking'],
   ['/api/v2/connections', 'account-linking'],
   ['/api/v2/connections/con_1', 'account-linking'],
   ['/login/callback?code=xyz&state=abc', 'account-linking'],

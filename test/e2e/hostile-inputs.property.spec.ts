@@ -314,6 +314,10 @@ describe('hostile inputs on every public route (property tier)', () => {
       ]),
       management('accountLinking', 'DELETE', '/users/{id}', []),
       management('accountLinking', 'GET', '/users-by-email', ['email']),
+      management('accountLinking', 'GET', '/user-blocks', ['identifier', 'consider_brute_force_enablement']),
+      management('accountLinking', 'DELETE', '/user-blocks', ['identifier']),
+      management('accountLinking', 'GET', '/user-blocks/{id}', ['consider_brute_force_enablement']),
+      management('accountLinking', 'DELETE', '/user-blocks/{id}', []),
       management('accountLinking', 'POST', '/users/{id}/identities', [
         'provider',
         'user_id',

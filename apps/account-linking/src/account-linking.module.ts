@@ -6,6 +6,7 @@ import { KafkaModule } from '@app/kafka';
 import { PostgresModule } from '@app/persistence';
 import { ManagementModule } from '@app/management';
 import { OutboxModule } from '@app/outbox';
+import { RedisModule } from '@app/redis';
 import { ACCOUNT_LINKING_CONFIG, type AccountLinkingConfig } from './config/account-linking.config';
 import { ACCOUNT_LINKING_SCHEMA, accountLinkingDatabase } from './database/account-linking-database';
 import { UsersAndConnectionsModule } from './users-and-connections.module';
@@ -22,6 +23,8 @@ export class AccountLinkingModule {
         PostgresModule.forRoot(accountLinkingDatabase(config.DATABASE_URL)),
         KafkaModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: 'tessera-account-linking' }),
         OutboxModule.forSchema(ACCOUNT_LINKING_SCHEMA),
+        // Brute-force counters and the suspicious-IP buckets (issue #14 §3).
+        RedisModule.forRoot(config.REDIS_URL),
         // Management API tokens are verified locally with the keys learnt from the signing-keys topic.
         TokenVerificationModule.forRoot({
           issuer: config.TESSERA_ISSUER,

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AttackProtectionModule } from './attack-protection/attack-protection.module';
 import { SecretBox } from '@app/secrets';
 import { ACCOUNT_LINKING_CONFIG, type AccountLinkingConfig } from './config/account-linking.config';
 import { ConnectionsController } from './connections/connections.controller';
@@ -28,12 +29,15 @@ import { UsersByEmailController } from './users/users-by-email.controller';
 import { UsersController } from './users/users.controller';
 import { UsersRepository } from './users/users.repository';
 import { UsersService } from './users/users.service';
+import { UserBlocksController } from './user-blocks/user-blocks.controller';
+import { UserBlocksService } from './user-blocks/user-blocks.service';
 
 /**
  * Users, connections and identities: the Management API v2 routes, account linking, upstream login
  * and the internal API issuance calls (password check, login-ticket redemption).
  */
 @Module({
+  imports: [AttackProtectionModule],
   controllers: [
     UsersController,
     UsersByEmailController,
@@ -42,10 +46,12 @@ import { UsersService } from './users/users.service';
     PasswordVerificationController,
     LoginController,
     LoginTicketRedemptionController,
+    UserBlocksController,
   ],
   providers: [
     UsersRepository,
     UsersService,
+    UserBlocksService,
     ConnectionsRepository,
     ConnectionsService,
     {

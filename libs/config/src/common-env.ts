@@ -37,6 +37,25 @@ export const trustedProxies = z
       .min(1, 'expected at least one address (the gateway)'),
   );
 
+/**
+ * A list of addresses and CIDR ranges, comma-separated, that may be empty (e.g. an allowlist that
+ * attack protection never applies to).
+ */
+export const addressRanges = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+  )
+  // Refined as a whole, so the error names the variable and its value, not an element of it.
+  .refine(
+    (entries) => entries.every(isAddressOrRange),
+    'expected IP addresses or CIDR ranges, comma-separated',
+  );
+
 /** Variables every service reads. */
 export const serviceEnv = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),

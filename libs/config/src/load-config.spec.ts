@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConfigError, loadConfig, withoutUserinfo } from './load-config';
-import { encryptionKeyEnv, issuerUrl, serviceEnv } from './common-env';
+import { addressRanges, encryptionKeyEnv, issuerUrl, serviceEnv } from './common-env';
 
 describe('loadConfig', () => {
   it('parses defaults into a typed object', () => {
@@ -71,6 +71,19 @@ describe('loadConfig', () => {
         /TESSERA_TRUSTED_PROXIES/,
       );
     }
+  });
+
+  it('reads address ranges that may be empty (an allowlist), refusing anything else', () => {
+    const schema = z.object({ LIST: addressRanges });
+    expect(loadConfig(schema, {}).LIST).toEqual([]);
+    expect(loadConfig(schema, { LIST: '127.0.0.1, 10.0.0.0/8,::1' }).LIST).toEqual([
+      '127.0.0.1',
+      '10.0.0.0/8',
+      '::1',
+    ]);
+    expect(() => loadConfig(schema, { LIST: '10.0.0.0/8,office' })).toThrow(
+      'LIST="10.0.0.0/8,office": expected IP addresses or CIDR ranges, comma-separated',
+    );
   });
 
   it('requires the issuer to end with a slash', () => {

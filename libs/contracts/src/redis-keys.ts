@@ -18,6 +18,17 @@ export const redisKeys = {
    * once only, by whichever service or instance sees it first (RFC 7523 §3).
    */
   usedClientAssertion: (clientId: string, jti: string) => `tessera:assertion:${clientId}:${jti}`,
+  /**
+   * Account-linking's own (no other service reads them): consecutive failed logins of one login
+   * identifier from one address, keyed by a SHA-256 of connection, identifier and address (no email
+   * in a key name). Brute-force protection; TTL refreshed by each failure.
+   */
+  loginFailures: (pairHashHex: string) => `tessera:login-failures:${pairHashHex}`,
+  /**
+   * Account-linking's own: the suspicious-IP token bucket of one address (an IPv6 address counts as
+   * its /64), a hash `{tokens, ts, refused}`; gone once the bucket is full again.
+   */
+  loginAddressBucket: (addressKey: string) => `tessera:login-bucket:${addressKey}`,
   /** Fast-lookup marker of a revoked JWT access token; TTL until the token's `exp`. */
   revokedJti: (jti: string) => `tessera:revoked:jti:${jti}`,
 } as const;

@@ -51,6 +51,15 @@ export class InvalidGrantError extends OAuthError {
   override readonly status = 403;
 }
 
+/**
+ * Auth0's attack protection (brute-force protection, suspicious-IP throttling): `429
+ * too_many_attempts`, answered before the password is checked.
+ */
+export class TooManyAttemptsError extends OAuthError {
+  readonly error = 'too_many_attempts';
+  override readonly status = 429;
+}
+
 export class UnauthorizedClientError extends OAuthError {
   readonly error = 'unauthorized_client';
   override readonly status = 403;

@@ -140,6 +140,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     TESSERA_ACCOUNT_LINKING_URL: `http://127.0.0.1:${port(3)}`,
     // The upstream OpenID Providers of the tests run on 127.0.0.1 over http (test/e2e/support).
     TESSERA_UPSTREAM_ALLOW_PRIVATE_NETWORKS: 'true',
+    // Every test request comes from loopback: brute-force limits apply to the addresses tests give
+    // in X-Forwarded-For (loopback is the trusted proxy), never to the suite as a whole.
+    TESSERA_ATTACK_PROTECTION_ALLOWLIST: '127.0.0.1,::1',
     ...options.env,
   };
   const launch = (service: ServiceName, offset: number, instance?: string) =>

@@ -20,6 +20,8 @@ export class Browser {
   constructor(
     private readonly base: string,
     private readonly issuer: string,
+    /** Sent with every request, e.g. the `X-Forwarded-For` a gateway would add. */
+    private readonly headers: Record<string, string> = {},
   ) {}
 
   /** The service URL of a public (issuer) URL or a path. */
@@ -54,6 +56,7 @@ export class Browser {
       ...init,
       redirect: 'manual',
       headers: {
+        ...this.headers,
         ...(init.headers as Record<string, string>),
         ...(cookieHeader ? { cookie: cookieHeader } : {}),
       },

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
-import { databaseEnv, encryptionKeyEnv, loadConfig, portEnv, serviceEnv } from '@app/config';
+import { addressRanges, databaseEnv, encryptionKeyEnv, loadConfig, portEnv, serviceEnv } from '@app/config';
 
 const accountLinkingEnv = serviceEnv
   .extend(databaseEnv.shape)
@@ -34,6 +34,24 @@ const accountLinkingEnv = serviceEnv
     TESSERA_PASSWORD_HASH_PRIORITY_QUEUE: z.coerce.number().int().min(0).max(100_000).default(16),
     /** Node's own setting, read here only for the default above: the size of libuv's thread pool. */
     UV_THREADPOOL_SIZE: z.coerce.number().int().min(1).max(1024).default(4),
+    /**
+     * Brute-force protection (Auth0's default: 10): after this many consecutive failed logins of one
+     * login identifier from one address, that address may not log in as that identifier until an
+     * unblock (`DELETE /api/v2/user-blocks…`) or a successful login resets it.
+     */
+    TESSERA_BRUTE_FORCE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(10),
+    /**
+     * Suspicious-IP throttling, a token bucket per address across all accounts: the failed logins an
+     * address may make in a burst (Auth0's `max_attempts`, default 100) …
+     */
+    TESSERA_SUSPICIOUS_IP_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1_000_000).default(100),
+    /** … and the interval after which it gets one more (Auth0's `rate`, default 864000 ms: 100 a day). */
+    TESSERA_SUSPICIOUS_IP_RATE_MS: z.coerce.number().int().min(1).max(86_400_000).default(864_000),
+    /**
+     * Addresses and CIDR ranges that neither brute-force protection nor suspicious-IP throttling
+     * applies to (Auth0's allowlist), e.g. an office's NAT or a trusted back end. Default: none.
+     */
+    TESSERA_ATTACK_PROTECTION_ALLOWLIST: addressRanges,
   })
   .transform(({ TESSERA_PASSWORD_HASH_CONCURRENCY, ...config }) => ({
     ...config,

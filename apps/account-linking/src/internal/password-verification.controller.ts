@@ -1,5 +1,6 @@
 import { Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { RequestId } from '@app/http';
 import { InternalCallerGuard } from './internal-caller.guard';
 import { parseInternalBody } from './json-body';
 import { passwordVerificationBody } from './password-verification.schemas';
@@ -16,14 +17,17 @@ export class PasswordVerificationController {
 
   @Post()
   @HttpCode(200)
-  verify(@Req() request: FastifyRequest) {
+  verify(@Req() request: FastifyRequest, @RequestId() requestId: string) {
     const body = parseInternalBody(request, passwordVerificationBody);
-    return this.verifications.verify({
-      connection: body.connection,
-      username: body.username,
-      password: body.password,
-      clientId: body.client_id,
-      ...(body.ip !== undefined ? { ip: body.ip } : {}),
-    });
+    return this.verifications.verify(
+      {
+        connection: body.connection,
+        username: body.username,
+        password: body.password,
+        clientId: body.client_id,
+        ...(body.ip !== undefined ? { ip: body.ip } : {}),
+      },
+      { correlationId: requestId },
+    );
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TemporarilyUnavailableError } from '@app/oauth';
+import type { AttackProtection } from '../attack-protection/attack-protection.service';
 import type { ConnectionsService } from '../connections/connections.service';
 import { HashingQueue, type HashingLane } from '../passwords/hashing-queue';
 import type { OwnerAddresses } from '../passwords/owner-addresses';
@@ -61,15 +62,24 @@ function service(options: { concurrency?: number; normalQueue?: number; owners?:
     { isEnabledFor: () => Promise.resolve(true) } as unknown as ConnectionsService,
     queue,
     owners as unknown as OwnerAddresses,
+    // The brute-force limits are tested on their own (attack-protection specs): here they admit all.
+    {
+      admit: () => Promise.resolve({}),
+      failed: () => Promise.resolve(),
+      succeeded: () => Promise.resolve(),
+    } as unknown as AttackProtection,
   );
   const attempt = (username: string, password: string, ip?: string) =>
-    verifications.verify({
-      connection: 'Username-Password-Authentication',
-      username,
-      password,
-      clientId: 'app',
-      ...(ip !== undefined ? { ip } : {}),
-    });
+    verifications.verify(
+      {
+        connection: 'Username-Password-Authentication',
+        username,
+        password,
+        clientId: 'app',
+        ...(ip !== undefined ? { ip } : {}),
+      },
+      { correlationId: 'unit' },
+    );
   /** Occupies the queue's only slot with a check that never ends. */
   const fillSlot = async () => {
     hang = true;

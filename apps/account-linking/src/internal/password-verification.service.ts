@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import type { EventContext } from '@app/contracts';
 import { InvalidGrantError, TemporarilyUnavailableError, UnauthorizedClientError } from '@app/oauth';
+import { AttackProtection } from '../attack-protection/attack-protection.service';
 import { ConnectionsService } from '../connections/connections.service';
 import { HashingQueue, HashingQueueFullError, type HashingLane } from '../passwords/hashing-queue';
 import { OwnerAddresses } from '../passwords/owner-addresses';
@@ -53,17 +55,25 @@ export class PasswordVerificationService {
     private readonly connections: ConnectionsService,
     private readonly queue: HashingQueue,
     private readonly owners: OwnerAddresses,
+    private readonly attackProtection: AttackProtection,
   ) {}
 
-  async verify(attempt: PasswordAttempt): Promise<UserView> {
+  async verify(attempt: PasswordAttempt, context: EventContext): Promise<UserView> {
     const { connection, username, password } = attempt;
+    // A flood sheds here, before any lookup (docs/adr/0013); a disabled connection is refused next.
     this.shedEarly(attempt.ip);
     await this.requireEnabledConnection(connection, attempt.clientId);
+    // Brute-force limits: a blocked login or a throttled address costs no argon2 (issue #14 §3).
+    const admitted = await this.attackProtection.admit(attempt, context);
     const { user, passwordHash } = await this.account(connection, username);
     const matches = await this.check(passwordHash, password, priorityLane(user, attempt.ip));
-    if (!user || !matches) throw WRONG_CREDENTIALS();
+    if (!user || !matches) {
+      await this.attackProtection.failed(admitted, user?.userId ?? null, context);
+      throw WRONG_CREDENTIALS();
+    }
     // Only now, so that "blocked" is never said to someone who does not know the password.
     if (user.blocked) throw new UserBlockedError('user is blocked');
+    await this.attackProtection.succeeded(admitted);
     await this.users.recordLogin(user.userId, new Date(), attempt.ip);
     if (attempt.ip !== undefined) this.owners.add(attempt.ip);
     return this.profiles.get(user.userId);

@@ -18,6 +18,8 @@ import { HashingQueueFullError } from '../passwords/hashing-queue';
 import { PasswordHasher } from '../passwords/password-hasher';
 import { isStrongEnough } from '../passwords/password-policy';
 import { IdpTokensService } from '../identities/idp-tokens.service';
+import { AttackProtection } from '../attack-protection/attack-protection.service';
+import { userLogins } from '../attack-protection/user-logins';
 import type { IdentityEntity } from './identity.entity';
 import { METADATA_MAX_BYTES, mergeMetadata, metadataBytes, type Metadata } from './metadata';
 import type { UserEntity } from './user.entity';
@@ -56,6 +58,7 @@ export class UsersService {
     private readonly passwords: PasswordHasher,
     private readonly outbox: Outbox,
     private readonly idpTokens: IdpTokensService,
+    private readonly attackProtection: AttackProtection,
   ) {}
 
   async create(body: CreateUserBody, context: EventContext): Promise<UserView> {
@@ -156,7 +159,7 @@ export class UsersService {
     if (body.connection !== undefined) await this.requireOwnConnection(userId, body.connection);
     const passwordHash = body.password !== undefined ? await this.hashPassword(body.password) : undefined;
     try {
-      return await this.outbox.transaction(async (manager) => {
+      const { view, logins } = await this.outbox.transaction(async (manager) => {
         const existing = await this.repository.findForUpdate(manager, userId);
         if (!existing) throw USER_NOT_FOUND();
         const email = body.email?.toLowerCase() ?? existing.email;
@@ -184,7 +187,7 @@ export class UsersService {
         await this.repository.save(manager, user);
         const identities = (await this.repository.identitiesOf([userId], manager)).get(userId) ?? [];
         return {
-          result: toUserView(user, identities),
+          result: { view: toUserView(user, identities), logins: userLogins(existing, identities) },
           events: [
             passwordHash !== undefined
               ? passwordChangedEvent(user, identities, context)
@@ -192,6 +195,11 @@ export class UsersService {
           ],
         };
       });
+      // Auth0: a new password lifts the user's brute-force blocks; the guesses they stopped are moot.
+      if (passwordHash !== undefined) {
+        await this.attackProtection.unblock({ logins }, { reason: 'password_changed' }, context);
+      }
+      return view;
     } catch (error) {
       if (isUniqueViolation(error)) throw USER_EXISTS();
       throw error;

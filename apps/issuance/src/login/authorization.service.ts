@@ -234,6 +234,8 @@ export class AuthorizationService {
       if (error.error === 'unauthorized_client') {
         return retry(403, 'This sign-in method is not enabled for the application.', username);
       }
+      // Brute-force protection or suspicious-IP throttling (account-linking's words, Auth0's).
+      if (error.error === 'too_many_attempts') return retry(429, error.description, username);
       // 503 (account-linking busy or down) keeps its Retry-After, as /oauth/token does.
       if (error.status >= 500)
         return retry(

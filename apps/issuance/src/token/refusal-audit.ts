@@ -38,6 +38,9 @@ export class RefusalAudit {
 
   async record(error: unknown, request: RefusedRequest, context: EventContext): Promise<void> {
     if (!(error instanceof OAuthError) || error.status >= 500) return;
+    // Account-linking records a brute-force block or a throttling once (`limit_wc`, `limit_mu`);
+    // an event per refused attempt would let a blocked attacker keep writing the outbox (review #3).
+    if (error.error === 'too_many_attempts') return;
     const claimed = claimedClientId(request.authorization, request.params);
     const clientId = claimed !== undefined && CLIENT_ID.test(claimed) ? claimed : null;
     const grantType =

@@ -24,6 +24,8 @@ export const auth0LogType = z.enum([
   'fp',
   'fu',
   'fcoa',
+  'limit_wc',
+  'limit_mu',
 ]);
 
 export const grantType = z.enum([
@@ -222,6 +224,63 @@ export const tokenRequestRefused = defineEvent(
   }),
 );
 
+/**
+ * Brute-force protection (Auth0's `limit_wc`): consecutive failed logins of one login identifier
+ * from one address reached the limit, and that address may no longer log in as that identifier
+ * until an unblock (`DELETE /api/v2/user-blocks…`). Written by account-linking in the transaction
+ * that records the block, once per block. `user_id` is the account the identifier names, `null` when
+ * it names none (unknown identifiers are blocked the same way). Keyed by the address.
+ */
+export const userBlockCreated = defineEvent(
+  'user_block.created',
+  z.object({
+    connection: z.string().min(1),
+    /** The email or username as it was typed (lowercased), Auth0's `user_name`. */
+    identifier: z.string().min(1).max(320),
+    ip: z.string().max(IP_MAX_LENGTH),
+    user_id: z.string().min(1).nullable(),
+    client_id: z.string().min(1).max(128),
+    failed_attempts: z.number().int().positive(),
+    blocked_at: epochSeconds,
+    log_type: z.literal('limit_wc'),
+  }),
+);
+
+/**
+ * A brute-force block was lifted: by the Management API (`DELETE /api/v2/user-blocks…`, reason
+ * `admin`, with the caller's `sub`) or by a new password for the user (`password_changed`). One
+ * event per block lifted, written with the deletion; keyed by the address, like its creation.
+ */
+export const userBlockDeleted = defineEvent(
+  'user_block.deleted',
+  z.object({
+    connection: z.string().min(1),
+    identifier: z.string().min(1).max(320),
+    ip: z.string().max(IP_MAX_LENGTH),
+    user_id: z.string().min(1).nullable(),
+    reason: z.enum(['admin', 'password_changed']),
+    /** The Management API caller (its token's `sub`), for `admin`. */
+    deleted_by: z.string().min(1).nullable(),
+    deleted_at: epochSeconds,
+  }),
+);
+
+/**
+ * Suspicious-IP throttling (Auth0's `limit_mu`): an address ran out of failed-login attempts across
+ * all accounts, and its logins are refused until its bucket refills. One event when the throttling
+ * starts (the first refused attempt), not one per refused attempt. Keyed by the address.
+ */
+export const loginAddressThrottled = defineEvent(
+  'login_address.throttled',
+  z.object({
+    ip: z.string().max(IP_MAX_LENGTH),
+    connection: z.string().min(1),
+    client_id: z.string().min(1).max(128),
+    throttled_at: epochSeconds,
+    log_type: z.literal('limit_mu'),
+  }),
+);
+
 export const tokensIssuedEvents = [
   accessTokenIssued,
   refreshTokenIssued,
@@ -232,4 +291,7 @@ export const tokensIssuedEvents = [
   loginSessionStarted,
   tokenRequestRefused,
   consentGranted,
+  userBlockCreated,
+  userBlockDeleted,
+  loginAddressThrottled,
 ] as const;
