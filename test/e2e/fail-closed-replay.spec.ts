@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { eventually, post, startService, type RunningService } from '@app/testing';
+import { eventually, post, type RunningService } from '@app/testing';
+import { extraInstancePort, startExtraIntrospection } from './support/extra-introspection';
 
 /**
  * Security review #5 (issue #15 §1) on the real broker: a freshly started introspection instance
@@ -12,7 +11,7 @@ import { eventually, post, startService, type RunningService } from '@app/testin
 describe('a starting validator fails closed until it has replayed the revocations', () => {
   const stack = inject('stack');
   const credentials = { client_id: stack.client.clientId, client_secret: stack.client.clientSecret };
-  const port = Number(new URL(stack.urls.issuance).port) + 8;
+  const port = extraInstancePort(stack, 'failClosed');
   let instance: RunningService | undefined;
 
   afterAll(async () => {
@@ -54,23 +53,12 @@ describe('a starting validator fails closed until it has replayed the revocation
     const counts = { refused: 0, unavailable: 0, inactive: 0, activeRevoked: 0, other: 0 };
     let retryAfterMissing = 0;
     let started = false;
-    const starting = startService({
-      service: 'introspection',
-      instance: 'introspection-fail-closed',
-      port,
-      repoRoot: resolve(process.cwd()),
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'test',
-        TESSERA_ISSUER: stack.issuer,
-        KAFKA_BROKERS: stack.brokers.join(','),
-        KAFKA_GROUP_PREFIX: `tessera-test-fail-closed-${randomBytes(4).toString('hex')}`,
-        TESSERA_JWKS_URL: `${stack.urls.issuance}/.well-known/jwks.json`,
+    const starting = startExtraIntrospection(stack, { name: 'fail-closed', port: 'failClosed' }).then(
+      (running) => {
+        instance = running;
+        started = true;
       },
-    }).then((running) => {
-      instance = running;
-      started = true;
-    });
+    );
     const poll = async (offset: number) => {
       for (let i = offset; !started; i += 1) {
         const token = revoked[i % revoked.length]!;

@@ -1,5 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
@@ -11,14 +10,8 @@ import {
   type RevocationTarget,
 } from '@app/contracts';
 import { createKafka, EventPublisher } from '@app/kafka';
-import {
-  basicAuth,
-  eventually,
-  post,
-  startService,
-  type HttpResult,
-  type RunningService,
-} from '@app/testing';
+import { basicAuth, eventually, post, type HttpResult, type RunningService } from '@app/testing';
+import { startExtraIntrospection } from './support/extra-introspection';
 import { managementToken } from './support/management-api';
 
 /**
@@ -231,22 +224,11 @@ describe('introspection with the opaque-token store unreachable', () => {
   let instance: RunningService;
 
   beforeAll(async () => {
-    const basePort = Number(new URL(stack.urls.issuance).port);
-    instance = await startService({
-      service: 'introspection',
-      instance: 'introspection-no-redis',
-      port: basePort + 7,
-      repoRoot: resolve(process.cwd()),
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'test',
-        TESSERA_ISSUER: stack.issuer,
-        KAFKA_BROKERS: stack.brokers.join(','),
-        KAFKA_GROUP_PREFIX: `tessera-test-no-redis-${randomBytes(4).toString('hex')}`,
-        // Nothing listens on port 1.
-        REDIS_URL: 'redis://127.0.0.1:1',
-        TESSERA_JWKS_URL: `${stack.urls.issuance}/.well-known/jwks.json`,
-      },
+    instance = await startExtraIntrospection(stack, {
+      name: 'no-redis',
+      port: 'noRedis',
+      // Nothing listens on port 1.
+      env: { REDIS_URL: 'redis://127.0.0.1:1' },
     });
   });
 

@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { post, startService, type RunningService } from '@app/testing';
+import { post, type RunningService } from '@app/testing';
+import { startExtraIntrospection } from './support/extra-introspection';
 
 /**
  * Issue #22 §4 on the real stack: readiness tells the truth about PostgreSQL, and SIGTERM turns
@@ -25,21 +24,10 @@ describe('readiness and shutdown', () => {
   });
 
   it('on SIGTERM answers not ready (draining) at once, keeps serving through the drain, then exits 0', async () => {
-    const port = Number(new URL(stack.urls.issuance).port) + 9;
-    instance = await startService({
-      service: 'introspection',
-      instance: 'introspection-drain',
-      port,
-      repoRoot: resolve(process.cwd()),
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'test',
-        TESSERA_ISSUER: stack.issuer,
-        KAFKA_BROKERS: stack.brokers.join(','),
-        KAFKA_GROUP_PREFIX: `tessera-test-drain-${randomBytes(4).toString('hex')}`,
-        TESSERA_JWKS_URL: `${stack.urls.issuance}/.well-known/jwks.json`,
-        TESSERA_SHUTDOWN_DRAIN_SECONDS: '2',
-      },
+    instance = await startExtraIntrospection(stack, {
+      name: 'drain',
+      port: 'drain',
+      env: { TESSERA_SHUTDOWN_DRAIN_SECONDS: '2' },
     });
     const issued = await post(`${stack.urls.issuance}/oauth/token`, {
       grant_type: 'client_credentials',
