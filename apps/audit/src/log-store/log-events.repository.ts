@@ -9,7 +9,9 @@ export interface StoredLog extends LogRow {
   readonly client_name: string | null;
 }
 
-const COLUMNS = `"date", "event_id", "seq"::text AS "seq", "type", "description", "client_id", "client_name",
+// Read as text (a bigint does not fit a JS number); ORDER BY names `l."seq"`, the bigint column, since
+// a bare "seq" would sort by this text alias (so "10" before "9").
+const COLUMNS = `l."date", l."event_id", l."seq"::text AS "seq", "type", "description", "client_id", "client_name",
   "ip", "user_agent", "user_id", "user_name", "connection", "audience", "scope", "details"`;
 
 interface RawLog extends Omit<StoredLog, 'date'> {
@@ -90,8 +92,8 @@ export class LogEventsRepository {
     const direction = order === 'asc' ? 'ASC' : 'DESC';
     const n = where.params.length;
     const rows: RawLog[] = await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM "audit"."log_events" WHERE ${where.sql}
-       ORDER BY "date" ${direction}, "seq" ${direction} OFFSET $${n + 1} LIMIT $${n + 2}`,
+      `SELECT ${COLUMNS} FROM "audit"."log_events" l WHERE ${where.sql}
+       ORDER BY l."date" ${direction}, l."seq" ${direction} OFFSET $${n + 1} LIMIT $${n + 2}`,
       [...where.params, skip, take],
     );
     let total = rows.length + skip;
@@ -108,7 +110,7 @@ export class LogEventsRepository {
   /** The events ingested after sequence `afterSeq`, in ingestion order (checkpoint paging). */
   async after(afterSeq: string, take: number): Promise<StoredLog[]> {
     const rows: RawLog[] = await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM "audit"."log_events" WHERE "seq" > $1 ORDER BY "seq" LIMIT $2`,
+      `SELECT ${COLUMNS} FROM "audit"."log_events" l WHERE l."seq" > $1 ORDER BY l."seq" LIMIT $2`,
       [afterSeq, take],
     );
     return rows.map(stored);
@@ -117,8 +119,8 @@ export class LogEventsRepository {
   /** One event by its sequence within its day (the parts of its log id). */
   async find(seq: string, dayStart: Date, dayEnd: Date): Promise<StoredLog | null> {
     const rows: RawLog[] = await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM "audit"."log_events"
-       WHERE "seq" = $1 AND "date" >= $2 AND "date" < $3`,
+      `SELECT ${COLUMNS} FROM "audit"."log_events" l
+       WHERE l."seq" = $1 AND l."date" >= $2 AND l."date" < $3`,
       [seq, dayStart.toISOString(), dayEnd.toISOString()],
     );
     return rows[0] ? stored(rows[0]) : null;

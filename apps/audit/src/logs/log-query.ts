@@ -42,7 +42,7 @@ const MAX_DEPTH = 16;
 type Token =
   | { kind: 'word'; text: string }
   | { kind: 'quoted'; text: string }
-  | { kind: '(' | ')' | ':' | '[' | ']' | '{' | '}' }
+  | { kind: '(' | ')' | '[' | ']' | '{' | '}' }
   | { kind: 'end' };
 
 function tokenize(input: string): Token[] {
@@ -52,7 +52,7 @@ function tokenize(input: string): Token[] {
     const char = input[i]!;
     if (/\s/.test(char)) {
       i += 1;
-    } else if ('():[]{}'.includes(char)) {
+    } else if ('()[]{}'.includes(char)) {
       tokens.push({ kind: char as '(' });
       i += 1;
     } else if (char === '"') {
@@ -75,7 +75,7 @@ function tokenize(input: string): Token[] {
       tokens.push({ kind: 'quoted', text });
     } else {
       let text = '';
-      while (i < input.length && !/[\s():[\]{}"]/.test(input[i]!)) text += input[i++];
+      while (i < input.length && !/[\s()[\]{}"]/.test(input[i]!)) text += input[i++];
       tokens.push({ kind: 'word', text });
     }
   }
@@ -147,42 +147,46 @@ class Parser {
       return inner;
     }
     if (token.kind !== 'word') throw new LogQueryError(`unexpected ${this.describe(token)}`);
-    if (this.peek().kind !== ':') {
-      throw new LogQueryError(`expected field:value, got "${token.text.slice(0, 64)}"`);
-    }
-    this.next();
-    if (!(SEARCHABLE_FIELDS as readonly string[]).includes(token.text)) {
+    // `field:value` is one word (a value may hold colons: `ip:::1`, ISO times); `field:` alone is
+    // followed by a quoted value or a range.
+    const colon = token.text.indexOf(':');
+    if (colon <= 0) throw new LogQueryError(`expected field:value, got "${token.text.slice(0, 64)}"`);
+    const name = token.text.slice(0, colon);
+    const bare = token.text.slice(colon + 1);
+    if (!(SEARCHABLE_FIELDS as readonly string[]).includes(name)) {
       throw new LogQueryError(
-        `unknown field "${token.text.slice(0, 64)}"; searchable: ${SEARCHABLE_FIELDS.join(', ')}`,
+        `unknown field "${name.slice(0, 64)}"; searchable: ${SEARCHABLE_FIELDS.join(', ')}`,
       );
     }
-    const field = token.text as Field;
+    const field = name as Field;
     this.terms += 1;
     if (this.terms > MAX_TERMS) throw new LogQueryError(`at most ${MAX_TERMS} terms`);
-    const opening = this.peek();
-    if (opening.kind === '[' || opening.kind === '{') {
-      if (field !== 'date') throw new LogQueryError(`ranges are for date only, not ${field}`);
-      this.next();
-      const from = this.bound();
-      if (!this.isWord('TO')) throw new LogQueryError('expected TO in the date range');
-      this.next();
-      const to = this.bound();
-      const closing = this.next();
-      const expected = opening.kind === '[' ? ']' : '}';
-      if (closing.kind !== expected) throw new LogQueryError(`expected ${expected} to close the range`);
-      return { kind: 'range', field, from, to, inclusive: opening.kind === '[' };
+    let value: string;
+    if (bare !== '') {
+      if (/[*?]/.test(bare)) {
+        throw new LogQueryError('wildcards are not supported; quote a value that contains * or ?');
+      }
+      value = bare;
+    } else {
+      const opening = this.next();
+      if (opening.kind === '[' || opening.kind === '{') {
+        if (field !== 'date') throw new LogQueryError(`ranges are for date only, not ${field}`);
+        const from = this.bound();
+        if (!this.isWord('TO')) throw new LogQueryError('expected TO in the date range');
+        this.next();
+        const to = this.bound();
+        const closing = this.next();
+        const expected = opening.kind === '[' ? ']' : '}';
+        if (closing.kind !== expected) throw new LogQueryError(`expected ${expected} to close the range`);
+        return { kind: 'range', field, from, to, inclusive: opening.kind === '[' };
+      }
+      if (opening.kind !== 'quoted') throw new LogQueryError(`expected a value for ${field}`);
+      value = opening.text;
     }
-    const value = this.next();
-    if (value.kind !== 'word' && value.kind !== 'quoted') {
-      throw new LogQueryError(`expected a value for ${field}`);
-    }
-    if (value.kind === 'word' && /[*?]/.test(value.text)) {
-      throw new LogQueryError('wildcards are not supported; quote a value that contains * or ?');
-    }
-    if (value.text.length === 0) throw new LogQueryError(`empty value for ${field}`);
+    if (value.length === 0) throw new LogQueryError(`empty value for ${field}`);
     return field === 'date'
-      ? { kind: 'range', field, from: value.text, to: value.text, inclusive: true }
-      : { kind: 'term', field, value: value.text };
+      ? { kind: 'range', field, from: value, to: value, inclusive: true }
+      : { kind: 'term', field, value };
   }
 
   private bound(): string | null {
