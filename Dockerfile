@@ -27,7 +27,7 @@ COPY . .
 # there (cheaper to learn now than from a crash-looping container).
 RUN npm run build \
  && for f in apps/issuance/src/main apps/introspection/src/main apps/revocation/src/main \
-             apps/account-linking/src/main scripts/provision; do \
+             apps/account-linking/src/main apps/audit/src/main scripts/provision; do \
       test -f "dist/$f.js" || { echo "npm run build did not produce dist/$f.js" >&2; exit 1; }; \
     done
 
@@ -56,13 +56,13 @@ USER node
 ARG SERVICE=issuance
 ENV SERVICE=${SERVICE}
 
-EXPOSE 3001 3002 3003 3004
+EXPOSE 3001 3002 3003 3004 3005
 
 # Readiness (Kafka/DB/Redis up; introspection: revocation topic replayed) with Node 20's global
 # fetch, since the slim image has neither curl nor wget. PORT falls back to the service's
 # internal port from DESIGN.md §2 when it is not set in the environment.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
-  CMD ["node", "-e", "const d={issuance:3001,introspection:3002,revocation:3003,'account-linking':3004};const p=process.env.PORT||d[process.env.SERVICE];fetch('http://127.0.0.1:'+p+'/health/ready',{signal:AbortSignal.timeout(4000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["node", "-e", "const d={issuance:3001,introspection:3002,revocation:3003,'account-linking':3004,audit:3005};const p=process.env.PORT||d[process.env.SERVICE];fetch('http://127.0.0.1:'+p+'/health/ready',{signal:AbortSignal.timeout(4000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 
 # A shell only to expand $SERVICE; `exec` replaces it with node, so node itself receives the
 # SIGTERM from `docker stop` (compose also sets `init: true`, a tiny init that forwards signals

@@ -9,6 +9,7 @@
 #   GATEWAY_LISTEN            [127.0.0.1:8443]
 #   ISSUANCE_UPSTREAM         [127.0.0.1:3001]   INTROSPECTION_UPSTREAM   [127.0.0.1:3002]
 #   REVOCATION_UPSTREAM       [127.0.0.1:3003]   ACCOUNT_LINKING_UPSTREAM [127.0.0.1:3004]
+#   AUDIT_UPSTREAM            [127.0.0.1:3005]
 #   TLS_CERT, TLS_KEY         [.tessera/tls/server.pem, .tessera/tls/server-key.pem, made by scripts/tls.sh]
 #   TESSERA_GATEWAY_DIR       [.tessera/nginx]   config, pid, temp files and (with `start`) logs
 # `run` logs to stdout (access, without query strings) and stderr (errors); `start` logs to
@@ -24,6 +25,7 @@ export ISSUANCE_UPSTREAM="${ISSUANCE_UPSTREAM:-127.0.0.1:3001}"
 export INTROSPECTION_UPSTREAM="${INTROSPECTION_UPSTREAM:-127.0.0.1:3002}"
 export REVOCATION_UPSTREAM="${REVOCATION_UPSTREAM:-127.0.0.1:3003}"
 export ACCOUNT_LINKING_UPSTREAM="${ACCOUNT_LINKING_UPSTREAM:-127.0.0.1:3004}"
+export AUDIT_UPSTREAM="${AUDIT_UPSTREAM:-127.0.0.1:3005}"
 export TLS_CERT="${TLS_CERT:-$root/.tessera/tls/server.pem}"
 export TLS_KEY="${TLS_KEY:-$root/.tessera/tls/server-key.pem}"
 
@@ -78,7 +80,7 @@ render() {
   # An EXPLICIT variable list (see the template's header): without it envsubst would also blank
   # nginx's own $host, $remote_addr, ...
   # shellcheck disable=SC2016 # the list is for envsubst, not for bash
-  envsubst '${ISSUANCE_UPSTREAM} ${INTROSPECTION_UPSTREAM} ${REVOCATION_UPSTREAM} ${ACCOUNT_LINKING_UPSTREAM} ${TLS_CERT} ${TLS_KEY} ${GATEWAY_LISTEN}' \
+  envsubst '${ISSUANCE_UPSTREAM} ${INTROSPECTION_UPSTREAM} ${REVOCATION_UPSTREAM} ${ACCOUNT_LINKING_UPSTREAM} ${AUDIT_UPSTREAM} ${TLS_CERT} ${TLS_KEY} ${GATEWAY_LISTEN}' \
     <"$template" >"$dir/tessera.conf.tmp"
   mv "$dir/tessera.conf.tmp" "$dir/tessera.conf"
   # The main config: everything nginx writes stays in $dir, so it runs without touching

@@ -12,6 +12,7 @@ import { migrateSchema } from '@app/persistence';
 import { issuanceDatabase } from '../apps/issuance/src/database/issuance-database';
 import { revocationDatabase } from '../apps/revocation/src/database/revocation-database';
 import { accountLinkingDatabase } from '../apps/account-linking/src/database/account-linking-database';
+import { auditDatabase } from '../apps/audit/src/database/audit-database';
 
 const env = serviceEnv
   .pick({ KAFKA_BROKERS: true })
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
       issuanceDatabase(config.DATABASE_URL),
       revocationDatabase(config.DATABASE_URL),
       accountLinkingDatabase(config.DATABASE_URL),
+      auditDatabase(config.DATABASE_URL),
     ]) {
       const applied = await migrateSchema(options);
       console.log(

@@ -2,7 +2,7 @@
  * `npm start`: the whole platform on this machine, in the foreground (DESIGN.md §2, §7).
  *
  *   infra (Kafka from Maven jars; PostgreSQL and Redis checked) → migrations and topics →
- *   issuance → introspection, revocation, account-linking → nginx on https://127.0.0.1:8443/
+ *   issuance → introspection, revocation, account-linking, audit → nginx on https://127.0.0.1:8443/
  *
  * Each child's output is shown as `[name] line` and kept in .tessera/logs/<name>.log. Ctrl-C or
  * SIGTERM stops what this launcher started (the gateway first, so no request is cut off between
@@ -31,6 +31,7 @@ const SERVICES = [
   { name: 'introspection', port: 3002 },
   { name: 'revocation', port: 3003 },
   { name: 'account-linking', port: 3004 },
+  { name: 'audit', port: 3005 },
 ] as const;
 const GATEWAY = { host: '127.0.0.1', port: 8443 };
 const READY_TIMEOUT_MS = 90_000;

@@ -36,7 +36,7 @@ export function banner(facts: BannerFacts): string {
     '  Watch the public topics:  npm run events -- issued   (or: revoked)',
     '  Walkthrough:              docs/quickstart.md',
     '',
-    '  Ctrl-C stops the gateway and the four services. Kafka, PostgreSQL and Redis keep running',
+    '  Ctrl-C stops the gateway and the five services. Kafka, PostgreSQL and Redis keep running',
     '  (npm run infra:down stops Kafka; PostgreSQL and Redis are machine services).',
     '',
   ];

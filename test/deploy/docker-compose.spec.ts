@@ -21,7 +21,13 @@ const DOCKERFILE = join(ROOT, 'Dockerfile');
 // ------------------------------------------------------------------------------------------------
 // The contract (DESIGN.md §1/§2 and the deployment brief).
 // ------------------------------------------------------------------------------------------------
-const APP_PORTS = { issuance: 3001, introspection: 3002, revocation: 3003, 'account-linking': 3004 } as const;
+const APP_PORTS = {
+  issuance: 3001,
+  introspection: 3002,
+  revocation: 3003,
+  'account-linking': 3004,
+  audit: 3005,
+} as const;
 type App = keyof typeof APP_PORTS;
 const APPS = Object.keys(APP_PORTS) as App[];
 
@@ -45,6 +51,7 @@ const EXTRA_ENV: Record<App, readonly string[]> = {
   introspection: ['TESSERA_JWKS_URL', 'TESSERA_ENCRYPTION_KEY'],
   revocation: ['DATABASE_URL', 'TESSERA_JWKS_URL'],
   'account-linking': ['DATABASE_URL', 'TESSERA_ENCRYPTION_KEY'],
+  audit: ['DATABASE_URL', 'TESSERA_JWKS_URL', 'TESSERA_AUDIT_RETENTION_DAYS'],
 };
 
 const TEMPLATE_VARS = [
@@ -52,6 +59,7 @@ const TEMPLATE_VARS = [
   'INTROSPECTION_UPSTREAM',
   'REVOCATION_UPSTREAM',
   'ACCOUNT_LINKING_UPSTREAM',
+  'AUDIT_UPSTREAM',
   'TLS_CERT',
   'TLS_KEY',
   'GATEWAY_LISTEN',
@@ -61,6 +69,7 @@ const UPSTREAM_VAR: Record<App, (typeof TEMPLATE_VARS)[number]> = {
   introspection: 'INTROSPECTION_UPSTREAM',
   revocation: 'REVOCATION_UPSTREAM',
   'account-linking': 'ACCOUNT_LINKING_UPSTREAM',
+  audit: 'AUDIT_UPSTREAM',
 };
 
 /** Public request paths (as a client sends them) and who must answer; 404 = the gateway itself. */
@@ -113,6 +122,13 @@ const ROUTES: ReadonlyArray<readonly [string, App | 404]> = [
   ['/api/v2/connections/con_1', 'account-linking'],
   ['/login/callback?code=xyz&state=abc', 'account-linking'],
   ['/login/start?connection=upstream&transaction=t1', 'account-linking'],
+  ['/api/v2/logs', 'audit'],
+  ['/api/v2/logs?q=type%3As&include_totals=true', 'audit'],
+  ['/api/v2/logs/90202612030000000000000000042', 'audit'],
+  ['/api/v2/users/auth0%7C123/logs', 'audit'],
+  ['/api/v2/users/auth0|123/logs?page=1', 'audit'],
+  ['/api/v2/users/auth0%7C123/logsX', 'account-linking'],
+  ['/api/v2/logsX', 404],
   ['/login/startX', 404],
   ['/', 404],
   ['/health/live', 404],
@@ -254,10 +270,11 @@ describe('docker-compose.yml wiring', () => {
     return s;
   };
 
-  it('defines the infrastructure, the one-shot jobs, the four services and the gateway', () => {
+  it('defines the infrastructure, the one-shot jobs, the five services and the gateway', () => {
     expect(Object.keys(compose.services).sort()).toEqual(
       [
         'account-linking',
+        'audit',
         'gateway',
         'introspection',
         'issuance',
@@ -276,7 +293,7 @@ describe('docker-compose.yml wiring', () => {
     expect(svc('gateway').image).toBe('nginx:1.27');
   });
 
-  it('builds the four services and provision from the same Dockerfile, differing only in SERVICE', () => {
+  it('builds the five services and provision from the same Dockerfile, differing only in SERVICE', () => {
     const builds = [...APPS, 'provision'].map((name) => svc(name).build);
     for (const build of builds) {
       expect(build).toBeDefined();
@@ -336,7 +353,8 @@ describe('docker-compose.yml wiring', () => {
       const deps = svc(app).depends_on ?? {};
       expect(deps.provision?.condition, app).toBe('service_completed_successfully');
       expect(deps.kafka?.condition, app).toBe('service_healthy');
-      expect(deps.redis?.condition, app).toBe('service_healthy');
+      // The audit service reads Kafka into PostgreSQL only: it has no use for Redis.
+      if (app !== 'audit') expect(deps.redis?.condition, app).toBe('service_healthy');
       if (app !== 'introspection') expect(deps.postgres?.condition, app).toBe('service_healthy');
     }
     const gatewayDeps = svc('gateway').depends_on ?? {};
@@ -410,6 +428,7 @@ describe('nginx gateway template', { timeout: 60_000 }, () => {
     INTROSPECTION_UPSTREAM: '127.0.0.1:3002',
     REVOCATION_UPSTREAM: '127.0.0.1:3003',
     ACCOUNT_LINKING_UPSTREAM: '127.0.0.1:3004',
+    AUDIT_UPSTREAM: '127.0.0.1:3005',
     TLS_CERT: '/nonexistent/server.pem',
     TLS_KEY: '/nonexistent/server-key.pem',
     GATEWAY_LISTEN: '127.0.0.1:8443',
@@ -421,7 +440,7 @@ describe('nginx gateway template', { timeout: 60_000 }, () => {
     .filter((line) => !line.trimStart().startsWith('#'))
     .join('\n');
 
-  it('uses exactly the seven template variables in ${...} form, and renders completely', () => {
+  it('uses exactly the eight template variables in ${...} form, and renders completely', () => {
     const used = new Set([...template.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((m) => m[1]));
     expect([...used].sort()).toEqual([...TEMPLATE_VARS].sort());
     expect(rendered).not.toMatch(/\$\{/);

@@ -9,7 +9,7 @@ declare module 'vitest' {
 }
 
 /**
- * Starts the four services (and a second introspection instance) once for the e2e tier, against the
+ * Starts the five services (and a second introspection instance) once for the e2e tier, against the
  * real Kafka, PostgreSQL and Redis that `npm test` brought up, on ports apart from a dev stack's.
  */
 export default async function setup(project: TestProject) {
@@ -18,6 +18,7 @@ export default async function setup(project: TestProject) {
     basePort: Number(process.env.TESSERA_TEST_BASE_PORT ?? 4101),
     databaseUrl: process.env.TESSERA_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/tessera_test',
     secondIntrospection: true,
+    audit: true,
   });
   project.provide('stack', stack.info);
   return () => stack.stop();

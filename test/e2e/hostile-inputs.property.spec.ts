@@ -11,7 +11,7 @@ import { passwordGrantSetup } from './support/password-app';
  * Issue #14 §6, the property tier: generated hostile values in every parameter of every public
  * route — NUL and other control characters, unpaired surrogates (as JSON `\ud800` escapes and as raw
  * or percent-encoded bytes in forms), huge and deeply nested values, wrong JSON types, duplicated
- * parameters, odd content types, broken Basic and Bearer headers — straight to the four services of
+ * parameters, odd content types, broken Basic and Bearer headers — straight to the five services of
  * the e2e stack. Not one answer may be a 5xx (a 503 with Retry-After, "try again", excepted), and
  * afterwards the stack still issues and introspects a token.
  *
@@ -23,7 +23,7 @@ const SEED = Number(process.env.TESSERA_FUZZ_SEED ?? Date.now() % 2 ** 31);
 const CONCURRENCY = 4;
 
 interface Route extends RouteShape {
-  readonly service: 'issuance' | 'introspection' | 'revocation' | 'accountLinking';
+  readonly service: 'issuance' | 'introspection' | 'revocation' | 'accountLinking' | 'audit';
   /** Good parameters the hostile ones are mixed with (credentials, a real transaction). */
   readonly base?: Readonly<Record<string, string>>;
   /** Good headers (a Management token, a login transaction's cookie). */
@@ -347,6 +347,9 @@ describe('hostile inputs on every public route (property tier)', () => {
       management('revocation', 'GET', '/users/{id}/sessions', []),
       management('revocation', 'DELETE', '/users/{id}/sessions', []),
       management('revocation', 'POST', '/token-revocations', ['client_id', 'user_id', 'not_before']),
+      management('audit', 'GET', '/logs', []),
+      management('audit', 'GET', '/logs/{id}', []),
+      management('audit', 'GET', '/users/{id}/logs', []),
     );
   });
 

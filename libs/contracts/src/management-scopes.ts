@@ -39,6 +39,9 @@ export const MANAGEMENT_SCOPES = [
   'create:token_revocations',
   // Beyond Auth0: a Management API token with it may call `POST /oauth/introspect` for any token.
   'read:token_introspection',
+  // The audit service's log API (`/api/v2/logs`, `/api/v2/users/{id}/logs`).
+  'read:logs',
+  'read:logs_users',
 ] as const;
 
 /**

@@ -29,6 +29,25 @@ export type EventBatchHandler<T extends TopicWithEvents> = (events: EventOnTopic
 export type ConsumptionMode =
   { readonly kind: 'shared'; readonly groupId: string } | { readonly kind: 'broadcast' };
 
+/** A fetched batch of one partition, in order, with where it ends on the topic. */
+export interface PositionedBatch<T extends TopicWithEvents> {
+  readonly topic: string;
+  readonly partition: number;
+  /** The valid events of the batch not yet covered by the stored position, with their offsets. */
+  readonly events: { readonly event: EventOnTopic<T>; readonly offset: string }[];
+  /** Where to resume after this batch (its last offset + 1): the handler stores it with its rows. */
+  readonly nextOffset: string;
+}
+
+/**
+ * A consumer's position kept in its own database, written in the same transaction as the rows a
+ * batch produced (so a crash between the two cannot lose or repeat a batch's effect).
+ */
+export interface StoredPositions {
+  /** The next offset to read, per partition of `topic`, as last committed with the rows. */
+  load(topic: string): Promise<Map<number, bigint>>;
+}
+
 export interface EventStreamOptions<T extends TopicWithEvents> {
   readonly name: string;
   readonly topic: T;
@@ -39,6 +58,17 @@ export interface EventStreamOptions<T extends TopicWithEvents> {
    * that can write a batch in one statement and must replay a long topic quickly.
    */
   readonly handleBatch?: EventBatchHandler<T>;
+  /**
+   * When set (shared groups only), the consumer's position of record is the one the handler stores
+   * with its rows: each batch goes to `handle` with the offset to store, messages before the stored
+   * position are dropped (a Kafka commit can lag the database's), and each partition is sought to
+   * its stored position when the group assigns it. Kafka's own commit still follows every batch, so
+   * it is never ahead of the database and only saves re-reading after a restart.
+   */
+  readonly positioned?: {
+    readonly store: StoredPositions;
+    readonly handle: (batch: PositionedBatch<T>) => Promise<void>;
+  };
 }
 
 /**
@@ -99,6 +129,11 @@ export class EventStreamConsumer<T extends TopicWithEvents> {
     await consumer.connect();
     // A shared group resumes from its committed offsets; a broadcast reader always starts at the beginning.
     await consumer.subscribe({ topic, fromBeginning: true });
+    if (this.options.positioned) {
+      await this.runPositioned(consumer, this.options.positioned);
+      this.logger.log(`consuming ${topic} with positions stored beside its rows (group ${groupId})`);
+      return;
+    }
     const handleBatch = this.options.handleBatch;
     if (handleBatch) {
       await consumer.run({
@@ -145,6 +180,62 @@ export class EventStreamConsumer<T extends TopicWithEvents> {
       },
     });
     this.logger.log(`consuming ${topic} (${mode.kind === 'shared' ? `group ${groupId}` : 'broadcast'})`);
+  }
+
+  private async runPositioned(
+    consumer: Consumer,
+    positioned: NonNullable<EventStreamOptions<T>['positioned']>,
+  ): Promise<void> {
+    const { topic } = this.options;
+    // Reloaded on every (re)join: another instance may have moved a partition on while it had it.
+    let stored = positioned.store.load(topic);
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      stored = positioned.store.load(topic);
+      const assigned = payload.memberAssignment[topic] ?? [];
+      void stored
+        .then((positions) => {
+          for (const partition of assigned) {
+            const offset = positions.get(partition);
+            if (offset !== undefined) consumer.seek({ topic, partition, offset: offset.toString() });
+          }
+        })
+        .catch(() => undefined);
+    });
+    await consumer.run({
+      autoCommit: true,
+      partitionsConsumedConcurrently: 3,
+      eachBatch: async (payload) => {
+        const { batch } = payload;
+        const last = batch.messages.at(-1);
+        if (!last) return;
+        // A load that failed (database down) is tried again here rather than kept.
+        const positions = await stored.catch(() => (stored = positioned.store.load(topic)));
+        const from = positions.get(batch.partition) ?? 0n;
+        const next = BigInt(last.offset) + 1n;
+        if (next > from) {
+          const events = batch.messages.flatMap((message) => {
+            if (BigInt(message.offset) < from) return [];
+            const event = this.decode(message.value, {
+              topic: batch.topic,
+              partition: batch.partition,
+              offset: message.offset,
+              key: message.key?.toString() ?? null,
+            });
+            return event ? [{ event, offset: message.offset }] : [];
+          });
+          await positioned.handle({
+            topic: batch.topic,
+            partition: batch.partition,
+            events,
+            nextOffset: next.toString(),
+          });
+          positions.set(batch.partition, next);
+        }
+        payload.resolveOffset(last.offset);
+        this.advance(batch.partition, next);
+        await payload.heartbeat();
+      },
+    });
   }
 
   async stop(): Promise<void> {

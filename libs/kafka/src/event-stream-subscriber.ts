@@ -1,7 +1,13 @@
 import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import type { EventOnTopic, TopicWithEvents } from '@app/contracts';
-import { EventStreamConsumer, type ConsumptionMode, type EventMeta } from './event-stream-consumer';
+import {
+  EventStreamConsumer,
+  type ConsumptionMode,
+  type EventMeta,
+  type PositionedBatch,
+  type StoredPositions,
+} from './event-stream-consumer';
 
 const MAX_RETRY_DELAY_MS = 5_000;
 
@@ -20,12 +26,28 @@ export abstract class EventStreamSubscriber<T extends TopicWithEvents>
 
   protected constructor(
     kafka: Kafka,
-    options: { name: string; topic: T; mode: ConsumptionMode; batched?: boolean },
+    options: {
+      name: string;
+      topic: T;
+      mode: ConsumptionMode;
+      batched?: boolean;
+      /** Positions kept beside the rows: batches go to `handlePositionedBatch` (EventStreamOptions). */
+      positions?: StoredPositions;
+    },
   ) {
+    const { positions, ...rest } = options;
     this.stream = new EventStreamConsumer(kafka, {
-      ...options,
+      ...rest,
       handle: (event, meta) => this.handle(event, meta),
       ...(options.batched ? { handleBatch: (events: EventOnTopic<T>[]) => this.handleBatch(events) } : {}),
+      ...(positions
+        ? {
+            positioned: {
+              store: positions,
+              handle: (batch: PositionedBatch<T>) => this.handlePositionedBatch(batch),
+            },
+          }
+        : {}),
     });
     this.logger = new Logger(`Subscriber:${options.name}`);
   }
@@ -36,6 +58,11 @@ export abstract class EventStreamSubscriber<T extends TopicWithEvents>
   protected async handleBatch(events: EventOnTopic<T>[]): Promise<void> {
     for (const event of events)
       await this.handle(event, { topic: '', partition: -1, offset: '-1', key: null });
+  }
+
+  /** For subscribers with `positions`: one batch, whose rows and `nextOffset` go in one transaction. */
+  protected handlePositionedBatch(_batch: PositionedBatch<T>): Promise<void> {
+    return Promise.reject(new Error(`${this.constructor.name} was given positions but handles no batch`));
   }
 
   /** Whether everything that was on the topic when this reader started has been applied. */

@@ -10,6 +10,8 @@ export interface GatewayUpstreams {
   readonly introspection: string;
   readonly revocation: string;
   readonly accountLinking: string;
+  /** The audit service; without it the gateway's log routes answer 503. */
+  readonly audit?: string;
 }
 
 export interface RunningGateway {
@@ -37,6 +39,7 @@ export async function startGateway(repoRoot: string, upstreams: GatewayUpstreams
     INTROSPECTION_UPSTREAM: hostPort(upstreams.introspection),
     REVOCATION_UPSTREAM: hostPort(upstreams.revocation),
     ACCOUNT_LINKING_UPSTREAM: hostPort(upstreams.accountLinking),
+    ...(upstreams.audit ? { AUDIT_UPSTREAM: hostPort(upstreams.audit) } : {}),
   };
   const script = join(repoRoot, 'scripts', 'gateway.sh');
   try {

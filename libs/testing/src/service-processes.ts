@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-export type ServiceName = 'issuance' | 'introspection' | 'revocation' | 'account-linking';
+export type ServiceName = 'issuance' | 'introspection' | 'revocation' | 'account-linking' | 'audit';
 
 export interface RunningService {
   readonly name: string;

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { startService, type RunningService, type ServiceName } from './service-processes';
 import { createThrowawayDatabase } from './throwaway-database';
 
+const AUDIT_PORT_OFFSET = 8;
+
 export interface StackClient {
   readonly clientId: string;
   readonly clientSecret: string;
@@ -21,6 +23,8 @@ export interface StackInfo {
     introspection2?: string;
     revocation: string;
     accountLinking: string;
+    /** Present when the stack was started with `audit`. */
+    audit?: string;
   };
   /** A client with a client grant for `api` (all its scopes). */
   readonly client: StackClient;
@@ -42,6 +46,8 @@ export interface StackOptions {
   readonly basePort: number;
   readonly brokers?: string[];
   readonly secondIntrospection?: boolean;
+  /** Also start the audit service (on basePort + 8: +5..+7 and +9 are the e2e tests' own servers). */
+  readonly audit?: boolean;
   readonly only?: readonly ServiceName[];
   /** CPUs every service process is pinned to (`taskset -c`), for benchmarks; unpinned when absent. */
   readonly cpus?: string;
@@ -169,6 +175,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     if (wanted('revocation')) others.push(launch('revocation', 2));
     if (wanted('account-linking')) others.push(launch('account-linking', 3));
     if (options.secondIntrospection) others.push(launch('introspection', 4, 'introspection-2'));
+    if (options.audit || options.only?.includes('audit')) others.push(launch('audit', AUDIT_PORT_OFFSET));
     const started = await Promise.allSettled(others);
     for (const result of started) if (result.status === 'fulfilled') services.push(result.value);
     const failed = started.find((result) => result.status === 'rejected');
@@ -193,6 +200,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         ...(options.secondIntrospection ? { introspection2: url(4) } : {}),
         revocation: url(2),
         accountLinking: url(3),
+        ...(options.audit || options.only?.includes('audit') ? { audit: url(AUDIT_PORT_OFFSET) } : {}),
       },
       client,
       otherClient,

@@ -1,0 +1,41 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { managementAudience } from '@app/contracts';
+import { HealthModule } from '@app/http';
+import { TokenVerificationModule } from '@app/jwt';
+import { KafkaModule } from '@app/kafka';
+import { ManagementModule } from '@app/management';
+import { PostgresModule } from '@app/persistence';
+import { AUDIT_CONFIG, type AuditConfig } from './config/audit.config';
+import { auditDatabase } from './database/audit-database';
+import { IngestionModule } from './ingestion/ingestion.module';
+import { LogsModule } from './logs/logs.module';
+
+/**
+ * Audit: the log store fed by the audit, revocation and accounts topics, and Auth0's log API over it
+ * (DESIGN §1 wave 2, issue #17). A consumer only: it scales apart from issuance, which never waits for it.
+ */
+@Module({})
+export class AuditModule {
+  static forConfig(config: AuditConfig): DynamicModule {
+    return {
+      module: AuditModule,
+      global: true,
+      imports: [
+        HealthModule,
+        PostgresModule.forRoot(auditDatabase(config.DATABASE_URL)),
+        KafkaModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: 'tessera-audit' }),
+        TokenVerificationModule.forRoot({
+          issuer: config.TESSERA_ISSUER,
+          jwksUrl: config.TESSERA_JWKS_URL,
+          consumerName: 'audit',
+          maxStreamLagMs: config.TESSERA_MAX_STREAM_LAG_SECONDS * 1000,
+        }),
+        ManagementModule.forRoot({ audience: managementAudience(config.TESSERA_ISSUER) }),
+        IngestionModule,
+        LogsModule,
+      ],
+      providers: [{ provide: AUDIT_CONFIG, useValue: config }],
+      exports: [AUDIT_CONFIG],
+    };
+  }
+}
