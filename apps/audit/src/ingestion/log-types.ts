@@ -4,8 +4,8 @@
  * (revocations other than a refresh token's). Auth0's codes never start with `t_`, so the two cannot
  * collide. docs/audit-logs.md prints this table.
  *
- * Brute-force blocking (`limit_wc`, `limit_mu`) is not here yet: it comes with the event
- * `login_block.started`, which issuance does not publish yet (issue #17 "Order").
+ * Brute-force blocking (`limit_wc`, `limit_mu`) is not here yet: this branch's contracts have no event
+ * for it (issue #17 "Order"; main's `user_block.created` and `login_address.throttled` map to them).
  */
 export const LOG_TYPES = {
   // Token endpoint successes (the `log_type` issuance puts in the audit stream).
