@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { startService, type RunningService, type ServiceName } from './service-processes';
 import { createThrowawayDatabase } from './throwaway-database';
 
-const AUDIT_PORT_OFFSET = 8;
+// Above what the e2e files give their own servers and stacks (test/e2e/support/extra-introspection.ts,
+// resource-server.spec.ts, password-hashing-queue.spec.ts: +5..+9).
+const AUDIT_PORT_OFFSET = 10;
 
 export interface StackClient {
   readonly clientId: string;
@@ -46,7 +48,7 @@ export interface StackOptions {
   readonly basePort: number;
   readonly brokers?: string[];
   readonly secondIntrospection?: boolean;
-  /** Also start the audit service (on basePort + 8: +5..+7 and +9 are the e2e tests' own servers). */
+  /** Also start the audit service (on basePort + 10: +5..+9 are the e2e files' own servers). */
   readonly audit?: boolean;
   readonly only?: readonly ServiceName[];
   /** CPUs every service process is pinned to (`taskset -c`), for benchmarks; unpinned when absent. */
