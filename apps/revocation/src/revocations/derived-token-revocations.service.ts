@@ -8,6 +8,8 @@ import { RevokedJtiMarker } from './revoked-jti-marker';
 
 /** Source jtis looked up together in one query (under load, many `/oauth/revoke` calls share it). */
 const MAX_LOOKUP_BATCH = 200;
+/** Lookups after the first, each for what the previous one revoked (see `revokeDerivedFrom`). */
+const MAX_FOLLOW_UPS = 8;
 
 /**
  * Revokes the tokens made by RFC 8693 exchange from a revoked JWT, down the whole chain (the
@@ -34,17 +36,34 @@ export class DerivedTokenRevocations {
     private readonly marker: RevokedJtiMarker,
   ) {}
 
-  /** Resolves once every live token made from `jti` is recorded revoked (with its event) and marked. */
+  /**
+   * Resolves once every live token made from `jti` is recorded revoked (with its event) and marked.
+   *
+   * The registry learns of exchanged tokens from the audit stream, concurrently with this: a token
+   * exchanged from one found here may be projected just after the lookup, and its own late-token
+   * check (AuditStreamRevocations) may read the revocations just before its source's is recorded.
+   * So after recording what it found, this looks again below what it revoked: each side writes
+   * before it reads, and one of them sees the other's write.
+   */
   async revokeDerivedFrom(jti: string, cause: RevocationCause, context: EventContext): Promise<void> {
-    const derived = await this.lookups.submit(jti);
-    await Promise.all(
-      derived.map(async (token) => {
-        await this.revocations.record(
-          revocationFor({ kind: 'jti', jti: token.jti }, token.expiresAt, cause),
-          context,
-        );
-        await this.marker.mark(token.jti, token.expiresAt);
-      }),
+    const revoked = new Set([jti]);
+    let sources = [jti];
+    for (let round = 0; sources.length > 0 && round <= MAX_FOLLOW_UPS; round += 1) {
+      const found = (await Promise.all(sources.map((source) => this.lookups.submit(source))))
+        .flat()
+        .filter((token) => !revoked.has(token.jti));
+      const fresh = [...new Map(found.map((token) => [token.jti, token])).values()];
+      await Promise.all(fresh.map((token) => this.revoke(token, cause, context)));
+      for (const token of fresh) revoked.add(token.jti);
+      sources = fresh.map((token) => token.jti);
+    }
+  }
+
+  private async revoke(token: LiveJwt, cause: RevocationCause, context: EventContext): Promise<void> {
+    await this.revocations.record(
+      revocationFor({ kind: 'jti', jti: token.jti }, token.expiresAt, cause),
+      context,
     );
+    await this.marker.mark(token.jti, token.expiresAt);
   }
 }
