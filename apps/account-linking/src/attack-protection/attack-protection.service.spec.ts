@@ -258,6 +258,14 @@ describe('AttackProtection: suspicious-IP throttling', () => {
     expect(counters.tokens.get('198.18.0.1')).toBe(5);
   });
 
+  it('an attempt abandoned unchecked (a full hashing queue) gives its token back and counts no failure', async () => {
+    const { protection, counters } = setup({ maxFailures: 2 });
+    for (let i = 0; i < 20; i++)
+      await protection.abandoned(await protection.admit(attempt('198.18.0.1'), context));
+    expect(counters.tokens.get('198.18.0.1')).toBe(5);
+    await expect(protection.admit(attempt('198.18.0.1'), context)).resolves.toBeDefined();
+  });
+
   it('answers 503 while the counters are unreachable, rather than leaving logins unlimited', async () => {
     const { protection, counters } = setup();
     counters.broken = true;

@@ -151,6 +151,19 @@ export class AttackProtection {
   }
 
   /**
+   * An attempt that was admitted but never checked (the hashing queue was full: a retryable 503):
+   * it neither failed nor succeeded, so it gives its bucket token back and counts nothing.
+   */
+  async abandoned(admitted: AdmittedLogin): Promise<void> {
+    if (!admitted.counted) return;
+    try {
+      await this.counters.returnAttempt(admitted.address.key, this.settings.bucket);
+    } catch (error) {
+      this.logger.warn(`could not return a login attempt: ${String(error)}`);
+    }
+  }
+
+  /**
    * Lifts the blocks the filter names (an unblock, a password change), each with its
    * `user_block.deleted` event, and forgets their failure counts, so an unblocked login starts a new
    * run from zero.

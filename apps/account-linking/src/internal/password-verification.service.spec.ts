@@ -65,6 +65,7 @@ function service(options: { concurrency?: number; normalQueue?: number; owners?:
     // The brute-force limits are tested on their own (attack-protection specs): here they admit all.
     {
       admit: () => Promise.resolve({}),
+      abandoned: () => Promise.resolve(),
       failed: () => Promise.resolve(),
       succeeded: () => Promise.resolve(),
     } as unknown as AttackProtection,

@@ -66,7 +66,14 @@ export class PasswordVerificationService {
     // Brute-force limits: a blocked login or a throttled address costs no argon2 (issue #14 §3).
     const admitted = await this.attackProtection.admit(attempt, context);
     const { user, passwordHash } = await this.account(connection, username);
-    const matches = await this.check(passwordHash, password, priorityLane(user, attempt.ip));
+    let matches: boolean;
+    try {
+      matches = await this.check(passwordHash, password, priorityLane(user, attempt.ip));
+    } catch (error) {
+      // Not checked (a full hashing lane): the attempt costs its address nothing.
+      await this.attackProtection.abandoned(admitted);
+      throw error;
+    }
     if (!user || !matches) {
       await this.attackProtection.failed(admitted, user?.userId ?? null, context);
       throw WRONG_CREDENTIALS();
