@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TOPICS } from '@app/contracts';
 import { eventually, EventCollector, post, requestJson, type HttpMethod } from '@app/testing';
 import { accountLinking } from './support/account-linking-api';
-import { Browser, formFields } from './support/browser';
+import { Browser, formFields, pkcePair } from './support/browser';
 import { management, managementToken } from './support/management-api';
 
 const PASSWORD = 'Correct-Horse-7';
@@ -84,6 +84,8 @@ describe('Consent for third-party clients', () => {
     await issuedEvents?.stop();
   });
 
+  // Third-party clients must use PKCE (Auth0's security controls); one pair serves every request here.
+  const pkce = pkcePair();
   const authorizeUrl = (clientId: string, params: Record<string, string> = {}) =>
     `/authorize?${new URLSearchParams({
       response_type: 'code',
@@ -92,6 +94,8 @@ describe('Consent for third-party clients', () => {
       audience: apiIdentifier,
       scope: 'openid profile offline_access read:notes',
       state: 'st-1',
+      code_challenge: pkce.challenge,
+      code_challenge_method: 'S256',
       ...params,
     }).toString()}`;
   /** Logs in through the hosted login page; returns where the login sent the browser. */
@@ -119,6 +123,7 @@ describe('Consent for third-party clients', () => {
       client_secret: client.client_secret,
       code,
       redirect_uri: CALLBACK,
+      code_verifier: pkce.verifier,
     });
   const expectErrorPage = (response: { status: number; html: string; location: string | null }) => {
     expect(response.status).toBeGreaterThanOrEqual(400);
@@ -352,6 +357,23 @@ describe('Consent for third-party clients', () => {
     };
     expect(await eventually(asksAgain, 15_000, 50)).toBe(true);
   });
+  it("a third-party client must use PKCE at /authorize (Auth0's security controls); a first-party one may not", async () => {
+    const withoutPkce = (clientId: string) => {
+      const url = new URL(authorizeUrl(clientId), stack.issuer);
+      url.searchParams.delete('code_challenge');
+      url.searchParams.delete('code_challenge_method');
+      return `${url.pathname}${url.search}`;
+    };
+    const refused = callbackOf(
+      (await new Browser(stack.urls.issuance, stack.issuer).get(withoutPkce(partner.client_id))).location,
+    );
+    expect(refused.get('error')).toBe('invalid_request');
+    expect(refused.get('error_description')).toBe('Third-party clients must use PKCE (code_challenge)');
+    expect(refused.get('state')).toBe('st-1');
+    const own = await new Browser(stack.urls.issuance, stack.issuer).get(withoutPkce(firstParty.client_id));
+    expect(own.location).toMatch(/\/u\/login\?state=/);
+  });
+
   it('a third-party client gets no password grant, even with the grant enabled and the right password', async () => {
     const { email } = await newUser('ropc');
     const settings = {

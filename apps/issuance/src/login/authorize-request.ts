@@ -95,6 +95,13 @@ export function parseAuthorizeRequest(
   if (codeChallenge === undefined && client.tokenEndpointAuthMethod === 'none') {
     throw new RedirectableAuthorizeError('invalid_request', 'Public clients must use PKCE (code_challenge)');
   }
+  // Auth0's security controls for third-party applications: PKCE is mandatory for them (OAuth 2.1).
+  if (codeChallenge === undefined && !client.isFirstParty) {
+    throw new RedirectableAuthorizeError(
+      'invalid_request',
+      'Third-party clients must use PKCE (code_challenge)',
+    );
+  }
   const promptParam = param('prompt');
   const prompt = promptParam === 'none' || promptParam === 'login' ? promptParam : undefined;
   if (promptParam !== undefined && prompt === undefined) {
