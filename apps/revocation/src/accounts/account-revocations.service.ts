@@ -8,7 +8,7 @@ import {
   GrantRevocationsService,
   type StagedGrantRevocations,
 } from '../revocations/grant-revocations.service';
-import type { RevocationCause } from '../revocations/revocation-cause';
+import { revocationFor, type RevocationCause } from '../revocations/revocation-cause';
 import { RevocationsRepository } from '../revocations/revocations.repository';
 import { RevocationsService } from '../revocations/revocations.service';
 import { epochSeconds } from '../revocations/system-revocations';
@@ -52,14 +52,13 @@ export class AccountRevocationsService {
       const upTo = epochSeconds(event.occurred_at);
       const notBefore = await this.revocations.stage(
         manager,
-        {
-          target: { kind: 'subject', sub: revoked.userId, not_before: upTo },
-          // Forever: tokens of any lifetime issued before it must never come back.
-          expires_at: null,
-          reason: revoked.reason,
-          revoked_by: { kind: 'system' },
-          revoked_at: event.occurred_at,
-        },
+        // Forever (expires null): tokens of any lifetime issued before it must never come back.
+        revocationFor(
+          { kind: 'subject', sub: revoked.userId, not_before: upTo },
+          null,
+          cause,
+          new Date(event.occurred_at),
+        ),
         context,
       );
       events.push(...notBefore.events);

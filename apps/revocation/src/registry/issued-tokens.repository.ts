@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { accessTokenIssued } from '@app/contracts';
+import type { accessTokenIssued, RevocationConcerns } from '@app/contracts';
 import { REGISTRY_TABLES } from './registry-tables';
 
 type IssuedEvent = ReturnType<typeof accessTokenIssued.create>;
@@ -11,6 +11,29 @@ export interface LiveJwt {
   readonly grantId: string;
   /** Epoch seconds. */
   readonly expiresAt: number;
+  /** Whom its revocation concerns (its user, client, audiences, grant and session). */
+  readonly concerns: RevocationConcerns;
+}
+
+/** The registry columns that say whom a token concerns. */
+const CONCERN_COLUMNS = `"sub", "client_id", "aud", "grant_id", "session_id"`;
+
+interface ConcernRow {
+  sub: string;
+  client_id: string;
+  aud: string[];
+  grant_id: string;
+  session_id: string | null;
+}
+
+function concernsOf(row: ConcernRow): RevocationConcerns {
+  return {
+    sub: row.sub,
+    client_id: row.client_id,
+    aud: row.aud,
+    grant_id: row.grant_id,
+    ...(row.session_id ? { session_id: row.session_id } : {}),
+  };
 }
 
 const T = REGISTRY_TABLES.issuedTokens;
@@ -62,12 +85,17 @@ export class IssuedTokensRepository {
     nowSeconds: number,
   ): Promise<LiveJwt[]> {
     if (grantIds.length === 0) return [];
-    const rows = await manager.query<{ jti: string; grant_id: string; expires_at: string }[]>(
-      `SELECT "jti", "grant_id", "expires_at" FROM ${T}
+    const rows = await manager.query<(ConcernRow & { jti: string; expires_at: string })[]>(
+      `SELECT "jti", "expires_at", ${CONCERN_COLUMNS} FROM ${T}
        WHERE "grant_id" = ANY($1) AND "format" = 'jwt' AND "expires_at" > $2 ORDER BY "jti"`,
       [grantIds, nowSeconds],
     );
-    return rows.map((row) => ({ jti: row.jti, grantId: row.grant_id, expiresAt: Number(row.expires_at) }));
+    return rows.map((row) => ({
+      jti: row.jti,
+      grantId: row.grant_id,
+      expiresAt: Number(row.expires_at),
+      concerns: concernsOf(row),
+    }));
   }
 
   /**
@@ -80,17 +108,18 @@ export class IssuedTokensRepository {
   ): Promise<(LiveJwt & { readonly rootJti: string })[]> {
     if (jtis.length === 0) return [];
     const rows = await this.dataSource.query<
-      { root_jti: string; jti: string; grant_id: string; expires_at: string }[]
+      (ConcernRow & { root_jti: string; jti: string; expires_at: string })[]
     >(
       `WITH RECURSIVE derived AS (
-         SELECT "source_jti" AS root_jti, "jti", "grant_id", "expires_at", 1 AS depth
+         SELECT "source_jti" AS root_jti, "jti", "expires_at", 1 AS depth
            FROM ${T} WHERE "source_jti" = ANY($1)
          UNION
-         SELECT d.root_jti, t."jti", t."grant_id", t."expires_at", d.depth + 1
+         SELECT d.root_jti, t."jti", t."expires_at", d.depth + 1
            FROM ${T} t JOIN derived d ON t."source_jti" = d."jti" WHERE d.depth < $3
        )
-       SELECT DISTINCT root_jti, "jti", "grant_id", "expires_at" FROM derived
-       WHERE "expires_at" > $2 ORDER BY root_jti, "jti"`,
+       SELECT DISTINCT d.root_jti, d."jti", d."expires_at", t."sub", t."client_id", t."aud", t."grant_id", t."session_id"
+         FROM derived d JOIN ${T} t ON t."jti" = d."jti"
+       WHERE d."expires_at" > $2 ORDER BY d.root_jti, d."jti"`,
       [jtis, nowSeconds, MAX_DERIVATION_DEPTH],
     );
     return rows.map((row) => ({
@@ -98,7 +127,32 @@ export class IssuedTokensRepository {
       jti: row.jti,
       grantId: row.grant_id,
       expiresAt: Number(row.expires_at),
+      concerns: concernsOf(row),
     }));
+  }
+
+  /**
+   * Whom each grant concerns (issue #16): its user, client, audiences and session, from the grants
+   * table, else its refresh tokens, else its access tokens — whichever the registry has heard of.
+   */
+  async grantConcerns(
+    manager: EntityManager,
+    grantIds: readonly string[],
+  ): Promise<Map<string, RevocationConcerns>> {
+    if (grantIds.length === 0) return new Map();
+    const rows = await manager.query<ConcernRow[]>(
+      `SELECT DISTINCT ON ("grant_id") "grant_id", "sub", "client_id", "aud", "session_id" FROM (
+         SELECT "id" AS "grant_id", "user_id" AS "sub", "client_id", "audience" AS "aud", "session_id", 0 AS "rank"
+           FROM ${REGISTRY_TABLES.grants} WHERE "id" = ANY($1)
+         UNION ALL
+         SELECT "grant_id", "user_id", "client_id", "aud", "session_id", 1
+           FROM ${REGISTRY_TABLES.refreshTokens} WHERE "grant_id" = ANY($1)
+         UNION ALL
+         SELECT "grant_id", "sub", "client_id", "aud", "session_id", 2 FROM ${T} WHERE "grant_id" = ANY($1)
+       ) known ORDER BY "grant_id", "rank"`,
+      [grantIds],
+    );
+    return new Map(rows.map((row) => [row.grant_id, concernsOf(row)]));
   }
 
   /** Grants of a login session that issued access tokens (a session's grants may have no refresh token). */

@@ -143,12 +143,17 @@ export class LoginSessionsRepository {
    * The absolute expiry of a session not revoked yet, after which its revocation no longer matters;
    * null when the session is unknown or already revoked.
    */
-  async expiry(manager: EntityManager, id: string): Promise<number | null> {
-    const rows = await manager.query<{ expires_at: string }[]>(
-      `SELECT "expires_at" FROM ${T} WHERE "id" = $1 AND "revoked_at" IS NULL`,
+  /** An unrevoked session's expiry, user and clients; null when it is unknown or already revoked. */
+  async live(
+    manager: EntityManager,
+    id: string,
+  ): Promise<{ expiresAt: number; userId: string; clientIds: string[] } | null> {
+    const rows = await manager.query<{ expires_at: string; user_id: string; client_ids: string[] }[]>(
+      `SELECT "expires_at", "user_id", "client_ids" FROM ${T} WHERE "id" = $1 AND "revoked_at" IS NULL`,
       [id],
     );
-    return rows[0] ? Number(rows[0].expires_at) : null;
+    const row = rows[0];
+    return row ? { expiresAt: Number(row.expires_at), userId: row.user_id, clientIds: row.client_ids } : null;
   }
 
   async markRevoked(manager: EntityManager, id: string, at: Date): Promise<void> {

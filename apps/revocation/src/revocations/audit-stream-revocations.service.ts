@@ -176,7 +176,13 @@ export class AuditStreamRevocations {
   ): Promise<void> {
     const target = { kind: 'jti', jti: token.payload.jti } as const;
     const recorded = await this.revocations.record(
-      revocationFor(target, token.payload.expires_at, causeOf(covering)),
+      revocationFor(target, token.payload.expires_at, causeOf(covering), new Date(), {
+        sub: token.payload.sub,
+        client_id: token.payload.client_id,
+        aud: token.payload.aud,
+        grant_id: token.payload.grant_id,
+        ...(token.payload.session_id ? { session_id: token.payload.session_id } : {}),
+      }),
       context,
     );
     inForce.set(revocationKey(target), recorded);

@@ -61,7 +61,7 @@ export class DerivedTokenRevocations {
 
   private async revoke(token: LiveJwt, cause: RevocationCause, context: EventContext): Promise<void> {
     await this.revocations.record(
-      revocationFor({ kind: 'jti', jti: token.jti }, token.expiresAt, cause),
+      revocationFor({ kind: 'jti', jti: token.jti }, token.expiresAt, cause, new Date(), token.concerns),
       context,
     );
     await this.marker.mark(token.jti, token.expiresAt);

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { EventContext } from '@app/contracts';
+import type { EventContext, RevocationConcerns } from '@app/contracts';
 import { Outbox, type OutboxEvent } from '@app/outbox';
 import { GrantsRepository } from '../registry/grants.repository';
 import { IssuedTokensRepository, type LiveJwt } from '../registry/issued-tokens.repository';
@@ -104,6 +104,7 @@ export class GrantRevocationsService {
     expiresAt: number,
     cause: RevocationCause,
     context: EventContext,
+    concerns: RevocationConcerns = {},
   ): Promise<void> {
     await this.outbox.transaction(async (manager) => {
       const revokedAt = new Date();
@@ -114,6 +115,7 @@ export class GrantRevocationsService {
           expiresAt,
           cause,
           revokedAt,
+          concerns,
         ),
         context,
       );
@@ -133,17 +135,27 @@ export class GrantRevocationsService {
     const now = Math.floor(Date.now() / 1000);
     const revokedAt = new Date();
     const jwts = await this.issuedTokens.liveJwtsOfGrants(manager, ordered, now);
-    const revocation = (target: Parameters<typeof revocationFor>[0], expiresAt: number | null) => ({
-      payload: revocationFor(target, expiresAt, cause, revokedAt),
+    const concerns = await this.issuedTokens.grantConcerns(manager, ordered);
+    const revocation = (
+      target: Parameters<typeof revocationFor>[0],
+      expiresAt: number | null,
+      concerning: RevocationConcerns | undefined,
+    ) => ({
+      payload: revocationFor(target, expiresAt, cause, revokedAt, concerning),
       context,
     });
     const items = [];
     for (const grantId of ordered) {
       items.push(
-        revocation({ kind: 'grant', grant_id: grantId }, await this.grantExpiry(manager, grantId, jwts)),
+        revocation(
+          { kind: 'grant', grant_id: grantId },
+          await this.grantExpiry(manager, grantId, jwts),
+          concerns.get(grantId),
+        ),
       );
     }
-    for (const jwt of jwts) items.push(revocation({ kind: 'jti', jti: jwt.jti }, jwt.expiresAt));
+    for (const jwt of jwts)
+      items.push(revocation({ kind: 'jti', jti: jwt.jti }, jwt.expiresAt, jwt.concerns));
     const events = (await this.revocations.stageAll(manager, items)).flatMap((staged) => staged.events);
     await this.refreshTokens.markGrantsRevoked(manager, ordered, revokedAt);
     await this.grants.markRevoked(manager, ordered, revokedAt);
@@ -157,13 +169,17 @@ export class GrantRevocationsService {
     cause: RevocationCause,
     context: EventContext,
   ): Promise<StagedGrantRevocations | null> {
-    const expiresAt = await this.sessions.expiry(manager, sessionId);
-    if (expiresAt === null) return null;
+    const session = await this.sessions.live(manager, sessionId);
+    if (session === null) return null;
     const revokedAt = new Date();
     const sessionEvents = (
       await this.revocations.stage(
         manager,
-        revocationFor({ kind: 'session', session_id: sessionId }, expiresAt, cause, revokedAt),
+        revocationFor({ kind: 'session', session_id: sessionId }, session.expiresAt, cause, revokedAt, {
+          sub: session.userId,
+          // The client the user logged in to first; the session's grants name each of theirs.
+          ...(session.clientIds[0] !== undefined ? { client_id: session.clientIds[0] } : {}),
+        }),
         context,
       )
     ).events;

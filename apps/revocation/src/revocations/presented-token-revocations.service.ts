@@ -43,13 +43,20 @@ export class PresentedTokenRevocations {
     if (!found || found.record.client_id !== caller.client.client_id) return;
     const { record } = found;
     if (record.exp <= Math.floor(Date.now() / 1000)) return;
+    const concerns = {
+      sub: record.sub,
+      client_id: record.client_id,
+      aud: record.aud,
+      grant_id: record.grant_id,
+      ...(record.session_id !== undefined ? { session_id: record.session_id } : {}),
+    };
     switch (record.kind) {
       case 'access_token':
         // Gone from the store is revoked at introspection and /userinfo; the jti revocation is its
         // durable record and event.
         await this.opaqueTokens.delete(found);
         await this.revocations.record(
-          revocationFor({ kind: 'jti', jti: record.jti }, record.exp, cause),
+          revocationFor({ kind: 'jti', jti: record.jti }, record.exp, cause, new Date(), concerns),
           context,
         );
         return;
@@ -60,7 +67,7 @@ export class PresentedTokenRevocations {
           await this.grantRevocations.revokeGrants([record.grant_id], cause, context);
         } else {
           await this.opaqueTokens.delete(found);
-          await this.grantRevocations.revokeRefreshToken(record.jti, record.exp, cause, context);
+          await this.grantRevocations.revokeRefreshToken(record.jti, record.exp, cause, context, concerns);
         }
         return;
     }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
   createRevocationEvent,
+  GRANT_ID_CLAIM,
   revocationKey,
   TOPICS,
   type EventContext,
@@ -69,11 +70,22 @@ export class RevocationsService {
     const { jti, exp } = verified.claims;
     const owner = verified.claims.client_id ?? verified.claims.azp;
     if (typeof jti !== 'string' || typeof exp !== 'number' || owner !== caller.client.client_id) return null;
+    const { sub, aud, sid } = verified.claims;
+    const grantId = verified.claims[GRANT_ID_CLAIM];
     await this.record(
-      revocationFor({ kind: 'jti', jti }, exp, {
-        reason: 'client_request',
-        revokedBy: { kind: 'client', client_id: caller.client.client_id },
-      }),
+      revocationFor(
+        { kind: 'jti', jti },
+        exp,
+        { reason: 'client_request', revokedBy: { kind: 'client', client_id: caller.client.client_id } },
+        new Date(),
+        {
+          client_id: owner,
+          ...(typeof sub === 'string' ? { sub } : {}),
+          ...(typeof aud === 'string' ? { aud: [aud] } : Array.isArray(aud) ? { aud } : {}),
+          ...(typeof grantId === 'string' ? { grant_id: grantId } : {}),
+          ...(typeof sid === 'string' ? { session_id: sid } : {}),
+        },
+      ),
       context,
     );
     await this.marker.mark(jti, exp);

@@ -11,6 +11,8 @@ describe('revocations the system records on events', () => {
       reason: 'client_deleted',
       revoked_by: { kind: 'system' },
       revoked_at: '2025-01-02T03:04:05.678Z',
+      // Payload 1.1: whom it concerns.
+      client_id: 'cli_1',
     });
     expect(payload.target).toMatchObject({ not_before: 1735787045 });
   });

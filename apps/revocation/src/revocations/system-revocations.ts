@@ -1,4 +1,5 @@
 import type { RevocationPayload } from '@app/contracts';
+import { revocationFor } from './revocation-cause';
 
 /** Epoch seconds of an event's `occurred_at`. */
 export function epochSeconds(isoTimestamp: string): number {
@@ -11,14 +12,13 @@ export function epochSeconds(isoTimestamp: string): number {
  * yields the same revocation (a no-op) rather than a later one.
  */
 export function clientDeletedRevocation(clientId: string, deletedAt: string): RevocationPayload {
-  return {
-    target: { kind: 'client', client_id: clientId, not_before: epochSeconds(deletedAt) },
-    // Forever: the client is gone, no token of it may come back to life.
-    expires_at: null,
-    reason: 'client_deleted',
-    revoked_by: { kind: 'system' },
-    revoked_at: deletedAt,
-  };
+  // Forever (expires null): the client is gone, no token of it may come back to life.
+  return revocationFor(
+    { kind: 'client', client_id: clientId, not_before: epochSeconds(deletedAt) },
+    null,
+    { reason: 'client_deleted', revokedBy: { kind: 'system' } },
+    new Date(deletedAt),
+  );
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EventContext, RevocationPayload } from '@app/contracts';
+import { revocationFor } from './revocation-cause';
 import { RevocationsService } from './revocations.service';
 import type { CreateTokenRevocationBody } from './token-revocation.schemas';
 
@@ -29,14 +30,8 @@ export class TokenRevocationsService {
         ? { kind: 'client', client_id: body.client_id, not_before: notBefore }
         : { kind: 'subject', sub: body.user_id!, not_before: notBefore };
     const inForce = await this.revocations.record(
-      {
-        target,
-        // A not-before stays: tokens of any lifetime issued before it must never come back.
-        expires_at: null,
-        reason: 'admin',
-        revoked_by: { kind: 'admin', sub: adminSub },
-        revoked_at: new Date().toISOString(),
-      },
+      // A not-before stays (expires null): tokens of any lifetime issued before it must never come back.
+      revocationFor(target, null, { reason: 'admin', revokedBy: { kind: 'admin', sub: adminSub } }),
       context,
     );
     return toView(inForce.target);

@@ -45,6 +45,20 @@ export const revokedBy = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('system') }),
 ]);
 
+/**
+ * Whom a revocation concerns, beside its target, where the revocation service's registry knows it
+ * (payload 1.1, issue #16): the user, the client, the audiences, the grant and the login session.
+ * Optional and additive: a subscriber that predates them reads the events as before.
+ */
+export const revocationConcerns = z.object({
+  sub: z.string().min(1).optional(),
+  client_id: z.string().min(1).optional(),
+  aud: z.array(z.string().min(1)).optional(),
+  grant_id: z.string().min(1).optional(),
+  session_id: z.string().min(1).optional(),
+});
+export type RevocationConcerns = z.output<typeof revocationConcerns>;
+
 export const revocationPayload = z.object({
   target: revocationTarget,
   /** Epoch seconds after which the revocation no longer matters (the token expired); null = forever. */
@@ -52,6 +66,7 @@ export const revocationPayload = z.object({
   reason: revocationReason,
   revoked_by: revokedBy,
   revoked_at: z.iso.datetime({ offset: true }),
+  ...revocationConcerns.shape,
 });
 export type RevocationPayload = z.output<typeof revocationPayload>;
 
