@@ -1,25 +1,16 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
-// Vite does not read tsconfig paths; mirror the `@app/*` aliases here.
-const libs = [
-  'config',
-  'contracts',
-  'http',
-  'jwt',
-  'kafka',
-  'management',
-  'oauth',
-  'outbox',
-  'persistence',
-  'redis',
-  'resource-server',
-  'secrets',
-  'testing',
-];
+// Vite does not read tsconfig paths: the `@app/*` aliases are taken from tsconfig.json itself, so the
+// two cannot drift apart (issue #22 §5). tsconfig.json is plain JSON (no comments) for this reason.
+const tsconfig = JSON.parse(readFileSync(resolve(import.meta.dirname, 'tsconfig.json'), 'utf8')) as {
+  compilerOptions: { baseUrl?: string; paths: Record<string, string[]> };
+};
+const baseUrl = resolve(import.meta.dirname, tsconfig.compilerOptions.baseUrl ?? '.');
 const alias = Object.fromEntries(
-  libs.map((lib) => [`@app/${lib}`, resolve(import.meta.dirname, `libs/${lib}/src`)]),
+  Object.entries(tsconfig.compilerOptions.paths).map(([name, [target]]) => [name, resolve(baseUrl, target!)]),
 );
 
 // swc keeps decorator metadata, which NestJS dependency injection needs (esbuild drops it).
