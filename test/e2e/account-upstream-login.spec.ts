@@ -5,10 +5,13 @@ import { TOPICS } from '@app/contracts';
 import { decodeJwt } from 'jose';
 import { EventCollector, post } from '@app/testing';
 import { accountLinking } from './support/account-linking-api';
-import { Browser, pkcePair } from './support/browser';
-import { management, managementToken } from './support/management-api';
+import { managementToken } from './support/management-api';
 import { browseUntil, UpstreamProvider, type UpstreamAccount } from './support/upstream-provider';
-import { authorizeThroughConnection, createUpstreamLoginApp } from './support/upstream-login';
+import {
+  authorizeThroughConnection,
+  createUpstreamLoginApp,
+  UPSTREAM_APP_CALLBACK,
+} from './support/upstream-login';
 
 const DB = 'Username-Password-Authentication';
 
@@ -283,16 +286,7 @@ describe('Account-linking: upstream OIDC login and identity-provider tokens', ()
   });
 
   it('through issuance: /authorize?connection= signs in the upstream user, and after a link the primary user', async () => {
-    const appCallback = 'https://app.example.test/callback';
-    const app = await management(stack, token, 'POST', '/clients', {
-      name: `Upstream login app ${run}`,
-      app_type: 'spa',
-      token_endpoint_auth_method: 'none',
-      grant_types: ['authorization_code'],
-      callbacks: [appCallback],
-    });
-    expect(app.status, app.text).toBe(201);
-    const clientId = app.json.client_id as string;
+    const clientId = await createUpstreamLoginApp(stack, token);
     // A connection serves only its enabled clients (review #13): enable it for this app too.
     const listed = await call('GET', `/connections?name=${connection}`);
     const connectionId = (listed.json as Array<{ id: string }>)[0]!.id;
@@ -302,25 +296,8 @@ describe('Account-linking: upstream OIDC login and identity-provider tokens', ()
 
     /** The whole browser round trip; returns the ID token's subject. */
     const signInThroughIssuance = async (who: UpstreamAccount) => {
-      const browser = new Browser(stack.urls.issuance, stack.issuer);
-      const pkce = pkcePair();
-      const authorize = await browser.get(
-        `/authorize?${new URLSearchParams({
-          response_type: 'code',
-          client_id: clientId,
-          redirect_uri: appCallback,
-          scope: 'openid profile email',
-          state: 'app-state',
-          nonce: 'app-nonce',
-          connection,
-          code_challenge: pkce.challenge,
-          code_challenge_method: 'S256',
-        }).toString()}`,
-      );
-      expect(authorize.status, authorize.html).toBe(302);
-      const start = new URL(authorize.location!);
-      expect(`${start.origin}${start.pathname}`).toBe(`${stack.issuer}login/start`);
-      const started = await get(`/login/start${start.search}`);
+      const { browser, startPath, pkce } = await authorizeThroughConnection(stack, clientId, connection);
+      const started = await get(startPath);
       expect(started.status).toBe(302);
       upstream.nextAccount = who;
       const callback = await browseUntil(started.headers.get('location')!, callbackUrl);
@@ -329,13 +306,13 @@ describe('Account-linking: upstream OIDC login and identity-provider tokens', ()
       const resumed = await browser.get(finished.headers.get('location')!);
       expect(resumed.status, resumed.html).toBe(302);
       const back = new URL(resumed.location!);
-      expect(`${back.origin}${back.pathname}`).toBe(appCallback);
+      expect(`${back.origin}${back.pathname}`).toBe(UPSTREAM_APP_CALLBACK);
       expect(back.searchParams.get('state')).toBe('app-state');
       const tokens = await post(`${stack.urls.issuance}/oauth/token`, {
         grant_type: 'authorization_code',
         client_id: clientId,
         code: back.searchParams.get('code')!,
-        redirect_uri: appCallback,
+        redirect_uri: UPSTREAM_APP_CALLBACK,
         code_verifier: pkce.verifier,
       });
       expect(tokens.status, tokens.text).toBe(200);
