@@ -75,6 +75,8 @@ describe('revocation events name whom they affect', () => {
     expect(tokens.status, tokens.text).toBe(200);
     const claims = decodeJwt(tokens.json.id_token as string);
     return {
+      cookie: browser.cookie('tessera_session'),
+      accessToken: tokens.json.access_token as string,
       refreshToken: tokens.json.refresh_token as string,
       grantId: decodeJwt(tokens.json.access_token as string).grant_id as string,
       sessionId: claims.sid as string,
@@ -93,7 +95,7 @@ describe('revocation events name whom they affect', () => {
   };
 
   it('refresh-token reuse: the grant revocation names the user, the client and the session', async () => {
-    const { refreshToken, grantId, sessionId } = await logIn();
+    const { refreshToken, accessToken, cookie, grantId, sessionId } = await logIn();
     expect((await refreshAsApp(stack, app, refreshToken)).status).toBe(200);
     expect((await refreshAsApp(stack, app, refreshToken)).status).toBe(403); // reuse
     const event = await revocationOf('grant', 'grant_id', grantId);
@@ -101,6 +103,10 @@ describe('revocation events name whom they affect', () => {
     expectNamesUserAndClient(event, grantId);
     expect(event.payload.session_id).toBe(sessionId);
     expect(event.payload.aud).toContain(audience);
+    // Identifiers only: no token and no session cookie value goes with them (the session id is public).
+    expect(cookie).toBeTruthy();
+    const published = JSON.stringify(revoked.messages.map((message) => message.value));
+    for (const secret of [refreshToken, accessToken, cookie!]) expect(published).not.toContain(secret);
   });
 
   it("a session deletion: the session's revocation names its user, each grant's its user and client", async () => {
