@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisKeys, revocationKey, type RevocationPayload } from '@app/contracts';
 import { AccessTokenVerifier, VerificationKeySet } from '@app/jwt';
 import { createKafka, EventPublisher } from '@app/kafka';
+import { Metrics } from '@app/metrics';
 import { Outbox, OutboxWriter } from '@app/outbox';
 import { migrateSchema } from '@app/persistence';
 import type { RedisClient } from '@app/redis';
@@ -13,6 +14,7 @@ import {
   REVOCATION_SCHEMA,
   revocationDatabase,
 } from '../../apps/revocation/src/database/revocation-database';
+import { RevocationMetrics } from '../../apps/revocation/src/revocations/revocation-metrics';
 import { RevocationsRepository } from '../../apps/revocation/src/revocations/revocations.repository';
 import { RevocationsService } from '../../apps/revocation/src/revocations/revocations.service';
 import { RevokedJtiMarker } from '../../apps/revocation/src/revocations/revoked-jti-marker';
@@ -56,7 +58,13 @@ describe('revocation list on the real PostgreSQL and Redis', () => {
     // The relay is never started: the outbox table itself shows what would be published.
     const outbox = new Outbox(dataSource, publisher, REVOCATION_SCHEMA);
     const verifier = new AccessTokenVerifier(new VerificationKeySet(), null, { issuer: 'https://itest/' });
-    service = new RevocationsService(verifier, repository, outbox, new RevokedJtiMarker(redis));
+    service = new RevocationsService(
+      verifier,
+      repository,
+      outbox,
+      new RevokedJtiMarker(redis),
+      new RevocationMetrics(new Metrics()),
+    );
   });
 
   afterAll(async () => {

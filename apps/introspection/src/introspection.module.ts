@@ -11,6 +11,7 @@ import { IntrospectRoute } from './introspect/introspect.route';
 import { IntrospectionService } from './introspect/introspection.service';
 import { SignedIntrospection } from './introspect/signed-introspection';
 import { LiveTokenResolver } from './tokens/live-token-resolver';
+import { IntrospectionMetrics } from './metrics/introspection-metrics';
 import { VerifiedTokenCache } from './tokens/verified-token-cache';
 import { ProfileDirectory } from './profiles/profile-directory';
 import { TokenInfoController } from './userinfo/tokeninfo.controller';
@@ -67,6 +68,7 @@ export class IntrospectionModule {
         },
         IntrospectionCallerAuthenticator,
         OpaqueTokenRepository,
+        IntrospectionMetrics,
         LiveTokenResolver,
         IntrospectionService,
         SignedIntrospection,

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { Logger, type DynamicModule, type LogLevel, type Type } from '@nestjs/common';
+import { Logger, Module, type DynamicModule, type LogLevel, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Metrics, MetricsModule, recordHttpRequests } from '@app/metrics';
 import { OAuthExceptionFilter } from '@app/oauth';
 import { answerRouterRefusal } from './framework-errors';
 import { ParameterTextGuard } from './parameter-text.guard';
@@ -31,6 +32,10 @@ const LOOPBACK = ['127.0.0.1', '::1'];
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
+/** What every service app has beside its own module: the metrics registry and `GET /metrics`. */
+@Module({})
+class ServiceAppModule {}
+
 /** Creates one service's Nest app on fastify, the same way for all four services. */
 export async function createServiceApp(
   module: Type | DynamicModule,
@@ -54,12 +59,16 @@ export async function createServiceApp(
       return typeof given === 'string' && /^[A-Za-z0-9._-]{8,128}$/.test(given) ? given : randomUUID();
     },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
+  const root: DynamicModule = { module: ServiceAppModule, imports: [module, MetricsModule] };
+  const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {
     bodyParser: false,
     logger: LEVELS.slice(0, LEVELS.indexOf(options.logLevel) + 1),
   });
   const fastify = app.getHttpAdapter().getInstance();
   registerRawBodyParsers(fastify);
+  const metrics = app.get(Metrics);
+  metrics.describeService(options.name);
+  recordHttpRequests(fastify, metrics);
   // Errors raised before a route's own filters apply (body too large, unsupported media type,
   // unknown path) get the same RFC 6749 §5.2 body as the endpoints.
   app.useGlobalFilters(new OAuthExceptionFilter());

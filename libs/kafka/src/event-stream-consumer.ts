@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { Consumer, Kafka } from 'kafkajs';
 import { parseEvent, type EventOnTopic, type TopicWithEvents } from '@app/contracts';
+import { ConsumerProgress } from './consumer-progress';
 import { StreamCurrency } from './stream-currency';
 
 export interface EventMeta {
@@ -86,6 +87,8 @@ export class EventStreamConsumer<T extends TopicWithEvents> {
   /** Broadcast readers only: how far behind the topic this reader is, in time. */
   private readonly currency: StreamCurrency | null;
   private startOffsetsReadAt = 0;
+  /** Messages processed and per-partition lag, for `/metrics`. */
+  readonly progress = new ConsumerProgress();
 
   constructor(
     private readonly kafka: Kafka,
@@ -126,6 +129,7 @@ export class EventStreamConsumer<T extends TopicWithEvents> {
       maxWaitTimeInMs: 100,
     });
     this.consumer = consumer;
+    this.progress.watch(consumer);
     await consumer.connect();
     // A shared group resumes from its committed offsets; a broadcast reader always starts at the beginning.
     await consumer.subscribe({ topic, fromBeginning: true });

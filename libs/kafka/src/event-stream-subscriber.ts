@@ -1,5 +1,6 @@
 import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
+import type { ConsumerProgress } from './consumer-progress';
 import type { EventOnTopic, TopicWithEvents } from '@app/contracts';
 import {
   EventStreamConsumer,
@@ -21,6 +22,8 @@ export abstract class EventStreamSubscriber<T extends TopicWithEvents>
 {
   protected readonly stream: EventStreamConsumer<T>;
   private readonly logger: Logger;
+  private readonly streamName: string;
+  private readonly streamTopic: string;
   private stopped = false;
   private starting: Promise<void> | null = null;
 
@@ -50,6 +53,8 @@ export abstract class EventStreamSubscriber<T extends TopicWithEvents>
         : {}),
     });
     this.logger = new Logger(`Subscriber:${options.name}`);
+    this.streamName = options.name;
+    this.streamTopic = options.topic;
   }
 
   protected abstract handle(event: EventOnTopic<T>, meta: EventMeta): Promise<void>;
@@ -63,6 +68,11 @@ export abstract class EventStreamSubscriber<T extends TopicWithEvents>
   /** For subscribers with `positions`: one batch, whose rows and `nextOffset` go in one transaction. */
   protected handlePositionedBatch(_batch: PositionedBatch<T>): Promise<void> {
     return Promise.reject(new Error(`${this.constructor.name} was given positions but handles no batch`));
+  }
+
+  /** Its name, topic and progress, for `/metrics` (StreamMetrics). */
+  get description(): { name: string; topic: string; progress: ConsumerProgress } {
+    return { name: this.streamName, topic: this.streamTopic, progress: this.stream.progress };
   }
 
   /** Whether everything that was on the topic when this reader started has been applied. */

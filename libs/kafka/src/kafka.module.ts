@@ -6,9 +6,11 @@ import {
   Inject,
   Injectable,
 } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import type { Kafka } from 'kafkajs';
 import { EventPublisher } from './event-publisher';
 import { createKafka, KAFKA, type KafkaClientOptions } from './kafka-client';
+import { StreamMetrics } from './stream-metrics';
 
 @Injectable()
 class KafkaLifecycle implements OnApplicationShutdown {
@@ -26,10 +28,12 @@ export class KafkaModule {
   static forRoot(options: KafkaClientOptions): DynamicModule {
     return {
       module: KafkaModule,
+      imports: [DiscoveryModule],
       providers: [
         { provide: KAFKA, useFactory: () => createKafka(options) },
         { provide: EventPublisher, useFactory: (kafka: Kafka) => new EventPublisher(kafka), inject: [KAFKA] },
         KafkaLifecycle,
+        StreamMetrics,
       ],
       exports: [KAFKA, EventPublisher],
     };

@@ -7,6 +7,8 @@ export interface OutboxRelayOptions {
   /** Fallback polling interval; writers also nudge the relay right after they commit. */
   readonly pollIntervalMs?: number;
   readonly batchSize?: number;
+  /** Told the topic of every event Kafka acknowledged (metrics). */
+  readonly onPublished?: (topics: readonly string[]) => void;
 }
 
 interface OutboxRow {
@@ -74,6 +76,7 @@ export class OutboxRelay {
       )) as OutboxRow[];
       if (rows.length === 0) return total;
       await this.publisher.publish(rows.map(({ topic, key, value }) => ({ topic, key, value })));
+      this.options.onPublished?.(rows.map((row) => row.topic));
       await runner.query(`DELETE FROM "${this.options.schema}"."outbox" WHERE "seq" = ANY($1::bigint[])`, [
         rows.map((row) => row.seq),
       ]);

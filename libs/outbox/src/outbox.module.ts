@@ -3,13 +3,16 @@ import {
   Inject,
   Injectable,
   Module,
+  Optional,
   type DynamicModule,
   type OnApplicationBootstrap,
   type BeforeApplicationShutdown,
 } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { EventPublisher } from '@app/kafka';
+import { Metrics } from '@app/metrics';
 import { OutboxBatcher } from './outbox-batcher';
+import { outboxMetrics } from './outbox-metrics';
 import { OutboxRelay } from './outbox-relay';
 import { OutboxWriter, type OutboxEvent } from './outbox-writer';
 
@@ -29,9 +32,14 @@ export class Outbox implements OnApplicationBootstrap, BeforeApplicationShutdown
     private readonly dataSource: DataSource,
     @Inject(EventPublisher) publisher: EventPublisher,
     @Inject(OUTBOX_SCHEMA) schema: string,
+    @Optional() metrics?: Metrics,
   ) {
     this.writer = new OutboxWriter(schema);
-    this.relay = new OutboxRelay(dataSource, publisher, { schema });
+    const counted = metrics ? outboxMetrics(metrics, dataSource, schema) : undefined;
+    this.relay = new OutboxRelay(dataSource, publisher, {
+      schema,
+      ...(counted ? { onPublished: (topics) => counted.published(topics) } : {}),
+    });
     this.batcher = new OutboxBatcher(
       this.writer,
       () => dataSource.manager,

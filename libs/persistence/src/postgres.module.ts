@@ -1,8 +1,10 @@
-import { Injectable, Module, type DynamicModule } from '@nestjs/common';
+import { Injectable, Module, Optional, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import { HealthModule, ReadinessRegistry } from '@app/http';
+import { Metrics } from '@app/metrics';
+import { postgresPoolMetrics } from './postgres-pool-metrics';
 
 /** Longer than a healthy round trip by far; short enough that readiness never hangs on a dead server. */
 const PROBE_TIMEOUT_MS = 1_000;
@@ -13,8 +15,9 @@ const PROBE_TIMEOUT_MS = 1_000;
  */
 @Injectable()
 class PostgresReadiness {
-  constructor(dataSource: DataSource, readiness: ReadinessRegistry) {
+  constructor(dataSource: DataSource, readiness: ReadinessRegistry, @Optional() metrics?: Metrics) {
     postgresReadiness(dataSource, readiness);
+    if (metrics) postgresPoolMetrics(metrics, dataSource);
   }
 }
 

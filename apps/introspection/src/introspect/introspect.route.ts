@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { registerHotRoute } from '@app/http';
 import type { OAuthParams } from '@app/oauth';
 import { IntrospectionCallerAuthenticator } from '../callers/introspection-caller';
+import { IntrospectionMetrics } from '../metrics/introspection-metrics';
 import { IntrospectionService, type IntrospectionResponse } from './introspection.service';
 import { INTROSPECTION_JWT_MEDIA_TYPE, SignedIntrospection, wantsSignedAnswer } from './signed-introspection';
 
@@ -23,12 +24,18 @@ export class IntrospectRoute implements OnModuleInit {
     private readonly callers: IntrospectionCallerAuthenticator,
     private readonly introspection: IntrospectionService,
     private readonly signed: SignedIntrospection,
+    private readonly counted: IntrospectionMetrics,
   ) {}
 
   onModuleInit(): void {
-    registerHotRoute(this.adapterHost, '/oauth/introspect', (params, request, reply) =>
-      this.handle(params, request, reply),
-    );
+    registerHotRoute(this.adapterHost, '/oauth/introspect', async (params, request, reply) => {
+      try {
+        return await this.handle(params, request, reply);
+      } catch (error) {
+        this.counted.failed(params.get('token'), error);
+        throw error;
+      }
+    });
   }
 
   private async handle(
@@ -39,6 +46,7 @@ export class IntrospectRoute implements OnModuleInit {
     const caller = await this.callers.authenticate(request.headers.authorization, params);
     const token = params.require('token');
     const answer = await this.introspection.introspect(token, caller);
+    this.counted.introspected(token, answer.active ? 'active' : 'inactive');
     void reply.header('cache-control', 'no-store');
     if (!wantsSignedAnswer(request.headers.accept)) return answer;
     const jwt = this.signed.sign(answer, caller.clientId);

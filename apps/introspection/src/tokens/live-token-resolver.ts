@@ -3,6 +3,7 @@ import type { OpaqueTokenRecord } from '@app/contracts';
 import { AccessTokenVerifier, RevocationList, TokenStateGate, type VerifiedJwt } from '@app/jwt';
 import { INTROSPECTION_CONFIG, type IntrospectionConfig } from '../config/introspection.config';
 import { OpaqueTokenRepository } from '../opaque/opaque-token.repository';
+import { IntrospectionMetrics } from '../metrics/introspection-metrics';
 import { VerifiedTokenCache } from './verified-token-cache';
 
 /** A token that is ours, unexpired and unrevoked, described in RFC 7662 §2.2 terms. */
@@ -44,6 +45,7 @@ export class LiveTokenResolver {
     private readonly verifiedTokens: VerifiedTokenCache,
     private readonly opaqueTokens: OpaqueTokenRepository,
     private readonly tokenState: TokenStateGate,
+    private readonly counted: IntrospectionMetrics,
     @Inject(INTROSPECTION_CONFIG) private readonly config: IntrospectionConfig,
   ) {}
 
@@ -54,7 +56,9 @@ export class LiveTokenResolver {
   }
 
   private async liveJwt(token: string): Promise<LiveToken | null> {
-    const verified = this.verifiedTokens.get(token) ?? (await this.verify(token));
+    const cached = this.verifiedTokens.get(token);
+    this.counted.cacheLookup(cached !== undefined);
+    const verified = cached ?? (await this.verify(token));
     if (!verified) return null;
     const live = fromJwt(verified);
     if (!live) return null;

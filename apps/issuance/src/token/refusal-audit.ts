@@ -1,21 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { z } from 'zod';
-import { tokenRequestRefused, TOPICS, type auth0LogType, type EventContext } from '@app/contracts';
+import { tokenRequestRefused, TOPICS, type EventContext } from '@app/contracts';
 import { claimedClientId, OAuthError, type OAuthParams } from '@app/oauth';
 import { Outbox } from '@app/outbox';
-
-type LogType = z.output<typeof auth0LogType>;
-
-/** Auth0's failure log code per grant (reference/auth0-api.md §6); `f` for anything else. */
-const FAILURE_LOG_TYPE: Readonly<Record<string, LogType>> = {
-  client_credentials: 'feccft',
-  authorization_code: 'feacft',
-  password: 'fepft',
-  'http://auth0.com/oauth/grant-type/password-realm': 'fepft',
-  refresh_token: 'fertft',
-  'urn:ietf:params:oauth:grant-type:token-exchange': 'fecte',
-  'urn:ietf:params:oauth:grant-type:jwt-bearer': 'fd',
-};
+import { FAILURE_LOG_TYPE } from './grant-log-types';
 
 const CLIENT_ID = /^[A-Za-z0-9_.@:-]{1,128}$/;
 

@@ -17,6 +17,7 @@ import { IdTokenMinter } from './id-token.minter';
 import { OpaqueTokenStore } from './opaque-token.store';
 import { RefreshTokensRepository } from './refresh-tokens/refresh-tokens.repository';
 import { RefusalAudit } from './refusal-audit';
+import { TokenRequestMetrics } from './token-request-metrics';
 import { TokenController } from './token.controller';
 import { TokenService } from './token.service';
 import { UserTokenIssuer } from './user-token.issuer';
@@ -38,6 +39,7 @@ import { UserTokenIssuer } from './user-token.issuer';
     TokenExchangeGrant,
     DelegationService,
     RefusalAudit,
+    TokenRequestMetrics,
     TokenService,
   ],
   exports: [RefreshTokensRepository],

@@ -20,6 +20,7 @@ import { RefreshTokenGrant } from './grants/refresh-token.grant';
 import { TOKEN_EXCHANGE_GRANT, TokenExchangeGrant } from './grants/token-exchange.grant';
 import { DelegationService, JWT_BEARER_GRANT, type DelegationResponse } from './delegation.service';
 import { RefusalAudit } from './refusal-audit';
+import { TokenRequestMetrics } from './token-request-metrics';
 import { refuseThirdPartyPasswordGrant } from './third-party-grants';
 import type { TokenResponse } from './token-response';
 
@@ -40,6 +41,7 @@ export class TokenService {
     private readonly tokenExchange: TokenExchangeGrant,
     private readonly delegation: DelegationService,
     private readonly refusals: RefusalAudit,
+    private readonly counted: TokenRequestMetrics,
     @Inject(REDIS) redis: RedisClient,
     @Inject(ISSUANCE_CONFIG) config: IssuanceConfig,
   ) {
@@ -93,8 +95,11 @@ export class TokenService {
       const { client } = await this.authenticator.authenticate(authorization, params);
       const entity = await this.lookup.client(client.client_id);
       if (!entity) throw new InvalidClientError();
-      return await work(entity, context);
+      const answer = await work(entity, context);
+      this.counted.issued(grantType);
+      return answer;
     } catch (error) {
+      this.counted.refused(grantType, error);
       await this.refusals.record(error, { grantType, params, authorization }, context);
       throw error;
     }

@@ -14,6 +14,7 @@ import { GrantRevocationsService } from './grant-revocations.service';
 import { OpaqueTokenStore } from './opaque-token-store';
 import { PresentedTokenRevocations } from './presented-token-revocations.service';
 import { RevocationsRepository } from './revocations.repository';
+import { RevocationMetrics } from './revocation-metrics';
 import { RevocationsService } from './revocations.service';
 import { RevokeRoute } from './revoke.route';
 import { RevokedJtiMarker } from './revoked-jti-marker';
@@ -46,6 +47,7 @@ import { TokenRevocationsService } from './token-revocations.service';
     RevocationsRepository,
     RevokedJtiMarker,
     RevokedJtiRebuilder,
+    RevocationMetrics,
     RevocationsService,
     TokenRevocationsService,
     OpaqueTokenStore,

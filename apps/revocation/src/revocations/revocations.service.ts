@@ -11,6 +11,7 @@ import { AccessTokenVerifier } from '@app/jwt';
 import type { AuthenticatedClient } from '@app/oauth';
 import { GroupCommit, Outbox, type OutboxEvent } from '@app/outbox';
 import { revocationFor } from './revocation-cause';
+import { RevocationMetrics } from './revocation-metrics';
 import { RevocationsRepository } from './revocations.repository';
 import { RevokedJtiMarker } from './revoked-jti-marker';
 
@@ -40,6 +41,7 @@ export class RevocationsService {
     private readonly repository: RevocationsRepository,
     outbox: Outbox,
     private readonly marker: RevokedJtiMarker,
+    private readonly counted: RevocationMetrics,
   ) {
     this.commits = new GroupCommit(
       outbox,
@@ -50,6 +52,7 @@ export class RevocationsService {
           items.map(({ payload, context }) => ({ payload, event: this.eventOf(payload, context) })),
           writer,
         );
+        results.forEach((stored, index) => stored.changed && this.counted.recorded(items[index]!.payload));
         return { results: results.map((stored) => stored.inForce), appended };
       },
       ({ payload }) => revocationKey(payload.target),
@@ -111,6 +114,7 @@ export class RevocationsService {
     );
     return items.map(({ payload, context }, index) => {
       const { changed, inForce } = stored[index]!;
+      if (changed) this.counted.recorded(payload);
       return { result: inForce, events: changed ? [this.eventOf(payload, context)] : [] };
     });
   }
@@ -133,6 +137,7 @@ export class RevocationsService {
     context: EventContext,
   ): Promise<{ inForce: RevocationPayload; events: OutboxEvent[] }> {
     const { changed, inForce } = await this.repository.store(manager, payload);
+    if (changed) this.counted.recorded(payload);
     const events = changed ? [this.eventOf(payload, context)] : [];
     return { inForce, events };
   }

@@ -1,0 +1,75 @@
+import { Injectable, Optional, type OnApplicationBootstrap } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import { Metrics } from '@app/metrics';
+import { EventStreamSubscriber } from './event-stream-subscriber';
+
+/**
+ * Every stream consumer of the app on `/metrics` (issue #18 §1), found among the app's providers
+ * once it has booted and read at scrape time:
+ * - `tessera_stream_caught_up`: 1 once it has applied everything that was on its topic at start;
+ * - `tessera_stream_staleness_seconds`: how long ago it was last known current (+Inf before replay;
+ *   what the fail-closed gate compares with `TESSERA_MAX_STREAM_LAG_SECONDS`);
+ * - `tessera_consumer_lag_messages`: per partition, messages between its position and the end;
+ * - `tessera_stream_messages_processed_total`: messages it has processed.
+ * Labelled by consumer name and topic, both fixed by the code.
+ */
+@Injectable()
+export class StreamMetrics implements OnApplicationBootstrap {
+  private subscribers: EventStreamSubscriber<never>[] = [];
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    @Optional() private readonly metrics?: Metrics,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const metrics = this.metrics;
+    if (!metrics) return;
+    this.subscribers = this.discovery
+      .getProviders()
+      .map((wrapper) => wrapper.instance as unknown)
+      .filter(
+        (instance): instance is EventStreamSubscriber<never> => instance instanceof EventStreamSubscriber,
+      );
+    const subscribers = () =>
+      this.subscribers.map((subscriber) => ({ subscriber, ...subscriber.description }));
+    metrics.gauge({
+      name: 'tessera_stream_caught_up',
+      help: 'Whether the consumer has applied everything that was on its topic when it started (1) or not (0)',
+      labelNames: ['consumer', 'topic'],
+      collect() {
+        for (const { subscriber, name, topic } of subscribers())
+          this.set({ consumer: name, topic }, subscriber.caughtUp ? 1 : 0);
+      },
+    });
+    metrics.gauge({
+      name: 'tessera_stream_staleness_seconds',
+      help: 'How long ago the consumer was last known current with its topic (+Inf before it has replayed it)',
+      labelNames: ['consumer', 'topic'],
+      collect() {
+        for (const { subscriber, name, topic } of subscribers())
+          this.set({ consumer: name, topic }, subscriber.lagMs() / 1000);
+      },
+    });
+    metrics.gauge({
+      name: 'tessera_consumer_lag_messages',
+      help: 'Messages between the consumer position and the end of the partition, after its last batch',
+      labelNames: ['consumer', 'topic', 'partition'],
+      collect() {
+        for (const { name, topic, progress } of subscribers())
+          for (const [partition, lag] of progress.partitionLags)
+            this.set({ consumer: name, topic, partition: String(partition) }, lag);
+      },
+    });
+    metrics.counter({
+      name: 'tessera_stream_messages_processed_total',
+      help: 'Messages the consumer has processed',
+      labelNames: ['consumer', 'topic'],
+      collect() {
+        this.reset();
+        for (const { name, topic, progress } of subscribers())
+          this.inc({ consumer: name, topic }, progress.messagesProcessed);
+      },
+    });
+  }
+}
