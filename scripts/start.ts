@@ -126,6 +126,7 @@ async function main(): Promise<void> {
       secretsPath: paths.secrets,
       bootstrapClientId: secrets.TESSERA_BOOTSTRAP_CLIENT_ID,
       seconds: (performance.now() - startedAt) / 1000,
+      services: SERVICES,
     }),
   );
 

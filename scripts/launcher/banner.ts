@@ -9,6 +9,8 @@ export interface BannerFacts {
   readonly secretsPath: string;
   readonly bootstrapClientId: string;
   readonly seconds: number;
+  /** Each service's own port, where `/health/ready` and `/metrics` answer (not through the gateway). */
+  readonly services: readonly { readonly name: string; readonly port: number }[];
 }
 
 /** What a newcomer needs right after `npm start`: where it is, how to trust it, how to get a token. */
@@ -32,6 +34,9 @@ export function banner(facts: BannerFacts): string {
     `      -d grant_type=client_credentials -d client_id=${facts.bootstrapClientId} \\`,
     `      --data-urlencode client_secret="$(sed -n 's/^TESSERA_BOOTSTRAP_CLIENT_SECRET=//p' ${secrets})" \\`,
     `      --data-urlencode audience=${audience}`,
+    '',
+    "  Metrics (Prometheus text, on each service's own port; the gateway does not route them):",
+    ...facts.services.map(({ name, port }) => `    ${name.padEnd(16)} http://127.0.0.1:${port}/metrics`),
     '',
     '  Watch the public topics:  npm run events -- issued   (or: revoked)',
     '  Walkthrough:              docs/quickstart.md',

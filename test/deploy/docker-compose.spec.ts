@@ -276,10 +276,12 @@ describe('docker-compose.yml wiring', () => {
         'account-linking',
         'audit',
         'gateway',
+        'grafana',
         'introspection',
         'issuance',
         'kafka',
         'postgres',
+        'prometheus',
         'provision',
         'redis',
         'revocation',
@@ -291,6 +293,8 @@ describe('docker-compose.yml wiring', () => {
     expect(svc('postgres').environment?.POSTGRES_DB).toBe('tessera');
     expect(svc('redis').image).toBe('redis:7');
     expect(svc('gateway').image).toBe('nginx:1.27');
+    expect(svc('prometheus').image).toBe('prom/prometheus:v3.5.0');
+    expect(svc('grafana').image).toBe('grafana/grafana:12.1.0');
   });
 
   it('builds the five services and provision from the same Dockerfile, differing only in SERVICE', () => {
