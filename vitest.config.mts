@@ -22,6 +22,7 @@ const plugins = [swc.vite({ module: { type: 'es6' } })];
  * - integration: `test/integration`, real PostgreSQL, Redis and Kafka on this machine;
  * - e2e: `test/e2e`, the four services running as processes, driven over HTTP (with the
  *   property-based `*.property.spec.ts`, fast-check, which reuses the same stack);
+ * - logs: `test/logs`, reads the logs the e2e tier's services wrote (run after it);
  * - reliability: `test/reliability`, restarts infrastructure under the running services.
  */
 export default defineConfig({
@@ -58,6 +59,15 @@ export default defineConfig({
           testTimeout: 300_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+        },
+      },
+      {
+        plugins,
+        resolve: { alias },
+        test: {
+          // Reads the logs the e2e tier's services wrote: run after it (scripts/test.sh).
+          name: 'logs',
+          include: ['test/logs/**/*.spec.ts'],
         },
       },
       {

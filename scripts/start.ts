@@ -89,6 +89,8 @@ async function main(): Promise<void> {
     TESSERA_ISSUER: config.TESSERA_ISSUER,
     DATABASE_URL: config.DATABASE_URL,
     LOG_LEVEL: config.LOG_LEVEL,
+    // Coloured lines for the terminal; the services default to JSON (what a log shipper reads).
+    TESSERA_LOG_FORMAT: process.env.TESSERA_LOG_FORMAT ?? 'pretty',
     TESSERA_JWKS_URL: `http://127.0.0.1:${SERVICES[0].port}/.well-known/jwks.json`,
     TESSERA_ACCOUNT_LINKING_URL: `http://127.0.0.1:${SERVICES[3].port}`,
   });

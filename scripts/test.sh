@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: brings up what the tests need — Kafka (from Maven jars), PostgreSQL, Redis, the test
 # database's schemas and the topics — builds the services, then runs the unit, integration and e2e
-# tiers (e2e includes the property-based hostile-input file, on the same stack), then the
+# tiers (e2e includes the property-based hostile-input file, on the same stack), then the logs the
+# e2e services wrote (JSON, and free of tokens and secrets), then the
 # reliability tier (it restarts the Kafka broker under running services, so it runs alone). Arguments replace that plan and go to vitest (e.g. `npm test -- --project unit`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +28,9 @@ rm -rf "$reports" && mkdir -p "$reports"
 status=0
 npx vitest run --project unit --project integration --project e2e \
   --reporter=default --reporter=json --outputFile.json="$reports/main.json" || status=$?
+# The e2e services' logs, once they are all written: JSON, and no token, secret or password in them.
+npx vitest run --project logs \
+  --reporter=default --reporter=json --outputFile.json="$reports/logs.json" || status=$?
 npx vitest run --project reliability \
   --reporter=default --reporter=json --outputFile.json="$reports/reliability.json" || status=$?
 node scripts/test-summary.mjs "$reports"

@@ -60,7 +60,13 @@ export const addressRanges = z
 export const serviceEnv = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
-  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  // `info` is pino's (and most people's) name for Nest's `log`; docker-compose's default is `info`.
+  LOG_LEVEL: z
+    .enum(['error', 'warn', 'info', 'log', 'debug', 'verbose'])
+    .default('log')
+    .transform((level) => (level === 'info' ? 'log' : level)),
+  /** One JSON object per line (default, for log shippers) or coloured lines (`npm start`). */
+  TESSERA_LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
   TESSERA_ISSUER: issuerUrl.default('https://127.0.0.1:8443/'),
   KAFKA_BROKERS: z
     .string()

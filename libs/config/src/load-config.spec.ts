@@ -10,6 +10,12 @@ describe('loadConfig', () => {
     expect(config.TESSERA_ISSUER).toBe('https://127.0.0.1:8443/');
   });
 
+  it("takes pino's `info` for Nest's `log` (docker-compose's default), and JSON logs by default", () => {
+    expect(loadConfig(serviceEnv, { LOG_LEVEL: 'info' }).LOG_LEVEL).toBe('log');
+    expect(loadConfig(serviceEnv, {}).TESSERA_LOG_FORMAT).toBe('json');
+    expect(() => loadConfig(serviceEnv, { TESSERA_LOG_FORMAT: 'xml' })).toThrow(/TESSERA_LOG_FORMAT/);
+  });
+
   it('names the variable and its value when invalid', () => {
     expect(() => loadConfig(z.object({ PORT: z.coerce.number().int() }), { PORT: 'abc' })).toThrow(
       /PORT="abc": /,

@@ -6,3 +6,4 @@ export * from './hot-route';
 export * from './request-origin';
 export * from './parameter-text.guard';
 export * from './browser-error-page.filter';
+export * from './service-logger';

@@ -9,12 +9,16 @@ import { answerRouterRefusal } from './framework-errors';
 import { ParameterTextGuard } from './parameter-text.guard';
 import { registerRawBodyParsers } from './raw-body';
 import { ReadinessRegistry } from './readiness';
+import { logRequests } from './request-log';
+import { createServiceLogger, PinoNestLogger, type LogFormat } from './service-logger';
 
 export interface ServiceAppOptions {
   readonly name: string;
   readonly host: string;
   readonly port: number;
   readonly logLevel: LogLevel;
+  /** `json` (default) or `pretty` (`TESSERA_LOG_FORMAT`). */
+  readonly logFormat?: LogFormat;
   /** Largest accepted request body in bytes. */
   readonly bodyLimit?: number;
   /** Longest path parameter (fastify's default is 100; longer ones are answered 414). */
@@ -29,8 +33,6 @@ export interface ServiceAppOptions {
 }
 
 const LOOPBACK = ['127.0.0.1', '::1'];
-
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
 /** What every service app has beside its own module: the metrics registry and `GET /metrics`. */
 @Module({})
@@ -47,7 +49,10 @@ export async function createServiceApp(
     // Nest middleware added to a service would not run: take this out first.
     skipMiddie: true,
     bodyLimit: options.bodyLimit ?? 64 * 1024,
-    ...(options.maxParamLength !== undefined ? { maxParamLength: options.maxParamLength } : {}),
+    // fastify 5 reads router settings from routerOptions (the top-level one is deprecated, FSTDEP022).
+    ...(options.maxParamLength !== undefined
+      ? { routerOptions: { maxParamLength: options.maxParamLength } }
+      : {}),
     // The gateway forwards client addresses (X-Forwarded-For); only its word is taken for them.
     // request.ip is then the address just before the first trusted hop, counted from the peer.
     trustProxy: [...(options.trustedProxies ?? LOOPBACK)],
@@ -60,15 +65,17 @@ export async function createServiceApp(
     },
   });
   const root: DynamicModule = { module: ServiceAppModule, imports: [module, MetricsModule] };
+  const logger = createServiceLogger(options.name, options.logLevel, options.logFormat);
   const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {
     bodyParser: false,
-    logger: LEVELS.slice(0, LEVELS.indexOf(options.logLevel) + 1),
+    logger: new PinoNestLogger(logger),
   });
   const fastify = app.getHttpAdapter().getInstance();
   registerRawBodyParsers(fastify);
   const metrics = app.get(Metrics);
   metrics.describeService(options.name);
   recordHttpRequests(fastify, metrics);
+  logRequests(fastify, logger);
   // Errors raised before a route's own filters apply (body too large, unsupported media type,
   // unknown path) get the same RFC 6749 §5.2 body as the endpoints.
   app.useGlobalFilters(new OAuthExceptionFilter());
@@ -118,6 +125,7 @@ interface LaunchConfig {
   HOST: string;
   PORT: number;
   LOG_LEVEL: LogLevel;
+  TESSERA_LOG_FORMAT: LogFormat;
   TESSERA_TRUSTED_PROXIES: readonly string[];
   TESSERA_SHUTDOWN_DRAIN_SECONDS: number;
 }
@@ -136,12 +144,17 @@ export interface ServiceLaunch<C extends LaunchConfig> {
 export function launchService<C extends LaunchConfig>(launch: ServiceLaunch<C>): void {
   const start = async () => {
     const config = launch.loadConfig();
+    // From here on every Nest Logger line, the preparation's (migrations) included, is structured.
+    Logger.overrideLogger(
+      new PinoNestLogger(createServiceLogger(launch.name, config.LOG_LEVEL, config.TESSERA_LOG_FORMAT)),
+    );
     await launch.prepare?.(config);
     await startServiceApp(launch.module(config), {
       name: launch.name,
       host: config.HOST,
       port: config.PORT,
       logLevel: config.LOG_LEVEL,
+      logFormat: config.TESSERA_LOG_FORMAT,
       bodyLimit: launch.bodyLimit,
       maxParamLength: launch.maxParamLength,
       trustedProxies: config.TESSERA_TRUSTED_PROXIES,

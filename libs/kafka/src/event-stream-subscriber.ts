@@ -13,6 +13,13 @@ import {
 const MAX_RETRY_DELAY_MS = 5_000;
 
 /**
+ * With `LOG_LEVEL=debug` (or `verbose`), every event a subscriber handles is logged with its id, type,
+ * correlation and causation ids and position, so one request can be followed through the streams
+ * (issue #18 §2). Read once: a replay of a million events must not pay for a check per event.
+ */
+const TRACE_EVENTS = ['debug', 'verbose'].includes(process.env.LOG_LEVEL ?? '');
+
+/**
  * A Nest provider that consumes one topic for the life of the app: started once the app has booted,
  * stopped on shutdown. Subclasses say what to do with each event. When the broker cannot be reached
  * at start, the service still starts (not ready, for broadcast readers) and keeps trying.
@@ -41,8 +48,18 @@ export abstract class EventStreamSubscriber<T extends TopicWithEvents>
     const { positions, ...rest } = options;
     this.stream = new EventStreamConsumer(kafka, {
       ...rest,
-      handle: (event, meta) => this.handle(event, meta),
-      ...(options.batched ? { handleBatch: (events: EventOnTopic<T>[]) => this.handleBatch(events) } : {}),
+      handle: (event, meta) => {
+        if (TRACE_EVENTS) this.trace(event, meta);
+        return this.handle(event, meta);
+      },
+      ...(options.batched
+        ? {
+            handleBatch: (events: EventOnTopic<T>[]) => {
+              if (TRACE_EVENTS) for (const event of events) this.trace(event);
+              return this.handleBatch(events);
+            },
+          }
+        : {}),
       ...(positions
         ? {
             positioned: {
@@ -55,6 +72,17 @@ export abstract class EventStreamSubscriber<T extends TopicWithEvents>
     this.logger = new Logger(`Subscriber:${options.name}`);
     this.streamName = options.name;
     this.streamTopic = options.topic;
+  }
+
+  private trace(event: EventOnTopic<T>, meta?: EventMeta): void {
+    this.logger.debug({
+      msg: 'event',
+      event_id: event.id,
+      type: event.type,
+      correlation_id: event.correlation_id,
+      causation_id: event.causation_id,
+      ...(meta ? { topic: meta.topic, partition: meta.partition, offset: meta.offset } : {}),
+    });
   }
 
   protected abstract handle(event: EventOnTopic<T>, meta: EventMeta): Promise<void>;

@@ -1,5 +1,6 @@
 import type { MixedList, EntitySchema } from 'typeorm';
 import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
+import { QueryErrorLogger } from './query-error-logger';
 
 export interface ServiceDatabase {
   readonly url: string;
@@ -23,7 +24,8 @@ export function postgresOptions(database: ServiceDatabase): PostgresConnectionOp
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',
     synchronize: false,
-    logging: ['error'],
+    logging: ['error', 'warn'],
+    logger: new QueryErrorLogger(database.schema),
     extra: { max: database.poolSize ?? 10, connectionTimeoutMillis: 5000 },
     applicationName: `tessera-${database.schema}`,
   };
