@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startStack, type RunningService, type Stack } from '@app/testing';
-import { startBareServer, type BareServer } from './bare-server';
+import { startBareServer, startBenchServer, type BareServer } from './bare-server';
+import { PEER_CLIENT } from './peer-settings';
 import type { BenchOptions } from './bench-options';
 import { allowedCpus, niceOf, onlineCpus, pinProcess, setNice } from './cpu-pinning';
 import { pinInfrastructure } from './infrastructure-pinning';
@@ -16,6 +17,8 @@ export interface BenchEnvironment {
   readonly repoRoot: string;
   readonly stack: Stack;
   readonly bare: BareServer;
+  /** node-oidc-provider, the in-memory peer (oidc-provider-app.ts), on the servers' core too. */
+  readonly peer: BareServer;
   service(instance: string): RunningService;
   /**
    * Gives the servers' core to `instances` (the services a scenario measures) and moves every other
@@ -94,8 +97,25 @@ export async function startBenchEnvironment(
     throw error;
   });
   let bare: BareServer;
+  let peer: BareServer;
   try {
     bare = await startBareServer(options.basePort + 5, SERVER_CPUS, profiling);
+    peer = await startBenchServer({
+      name: 'oidc-provider',
+      script: 'oidc-provider-app.js',
+      port: options.basePort + 6,
+      cpus: SERVER_CPUS,
+      env: profiling,
+      readyPath: '/token',
+      readyBody: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: PEER_CLIENT.clientId,
+        client_secret: PEER_CLIENT.clientSecret,
+      }).toString(),
+    }).catch(async (error: unknown) => {
+      await bare.stop();
+      throw error;
+    });
   } catch (error) {
     await stack.stop();
     infrastructure.restore();
@@ -104,7 +124,11 @@ export async function startBenchEnvironment(
 
   // A server dying mid-run would surface only as connection errors: say who died and how.
   let stopping = false;
-  for (const service of [...stack.services, { name: 'bare-nest-app', process: bare.process }]) {
+  for (const service of [
+    ...stack.services,
+    { name: 'bare-nest-app', process: bare.process },
+    { name: 'oidc-provider', process: peer.process },
+  ]) {
     service.process.once('exit', (code, signal) => {
       if (!stopping) log(`!!!!!!!! ${service.name} exited during the bench (code ${code}, signal ${signal})`);
     });
@@ -113,6 +137,7 @@ export async function startBenchEnvironment(
   const processes = () => [
     ['runner', process.pid] as const,
     ['bare-nest-app', bare.process.pid!] as const,
+    ['oidc-provider', peer.process.pid!] as const,
     ...stack.services.map((service) => [service.name, service.process.pid!] as const),
   ];
   const service = (instance: string) => {
@@ -126,6 +151,7 @@ export async function startBenchEnvironment(
     repoRoot,
     stack,
     bare,
+    peer,
     service,
     focusOn(instances) {
       for (const instance of instances) service(instance);
@@ -139,6 +165,7 @@ export async function startBenchEnvironment(
     profileDir,
     servers: () => [
       { name: 'bare-nest-app', pid: bare.process.pid!, script: 'bare-nest-app' },
+      { name: 'oidc-provider', pid: peer.process.pid!, script: 'oidc-provider-app' },
       ...stack.services.map((service) => ({
         name: service.name,
         pid: service.process.pid!,
@@ -155,7 +182,7 @@ export async function startBenchEnvironment(
       ),
     async stop() {
       stopping = true;
-      await Promise.all([bare.stop(), stack.stop()]).finally(() => infrastructure.restore());
+      await Promise.all([bare.stop(), peer.stop(), stack.stop()]).finally(() => infrastructure.restore());
     },
   };
 }

@@ -36,7 +36,7 @@ export const USAGE = `usage: npm run bench -- <${[...SCENARIOS, 'all'].join('|')
   --good-users <n>     login-flood: users logging in from their own addresses (default 10)
   --good-rate <n>      login-flood: good logins per second, all users together (default 5)
   --profile            write a .cpuprofile per server and scenario, print the top self-time functions
-  env TESSERA_BENCH_BASE_PORT, TESSERA_TEST_BASE_PORT or TESSERA_TEST_BASE_<n>: first of 6 ports (default 5101);
+  env TESSERA_BENCH_BASE_PORT, TESSERA_TEST_BASE_PORT or TESSERA_TEST_BASE_<n>: first of 7 ports (default 5101; +5 the bare app, +6 oidc-provider);
       TESSERA_BENCH_DATABASE_URL (the PostgreSQL server; default postgres://postgres@127.0.0.1:5432/postgres;
       each run creates and drops a throwaway database there)`;
 

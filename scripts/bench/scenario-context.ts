@@ -54,7 +54,8 @@ export function distinctTokenContender(
   context: ScenarioContext,
   options: {
     name: string;
-    instance: string;
+    /** The stack instance charged with the CPU time, or a pid (the peer). */
+    instance: string | { pid: number };
     url: string;
     tokens: TokenCursor;
     params: Record<string, string>;
@@ -64,7 +65,10 @@ export function distinctTokenContender(
   let plannedSecondsLeft = plan.warmupSeconds + plan.reps * plan.durationSeconds;
   return httpContender({
     name: options.name,
-    serverPid: context.env.service(options.instance).process.pid!,
+    serverPid:
+      typeof options.instance === 'string'
+        ? context.env.service(options.instance).process.pid!
+        : options.instance.pid,
     job: (durationSeconds) => {
       const share = Math.floor(
         (options.tokens.remaining * durationSeconds) / Math.max(plannedSecondsLeft, durationSeconds),
@@ -106,6 +110,43 @@ export async function versusBare(
       reps: result.reps[contender.name]!,
       bare: result.reps[bare.name]!,
       target: row.target,
+    }),
+  ];
+  const runs = [result.warmups[contender.name], ...result.reps[contender.name]!].filter(
+    (run): run is Measurement => run !== undefined,
+  );
+  return { rows, runs, result };
+}
+
+/** The peer's name in rows and targets. */
+export const PEER = 'oidc-provider';
+
+/**
+ * `contender` interleaved with the bare endpoint and with the same operation on node-oidc-provider
+ * (the in-memory peer, oidc-provider-app.ts): rows for all three, the contender's with its ratio to
+ * bare and to the peer, and its target (usually on the peer).
+ */
+export async function versusBareAndPeer(
+  context: ScenarioContext,
+  contender: Contender,
+  peer: Contender,
+  row: { unit: string; target: Target; note?: string },
+): Promise<{ rows: SummaryRow[]; runs: Measurement[]; result: InterleavedResult }> {
+  const bare = bareContender(context);
+  const result = await runInterleaved([bare, contender, peer], repPlan(context.options), context.log);
+  const bareReps = result.reps[bare.name]!;
+  const peerReps = result.reps[peer.name]!;
+  const rows = [
+    summarize({ label: bare.name, unit: 'req/s', reps: bareReps }),
+    summarize({ label: peer.name, unit: row.unit, reps: peerReps, bare: bareReps }),
+    summarize({
+      label: contender.name,
+      unit: row.unit,
+      reps: result.reps[contender.name]!,
+      bare: bareReps,
+      references: [{ of: PEER, reps: peerReps }],
+      target: row.target,
+      ...(row.note ? { note: row.note } : {}),
     }),
   ];
   const runs = [result.warmups[contender.name], ...result.reps[contender.name]!].filter(

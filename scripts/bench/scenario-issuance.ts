@@ -3,7 +3,8 @@ import { EventCollector } from '@app/testing';
 import { httpContender } from './contender';
 import { failureWarnings, type ScenarioReport } from './scenario-report';
 import { countEvents, envelopeOf } from './event-count';
-import { FORM, formBody, versusBare, type ScenarioContext } from './scenario-context';
+import { PEER_API, PEER_CLIENT, PEER_SCOPE } from './peer-settings';
+import { FORM, formBody, PEER, versusBareAndPeer, type ScenarioContext } from './scenario-context';
 
 /**
  * `POST /oauth/token`, client_credentials with client_secret_post, for the stack's ES256 API; then
@@ -31,9 +32,29 @@ export async function benchIssuance(context: ScenarioContext): Promise<ScenarioR
         }),
       }),
     });
-    const { rows, runs, result } = await versusBare(context, issuance, {
+    // The same grant on node-oidc-provider: an ES256 JWT for a resource (RFC 8707), nothing durable.
+    const peer = httpContender({
+      name: `${PEER} POST /token (ES256 JWT, in memory)`,
+      serverPid: context.env.peer.process.pid!,
+      job: (durationSeconds) => ({
+        url: `${context.env.peer.url}/token`,
+        connections: context.options.connections,
+        durationSeconds,
+        headers: FORM,
+        body: formBody({
+          grant_type: 'client_credentials',
+          client_id: PEER_CLIENT.clientId,
+          client_secret: PEER_CLIENT.clientSecret,
+          resource: PEER_API,
+          scope: PEER_SCOPE,
+        }),
+      }),
+    });
+    // Issue #19's goal: 1.5 × the peer, with every token's audit event committed before its answer.
+    const { rows, runs, result } = await versusBareAndPeer(context, issuance, peer, {
       unit: 'grants/s',
-      target: { of: 'bare', atLeast: 0.2 },
+      target: { of: PEER, atLeast: 1.5 },
+      note: 'Tessera commits an access_token.issued event with every token; the peer keeps nothing',
     });
     const issued = runs.reduce((total, run) => total + run.count, 0);
     const audit = await countEvents(

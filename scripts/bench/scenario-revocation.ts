@@ -2,7 +2,10 @@ import { TOPICS } from '@app/contracts';
 import { EventCollector } from '@app/testing';
 import { failureWarnings, type ScenarioReport } from './scenario-report';
 import { countEvents, envelopeOf } from './event-count';
-import { distinctTokenContender, versusBare, type ScenarioContext } from './scenario-context';
+import { join } from 'node:path';
+import { PEER_CLIENT, PEER_SCOPE } from './peer-settings';
+import { distinctTokenContender, PEER, versusBareAndPeer, type ScenarioContext } from './scenario-context';
+import { TokenPool } from './token-pool';
 
 /**
  * `POST /oauth/revoke` (client_secret_post) with a different valid JWT of the caller on every request:
@@ -24,9 +27,34 @@ export async function benchRevocation(context: ScenarioContext): Promise<Scenari
       tokens: pool.cursor(),
       params: { client_id: info.client.clientId, client_secret: info.client.clientSecret },
     });
-    const { rows, runs, result } = await versusBare(context, revocation, {
+    // The peer revokes its own opaque tokens, minted the same way and as many, one per request.
+    const peerPool = await TokenPool.mintAt({
+      url: `${context.env.peer.url}/token`,
+      form: {
+        grant_type: 'client_credentials',
+        client_id: PEER_CLIENT.clientId,
+        client_secret: PEER_CLIENT.clientSecret,
+        scope: PEER_SCOPE,
+      },
+      count: pool.size,
+      file: join(context.env.repoRoot, '.tessera', 'bench', 'tokens', `peer-opaque-${process.pid}.txt`),
+      log: context.log,
+    });
+    context.log(
+      `  minted ${peerPool.size.toLocaleString('en-US')} opaque tokens at ${PEER} in ${peerPool.mintSeconds.toFixed(1)} s`,
+    );
+    const peer = distinctTokenContender(context, {
+      name: `${PEER} revoke, distinct opaque tokens (in memory)`,
+      instance: { pid: context.env.peer.process.pid! },
+      url: `${context.env.peer.url}/token/revocation`,
+      tokens: peerPool.cursor(),
+      params: { client_id: PEER_CLIENT.clientId, client_secret: PEER_CLIENT.clientSecret },
+    });
+    // Issue #19's goal: at least the peer's rate, with every revocation and its event committed first.
+    const { rows, runs, result } = await versusBareAndPeer(context, revocation, peer, {
       unit: 'req/s',
-      target: { of: 'bare', atLeast: 0.25 },
+      target: { of: PEER, atLeast: 1.0 },
+      note: 'Tessera verifies a JWT and commits the revocation with its event; the peer deletes from memory',
     });
     const answered = runs.reduce((total, run) => total + run.count, 0);
     const sent = runs.reduce((total, run) => total + (run.load?.tokensUsed ?? 0), 0);

@@ -32,7 +32,26 @@ export class TokenPool {
     readonly mintSeconds: number,
   ) {}
 
-  static async mint(request: MintRequest): Promise<TokenPool> {
+  static mint(request: MintRequest): Promise<TokenPool> {
+    return TokenPool.mintAt({
+      ...request,
+      url: `${request.issuanceUrl}/oauth/token`,
+      form: {
+        grant_type: 'client_credentials',
+        client_id: request.client.clientId,
+        client_secret: request.client.clientSecret,
+        audience: request.audience,
+      },
+    });
+  }
+
+  /** Tokens from any token endpoint that answers `form` with `{access_token}` (the peer's too). */
+  static async mintAt(
+    request: Pick<MintRequest, 'count' | 'file' | 'concurrency' | 'log'> & {
+      readonly url: string;
+      readonly form: Record<string, string>;
+    },
+  ): Promise<TokenPool> {
     mkdirSync(dirname(request.file), { recursive: true });
     const out = createWriteStream(request.file);
     const concurrency = request.concurrency ?? 32;
@@ -40,16 +59,11 @@ export class TokenPool {
     const started = performance.now();
     let requested = 0;
     let lastLog = started;
-    const form = {
-      grant_type: 'client_credentials',
-      client_id: request.client.clientId,
-      client_secret: request.client.clientSecret,
-      audience: request.audience,
-    };
+    const { form } = request;
     const worker = async () => {
       while (requested < request.count) {
         requested++;
-        const response = await poster.post(`${request.issuanceUrl}/oauth/token`, form);
+        const response = await poster.post(request.url, form);
         if (response.status !== 200) throw new Error(`minting failed: ${response.status} ${response.text}`);
         out.write(`${(JSON.parse(response.text) as { access_token: string }).access_token}\n`);
         if (performance.now() - lastLog > 10_000) {
