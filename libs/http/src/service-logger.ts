@@ -63,7 +63,14 @@ function newLogger(service: string, level: LogLevel, format: LogFormat): Pino {
       ? {
           transport: {
             target: 'pino-pretty',
-            options: { colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,service' },
+            options: {
+              colorize: true,
+              translateTime: 'HH:MM:ss.l',
+              // One line an entry, `context: message`, the line's other fields after it.
+              singleLine: true,
+              messageFormat: '{if context}{context}: {end}{msg}',
+              ignore: 'pid,hostname,service,context',
+            },
           },
         }
       : {}),
