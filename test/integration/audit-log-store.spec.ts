@@ -11,7 +11,7 @@ import { auditDatabase } from '../../apps/audit/src/database/audit-database';
 import { LogIngestionService } from '../../apps/audit/src/ingestion/log-ingestion.service';
 import { logRow } from '../../apps/audit/src/ingestion/log-row';
 import { IssuedTokensLogConsumer } from '../../apps/audit/src/ingestion/log-stream.consumers';
-import { LogEventsRepository } from '../../apps/audit/src/log-store/log-events.repository';
+import { LogEventsRepository, LogSearchTimeout } from '../../apps/audit/src/log-store/log-events.repository';
 import { LogPartitionsRepository } from '../../apps/audit/src/log-store/log-partitions.repository';
 import { LogRetentionService } from '../../apps/audit/src/log-store/log-retention.service';
 
@@ -205,5 +205,19 @@ describe('audit log store on the real PostgreSQL and Kafka', () => {
       [`${clientId}-old`],
     );
     expect(left).toEqual([]);
+  });
+
+  it('cancels a search past TESSERA_AUDIT_QUERY_TIMEOUT_MS, and leaves the pooled connection as it was', async () => {
+    const position = { consumer: 'timeout-test', topic: 't', partition: 0, nextOffset: '1' };
+    await ingestion.ingest([logRow(issued(950), 'seccft', { client_id: `${clientId}-slow` })], position);
+    const bounded = new LogEventsRepository(dataSource, { TESSERA_AUDIT_QUERY_TIMEOUT_MS: 50 });
+    // A condition that takes 300 ms a row: what a pathological wildcard over a month of rows would cost.
+    const slow = { sql: `"client_id" = $1 AND pg_sleep(0.3) IS NOT NULL`, params: [`${clientId}-slow`] };
+    await expect(bounded.search(slow, 'desc', 0, 10, false)).rejects.toBeInstanceOf(LogSearchTimeout);
+    // The same search under the default limit completes, and the timeout did not outlive its transaction.
+    const found = await new LogEventsRepository(dataSource).search(slow, 'desc', 0, 10, true);
+    expect(found.total).toBe(1);
+    const [setting] = await dataSource.query<{ statement_timeout: string }[]>('SHOW statement_timeout');
+    expect(setting?.statement_timeout).toBe('0');
   });
 });

@@ -12,6 +12,12 @@ const auditEnv = serviceEnv
      * older than it are not stored. 30 is Auth0's longest plan.
      */
     TESSERA_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    /**
+     * Longest a log search may run in PostgreSQL (ms). A query string can ask for a scan of the
+     * whole retention (`q=description:*x*`); past this it is refused with a 400 instead of holding
+     * a connection and the disk for as long as it takes.
+     */
+    TESSERA_AUDIT_QUERY_TIMEOUT_MS: z.coerce.number().int().min(10).max(600_000).default(5_000),
   });
 
 export type AuditConfig = z.output<typeof auditEnv>;

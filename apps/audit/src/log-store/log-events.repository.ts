@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { LogRow } from '../ingestion/log-row';
+import { AUDIT_CONFIG, type AuditConfig } from '../config/audit.config';
 import type { SqlCondition } from '../logs/log-query';
 
 /** A stored log event as read back: its row, its ingestion sequence. */
@@ -30,10 +31,28 @@ export interface Position {
   readonly nextOffset: string;
 }
 
+/** A search stopped by `TESSERA_AUDIT_QUERY_TIMEOUT_MS` (PostgreSQL's statement_timeout). */
+export class LogSearchTimeout extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`the log search took longer than ${timeoutMs} ms`);
+  }
+}
+
+/** SQLSTATE query_canceled: what a statement_timeout raises. */
+const QUERY_CANCELED = '57014';
+const DEFAULT_QUERY_TIMEOUT_MS = 5_000;
+
 /** The log store: the only code that reads or writes `audit.log_events` and the consumer positions. */
 @Injectable()
 export class LogEventsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly queryTimeoutMs: number;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Optional() @Inject(AUDIT_CONFIG) config?: Pick<AuditConfig, 'TESSERA_AUDIT_QUERY_TIMEOUT_MS'>,
+  ) {
+    this.queryTimeoutMs = config?.TESSERA_AUDIT_QUERY_TIMEOUT_MS ?? DEFAULT_QUERY_TIMEOUT_MS;
+  }
 
   /**
    * Writes a batch's log rows and the consumer's new position in ONE transaction: either both are
@@ -91,20 +110,41 @@ export class LogEventsRepository {
   ): Promise<{ logs: StoredLog[]; total: number }> {
     const direction = order === 'asc' ? 'ASC' : 'DESC';
     const n = where.params.length;
-    const rows: RawLog[] = await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM "audit"."log_events" l WHERE ${where.sql}
-       ORDER BY l."date" ${direction}, l."seq" ${direction} OFFSET $${n + 1} LIMIT $${n + 2}`,
-      [...where.params, skip, take],
-    );
-    let total = rows.length + skip;
-    if (withTotal) {
-      const [count] = await this.dataSource.query<{ count: number }[]>(
-        `SELECT count(*)::int AS "count" FROM "audit"."log_events" WHERE ${where.sql}`,
-        where.params,
+    return this.bounded(async (manager) => {
+      const rows: RawLog[] = await manager.query(
+        `SELECT ${COLUMNS} FROM "audit"."log_events" l WHERE ${where.sql}
+         ORDER BY l."date" ${direction}, l."seq" ${direction} OFFSET $${n + 1} LIMIT $${n + 2}`,
+        [...where.params, skip, take],
       );
-      total = count?.count ?? 0;
+      let total = rows.length + skip;
+      if (withTotal) {
+        const [count] = await manager.query<{ count: number }[]>(
+          `SELECT count(*)::int AS "count" FROM "audit"."log_events" WHERE ${where.sql}`,
+          where.params,
+        );
+        total = count?.count ?? 0;
+      }
+      return { logs: rows.map(stored), total };
+    });
+  }
+
+  /**
+   * Runs a search's statements in a read-only transaction whose statements PostgreSQL cancels after
+   * `TESSERA_AUDIT_QUERY_TIMEOUT_MS` (SET LOCAL: the setting ends with the transaction, so the pooled
+   * connection goes back as it was). A cancelled search is a `LogSearchTimeout`.
+   */
+  private async bounded<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        await manager.query(`SET LOCAL statement_timeout = ${this.queryTimeoutMs}`);
+        await manager.query('SET TRANSACTION READ ONLY');
+        return work(manager);
+      });
+    } catch (error) {
+      if ((error as { code?: unknown }).code === QUERY_CANCELED)
+        throw new LogSearchTimeout(this.queryTimeoutMs);
+      throw error;
     }
-    return { logs: rows.map(stored), total };
   }
 
   /** The events ingested after sequence `afterSeq`, in ingestion order (checkpoint paging). */

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { invalidQueryString, notFound, pageOf } from '@app/management';
 import { AUDIT_CONFIG, type AuditConfig } from '../config/audit.config';
-import { LogEventsRepository } from '../log-store/log-events.repository';
+import { LogEventsRepository, LogSearchTimeout } from '../log-store/log-events.repository';
 import type { LogsQuery, UserLogsQuery } from './log-params';
 import { compileLogQuery, LogQueryError, parseLogId, parseLogQuery, type SqlCondition } from './log-query';
 import { logView, selectFields, type LogView } from './log-view';
@@ -44,13 +44,20 @@ export class LogsService {
   }
 
   private async search(where: SqlCondition, query: UserLogsQuery) {
-    const { logs, total } = await this.logs.search(
-      where,
-      query.sort === 'date:1' ? 'asc' : 'desc',
-      query.page * query.per_page,
-      query.per_page,
-      query.include_totals,
-    );
+    const { logs, total } = await this.logs
+      .search(
+        where,
+        query.sort === 'date:1' ? 'asc' : 'desc',
+        query.page * query.per_page,
+        query.per_page,
+        query.include_totals,
+      )
+      .catch((error: unknown) => {
+        if (!(error instanceof LogSearchTimeout)) throw error;
+        throw invalidQueryString(
+          `the search took longer than ${error.timeoutMs} ms. Narrow it: a date range, a type, a user_id or an exact value instead of a wildcard.`,
+        );
+      });
     const views = logs.map((log) =>
       selectFields(logView(log, this.hostname), query.fields, query.include_fields),
     );
