@@ -78,6 +78,8 @@ const ROUTES: ReadonlyArray<readonly [string, App | 404]> = [
   ['/u/login?state=xyz', 'issuance'],
   ['/oauth/token', 'issuance'],
   ['/delegation', 'issuance'],
+  ['/v2/logout?client_id=abc', 'issuance'],
+  ['/oidc/logout', 'issuance'],
   ['/.well-known/openid-configuration', 'issuance'],
   ['/.well-known/oauth-authorization-server', 'issuance'],
   ['/.well-known/jwks.json', 'issuance'],

@@ -93,6 +93,14 @@ describe('hostile inputs on every public route (property tier)', () => {
     expect(login.state).toBeTruthy();
 
     const user = { grant_type: 'password', ...web, username: email, password };
+    const OIDC_LOGOUT_NAMES = [
+      'id_token_hint',
+      'post_logout_redirect_uri',
+      'state',
+      'client_id',
+      'logout_hint',
+      'confirm',
+    ] as const;
     const oauth = (path: string, names: string[], base: Record<string, string>): Route => ({
       service:
         path === '/oauth/introspect' || path === '/tokeninfo'
@@ -155,6 +163,16 @@ describe('hostile inputs on every public route (property tier)', () => {
       oauth('/tokeninfo', ['id_token'], { id_token: 'a.b.c' }),
       { service: 'introspection', method: 'GET', path: '/userinfo', names: ['access_token', 'schema'] },
       { service: 'introspection', method: 'POST', path: '/userinfo', names: ['access_token'] },
+      // Logout (issue #16 §2): every parameter, each endpoint; an unregistered URL is never a 5xx.
+      {
+        service: 'issuance',
+        method: 'GET',
+        path: '/v2/logout',
+        names: ['client_id', 'returnTo', 'federated'],
+        base: { client_id: web.client_id },
+      },
+      { service: 'issuance', method: 'GET', path: '/oidc/logout', names: [...OIDC_LOGOUT_NAMES] },
+      oauth('/oidc/logout', [...OIDC_LOGOUT_NAMES], { client_id: web.client_id }),
       { service: 'issuance', method: 'GET', path: '/.well-known/openid-configuration', names: ['x'] },
       { service: 'issuance', method: 'GET', path: '/.well-known/oauth-authorization-server', names: ['x'] },
       { service: 'issuance', method: 'GET', path: '/.well-known/jwks.json', names: ['x'] },

@@ -14,6 +14,7 @@ import { ManagementApiModule } from './management-api.module';
 import { SeedModule } from './seed/seed.module';
 import { SigningKeysModule } from './signing-keys/signing-keys.module';
 import { LoginModule } from './login/login.module';
+import { LogoutModule } from './logout/logout.module';
 import { RevocationsModule } from './revocations/revocations.module';
 import { TokenModule } from './token/token.module';
 import { UsersModule } from './users/users.module';
@@ -46,6 +47,7 @@ export class IssuanceModule {
         SeedModule,
         UsersModule,
         LoginModule,
+        LogoutModule,
         TokenModule,
         RevocationsModule,
         ManagementApiModule,

@@ -68,6 +68,17 @@ export function logOfIssued(event: IssuedEvent): LogRow | null {
         },
       });
     }
+    case 'login_session.ended': {
+      const p = event.payload;
+      return logRow(event, p.log_type, {
+        description: describe(p.log_type),
+        client_id: p.client_id ?? null,
+        user_id: p.user_id,
+        ip: p.ip ?? null,
+        user_agent: p.user_agent ?? null,
+        details: { session_id: p.session_id, revoke_grants: p.revoke_grants },
+      });
+    }
     case 'token_request.refused': {
       const p = event.payload;
       return logRow(event, p.log_type, {

@@ -26,6 +26,7 @@ export const LOG_TYPES = {
   fp: 'Failed Login (Incorrect Password)',
   fu: 'Failed Login (Invalid Email/Username)',
   fcoa: 'Failed cross-origin authentication',
+  slo: 'Success Logout',
   // Attack protection (account-linking's password check).
   limit_wc: 'Blocked Account',
   limit_mu: 'Blocked IP Address',

@@ -35,6 +35,14 @@ export class ClientEntity {
   @Column({ type: 'text', array: true })
   callbacks!: string[];
 
+  /** Auth0 "Allowed Logout URLs": where `/v2/logout` and `/oidc/logout` may send the browser. */
+  @Column({ name: 'allowed_logout_urls', type: 'text', array: true })
+  allowedLogoutUrls!: string[];
+
+  /** Tessera: a logout through this client also revokes the session's refresh tokens (Auth0 keeps them). */
+  @Column({ name: 'logout_revokes_refresh_tokens', type: 'boolean' })
+  logoutRevokesRefreshTokens!: boolean;
+
   /** Auth0 `jwt_configuration.alg`: the algorithm of this client's ID tokens. */
   @Column({ name: 'jwt_alg', type: 'text' })
   jwtAlg!: string;

@@ -27,6 +27,20 @@ const callbackUrl = z
   .max(2048)
   .refine((value) => URL.canParse(value.replace(/\*/g, 'x')), 'Expected an absolute URL');
 
+/**
+ * An Allowed Logout URL: absolute, http(s), no fragment, no wildcard. Unlike Auth0 we take no `*`:
+ * `post_logout_redirect_uri` is matched exactly (OIDC RP-Initiated Logout 1.0 §3), and so is `returnTo`.
+ */
+const logoutUrl = z
+  .string()
+  .min(1)
+  .max(2048)
+  .refine((value) => {
+    if (!URL.canParse(value) || value.includes('*')) return false;
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hash === '';
+  }, 'Expected an absolute http(s) URL without a fragment or wildcard');
+
 const lifetime = z.number().int().min(1).max(31_557_600);
 
 /** Every member optional: a PATCH merges them into the client's current settings. */
@@ -84,6 +98,9 @@ const clientFields = {
   grant_types: z.array(clientGrantType).max(20),
   token_endpoint_auth_method: tokenEndpointAuthMethod,
   callbacks: z.array(callbackUrl).max(100),
+  allowed_logout_urls: z.array(logoutUrl).max(100),
+  /** Tessera: a logout through this client revokes the session's refresh tokens too (default false). */
+  logout_revokes_refresh_tokens: z.boolean(),
   jwt_configuration: jwtConfiguration,
   refresh_token: refreshTokenSettings,
   client_authentication_methods: clientAuthenticationMethods,

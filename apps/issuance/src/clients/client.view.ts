@@ -15,6 +15,8 @@ export function toClientView(client: ClientEntity, secret?: string) {
     grant_types: [...client.grantTypes],
     token_endpoint_auth_method: client.tokenEndpointAuthMethod,
     callbacks: [...client.callbacks],
+    allowed_logout_urls: [...client.allowedLogoutUrls],
+    logout_revokes_refresh_tokens: client.logoutRevokesRefreshTokens,
     jwt_configuration: { alg: client.jwtAlg },
     refresh_token: { ...(client.refreshToken ?? DEFAULT_REFRESH_TOKEN_SETTINGS) },
     revoke_refresh_token_grant: client.revocationDeletesGrant,

@@ -60,6 +60,8 @@ export class ClientsManagementService {
       secretDigests: [sha256Hex(secret)],
       grantTypes: unique(body.grant_types ?? defaults.grantTypes),
       callbacks: unique(body.callbacks ?? []),
+      allowedLogoutUrls: unique(body.allowed_logout_urls ?? []),
+      logoutRevokesRefreshTokens: body.logout_revokes_refresh_tokens ?? false,
       jwtAlg: body.jwt_configuration?.alg ?? 'RS256',
       refreshToken: body.refresh_token ? mergeRefreshToken(null, body.refresh_token) : null,
       publicKeys: readPublicKeys(body.client_authentication_methods) ?? [],
@@ -105,6 +107,10 @@ export class ClientsManagementService {
         tokenEndpointAuthMethod: body.token_endpoint_auth_method ?? existing.tokenEndpointAuthMethod,
         grantTypes: body.grant_types ? unique(body.grant_types) : existing.grantTypes,
         callbacks: body.callbacks ? unique(body.callbacks) : existing.callbacks,
+        allowedLogoutUrls: body.allowed_logout_urls
+          ? unique(body.allowed_logout_urls)
+          : existing.allowedLogoutUrls,
+        logoutRevokesRefreshTokens: body.logout_revokes_refresh_tokens ?? existing.logoutRevokesRefreshTokens,
         jwtAlg: body.jwt_configuration?.alg ?? existing.jwtAlg,
         refreshToken: body.refresh_token
           ? mergeRefreshToken(existing.refreshToken, body.refresh_token)

@@ -45,6 +45,8 @@ export class ClientsService {
         revocationDeletesGrant: existing?.revocationDeletesGrant ?? true,
         isFirstParty: existing?.isFirstParty ?? true,
         callbacks: existing?.callbacks ?? [],
+        allowedLogoutUrls: existing?.allowedLogoutUrls ?? [],
+        logoutRevokesRefreshTokens: existing?.logoutRevokesRefreshTokens ?? false,
         jwtAlg: existing?.jwtAlg ?? 'RS256',
         refreshToken: existing?.refreshToken ?? null,
         publicKeys: existing?.publicKeys ?? [],

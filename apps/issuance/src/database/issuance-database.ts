@@ -11,6 +11,7 @@ import { LoginExpiryIndexes1765100000001 } from './migrations/1765100000001-logi
 import { Consents1765500000000 } from './migrations/1765500000000-consents';
 import { ExchangePolicy1765300000000 } from './migrations/1765300000000-exchange-policy';
 import { ConsentPromptExpiryIndex1766100000000 } from './migrations/1766100000000-consent-prompt-expiry-index';
+import { Logout1766200000000 } from './migrations/1766200000000-logout';
 
 export const ISSUANCE_SCHEMA = 'issuance';
 
@@ -28,6 +29,7 @@ export function issuanceDatabase(url: string) {
       Consents1765500000000,
       ExchangePolicy1765300000000,
       ConsentPromptExpiryIndex1766100000000,
+      Logout1766200000000,
     ],
   });
 }

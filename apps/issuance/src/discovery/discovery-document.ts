@@ -14,6 +14,7 @@ export interface DiscoveryDocument {
   readonly jwks_uri: string;
   readonly introspection_endpoint: string;
   readonly revocation_endpoint: string;
+  readonly end_session_endpoint: string;
   readonly grant_types_supported: readonly string[];
   readonly response_types_supported: readonly string[];
   readonly response_modes_supported: readonly string[];
@@ -46,6 +47,8 @@ export function discoveryDocument(issuer: string, signingAlgs: readonly SigningA
     // tokenIntrospection() finds it only through this field.
     introspection_endpoint: endpoint('oauth/introspect'),
     revocation_endpoint: endpoint('oauth/revoke'),
+    // OIDC RP-Initiated Logout 1.0 §2.1 (Auth0 advertises its /oidc/logout the same way).
+    end_session_endpoint: endpoint('oidc/logout'),
     // RFC 8414 §2: when omitted, clients must assume ["authorization_code", "implicit"], which
     // would be wrong today, so unlike Auth0 we say it.
     grant_types_supported: [

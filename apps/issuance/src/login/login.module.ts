@@ -23,6 +23,6 @@ import { LoginTablesJanitor } from './login-tables-janitor';
     LoginSessionsService,
     LoginTablesJanitor,
   ],
-  exports: [AuthorizationCodesRepository, LoginSessionsRepository],
+  exports: [AuthorizationCodesRepository, LoginSessionsRepository, LoginSessionsService],
 })
 export class LoginModule {}

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { DataSource, type EntityManager } from 'typeorm';
-import { TOPICS, type EventOnTopic, type RevocationTarget } from '@app/contracts';
+import { TOPICS, type EventOnTopic, type RevocationPayload, type RevocationTarget } from '@app/contracts';
 import { EventStreamSubscriber, KAFKA } from '@app/kafka';
 import { markProcessed } from '@app/outbox';
 import { ISSUANCE_CONFIG, type IssuanceConfig } from '../config/issuance.config';
@@ -45,11 +45,16 @@ export class RevocationsConsumer extends EventStreamSubscriber<typeof TOPICS.tok
     const at = Math.floor(Date.parse(event.payload.revoked_at) / 1000);
     await this.dataSource.transaction(async (manager) => {
       if (!(await markProcessed(manager, ISSUANCE_SCHEMA, CONSUMER, event.id))) return;
-      await this.apply(manager, event.payload.target, at);
+      await this.apply(manager, event.payload.target, at, event.payload.reason);
     });
   }
 
-  private async apply(manager: EntityManager, target: RevocationTarget, at: number): Promise<void> {
+  private async apply(
+    manager: EntityManager,
+    target: RevocationTarget,
+    at: number,
+    reason: RevocationPayload['reason'],
+  ): Promise<void> {
     switch (target.kind) {
       case 'grant':
         await this.refreshTokens.revokeGrant(manager, target.grant_id, at);
@@ -60,7 +65,9 @@ export class RevocationsConsumer extends EventStreamSubscriber<typeof TOPICS.tok
         return;
       case 'session':
         await this.sessions.revoke(manager, target.session_id, at);
-        await this.refreshTokens.revokeSession(manager, target.session_id, at);
+        // A logout keeps the session's refresh tokens unless the client asked otherwise, and then
+        // issuance revoked them in the logout itself (and each grant comes with its grant.revoked).
+        if (reason !== 'logout') await this.refreshTokens.revokeSession(manager, target.session_id, at);
         return;
       case 'subject':
         await this.sessions.revokeUserBefore(manager, target.sub, target.not_before, at);

@@ -20,6 +20,7 @@ type ReuseDetected = Extract<
   { type: 'refresh_token.reuse_detected' | 'authorization_code.reused' }
 >;
 type SessionStarted = Extract<AuditEvent, { type: 'login_session.started' }>;
+type SessionEnded = Extract<AuditEvent, { type: 'login_session.ended' }>;
 type TokenIssued = Extract<
   AuditEvent,
   { type: 'access_token.issued' | 'refresh_token.issued' | 'refresh_token.rotated' }
@@ -55,6 +56,8 @@ export class AuditStreamRevocations {
         await this.revokeReusedGrant(event);
       } else if (event.type === 'login_session.started') {
         await this.endReplacedSession(event);
+      } else if (event.type === 'login_session.ended') {
+        await this.endLoggedOutSession(event);
       }
     }
   }
@@ -72,6 +75,25 @@ export class AuditStreamRevocations {
       replaced,
       { reason: 'session_replaced', revokedBy: { kind: 'system' } },
       { correlationId: event.correlation_id, causationId: event.id },
+    );
+  }
+
+  /**
+   * A logout at `/v2/logout` or `/oidc/logout` (issue #16 §2): issuance ended the session; here it is
+   * revoked (`session.revoked`, reason `logout`, by the client that asked when one was named), with its
+   * grants only when that client's `logout_revokes_refresh_tokens` says so (Auth0 keeps them). A
+   * redelivery finds the session revoked and revokes nothing.
+   */
+  private async endLoggedOutSession(event: SessionEnded): Promise<void> {
+    const { session_id: sessionId, client_id: clientId, revoke_grants: withGrants } = event.payload;
+    await this.grantRevocations.revokeSession(
+      sessionId,
+      {
+        reason: 'logout',
+        revokedBy: clientId !== undefined ? { kind: 'client', client_id: clientId } : { kind: 'system' },
+      },
+      { correlationId: event.correlation_id, causationId: event.id },
+      withGrants,
     );
   }
 
@@ -145,8 +167,10 @@ export class AuditStreamRevocations {
         // Tokens exchanged from this one that the registry already holds (another partition's batch
         // may have brought them first) go with it, down the chain.
         await this.derived.revokeDerivedFrom(token.payload.jti, causeOf(sourceRevocation), context);
-      } else if (sessionRevocation) {
+      } else if (sessionRevocation && sessionRevocation.reason !== 'logout') {
         // A grant of a deleted session that the registry did not know when the session was deleted.
+        // (A logout leaves the session's grants to the client's setting: issuance revoked the refresh
+        // tokens it holds for the session in the logout's own transaction when it asked for that.)
         await this.grantRevocations.revokeGrants(
           [token.payload.grant_id],
           causeOf(sessionRevocation),

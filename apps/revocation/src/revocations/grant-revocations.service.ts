@@ -83,12 +83,18 @@ export class GrantRevocationsService {
   }
 
   /**
-   * Revokes a login session and its grants. Returns false when the session is unknown (already
-   * revoked, expired, or never seen), and revokes nothing then.
+   * Revokes a login session and (unless `withGrants` is false: a logout whose client keeps refresh
+   * tokens) its grants. Returns false when the session is unknown (already revoked, expired, or never
+   * seen), and revokes nothing then.
    */
-  async revokeSession(sessionId: string, cause: RevocationCause, context: EventContext): Promise<boolean> {
+  async revokeSession(
+    sessionId: string,
+    cause: RevocationCause,
+    context: EventContext,
+    withGrants = true,
+  ): Promise<boolean> {
     const staged = await this.outbox.transaction(async (manager) => {
-      const result = await this.stageSession(manager, sessionId, cause, context);
+      const result = await this.stageSession(manager, sessionId, cause, context, withGrants);
       return { result, events: result?.events ?? [] };
     });
     if (staged) await this.afterCommit(staged);
@@ -168,6 +174,7 @@ export class GrantRevocationsService {
     sessionId: string,
     cause: RevocationCause,
     context: EventContext,
+    withGrants = true,
   ): Promise<StagedGrantRevocations | null> {
     const session = await this.sessions.live(manager, sessionId);
     if (session === null) return null;
@@ -179,11 +186,14 @@ export class GrantRevocationsService {
           sub: session.userId,
           // The client the user logged in to first; the session's grants name each of theirs.
           ...(session.clientIds[0] !== undefined ? { client_id: session.clientIds[0] } : {}),
+          // Every client that had tokens from it: back-channel logout notifies each (issue #16 §2).
+          client_ids: session.clientIds,
         }),
         context,
       )
     ).events;
     await this.sessions.markRevoked(manager, sessionId, revokedAt);
+    if (!withGrants) return { grantIds: [], jwts: [], events: sessionEvents };
     const grantIds = [
       ...(await this.grants.ofSession(manager, sessionId)),
       ...(await this.refreshTokens.grantsOfSession(manager, sessionId)),

@@ -26,6 +26,8 @@ export const auth0LogType = z.enum([
   'fcoa',
   'limit_wc',
   'limit_mu',
+  /** Auth0's "Success Logout" (`/v2/logout`, `/oidc/logout`). */
+  'slo',
 ]);
 
 export const grantType = z.enum([
@@ -188,6 +190,26 @@ export const loginSessionStarted = defineEvent(
 );
 
 /**
+ * A browser logged out at `/v2/logout` or `/oidc/logout` (Auth0 `slo`): issuance ended the login
+ * session in the same transaction; the revocation service revokes it (`session.revoked`, reason
+ * `logout`) and, when `revoke_grants`, the session's grants with it. `client_id` is the application
+ * that asked, when the request named one. Keyed by session id, like `login_session.started`.
+ */
+export const loginSessionEnded = defineEvent(
+  'login_session.ended',
+  z.object({
+    session_id: z.string().min(1),
+    user_id: z.string().min(1),
+    client_id: z.string().min(1).optional(),
+    /** The asking client's `logout_revokes_refresh_tokens`: the session's refresh tokens end too. */
+    revoke_grants: z.boolean(),
+    ended_at: epochSeconds,
+    ...requestOriginFields,
+    log_type: z.literal('slo'),
+  }),
+);
+
+/**
  * A user consented to a third-party client's request (Auth0's user grant, `/api/v2/grants`): the
  * client may have tokens for `audience` with these scopes. `scope` is every scope the consent now
  * covers (a consent only grows; asking for more adds to it). Keyed by the consent's grant id
@@ -289,6 +311,7 @@ export const tokensIssuedEvents = [
   authorizationCodeReused,
   idTokenIssued,
   loginSessionStarted,
+  loginSessionEnded,
   tokenRequestRefused,
   consentGranted,
   userBlockCreated,

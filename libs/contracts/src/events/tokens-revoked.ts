@@ -37,6 +37,8 @@ export const revocationReason = z.enum([
   'password_changed',
   /** A new login in the same browser replaced the login session (`login_session.started`'s `replaced_session_id`). */
   'session_replaced',
+  /** The user logged out (`/v2/logout`, `/oidc/logout`): issuance's `login_session.ended`. */
+  'logout',
 ]);
 
 export const revokedBy = z.discriminatedUnion('kind', [
@@ -56,6 +58,11 @@ export const revocationConcerns = z.object({
   aud: z.array(z.string().min(1)).optional(),
   grant_id: z.string().min(1).optional(),
   session_id: z.string().min(1).optional(),
+  /**
+   * A session revocation (payload 1.2): every client that had tokens from the session, as far as the
+   * registry knows (back-channel logout notifies each).
+   */
+  client_ids: z.array(z.string().min(1)).optional(),
 });
 export type RevocationConcerns = z.output<typeof revocationConcerns>;
 
