@@ -8,6 +8,8 @@ export interface ConsumerStatus {
   readonly mode: 'shared' | 'broadcast';
   readonly caught_up: boolean;
   readonly dead_lettered: number;
+  /** Dead letters that could not be written (the record is read again; nothing is committed past it). */
+  readonly dead_letter_failures: number;
   readonly retried: number;
   /** Why this consumer makes the instance not ready (an event it could not apply), or null. */
   readonly halted: string | null;

@@ -79,6 +79,9 @@ export class DeadLetterSink {
         idempotent: true,
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
+        // Fail within seconds rather than the client's minute and more: a failed dead letter throws,
+        // the consumer reads the record again and tries anew, so nothing is lost by failing early.
+        retry: { initialRetryTime: 100, retries: 4, maxRetryTime: 2_000 },
       });
       await producer.connect();
       this.producer = producer;

@@ -143,6 +143,7 @@ export class EventStreamConsumer<T extends TopicWithEvents> {
   /** Why a broadcast reader is stuck on a record its handler keeps refusing; cleared once it succeeds. */
   private handlerStuck: string | null = null;
   private deadLettered = 0;
+  private deadLetterFailures = 0;
   private retried = 0;
   private stopping = false;
 
@@ -171,8 +172,16 @@ export class EventStreamConsumer<T extends TopicWithEvents> {
   }
 
   /** Counters for /health/ready (no metrics library yet). */
-  get counts(): { readonly deadLettered: number; readonly retried: number } {
-    return { deadLettered: this.deadLettered, retried: this.retried };
+  get counts(): {
+    readonly deadLettered: number;
+    readonly deadLetterFailures: number;
+    readonly retried: number;
+  } {
+    return {
+      deadLettered: this.deadLettered,
+      deadLetterFailures: this.deadLetterFailures,
+      retried: this.retried,
+    };
   }
 
   /**
@@ -199,6 +208,7 @@ export class EventStreamConsumer<T extends TopicWithEvents> {
       mode: mode.kind,
       caught_up: this.caughtUp,
       dead_lettered: this.deadLettered,
+      dead_letter_failures: this.deadLetterFailures,
       retried: this.retried,
       halted: this.haltReason,
     }));
@@ -475,6 +485,7 @@ export class EventStreamConsumer<T extends TopicWithEvents> {
     try {
       await this.deadLetters.send({ topic, partition, consumer: this.options.name }, message, reason, detail);
     } catch (error) {
+      this.deadLetterFailures += 1;
       this.logger.error(
         JSON.stringify({
           msg: 'dead-letter produce failed; the record will be read again',
@@ -483,7 +494,9 @@ export class EventStreamConsumer<T extends TopicWithEvents> {
           error: errorMessage(error),
         }),
       );
-      throw error;
+      // A plain error, whatever the producer's was: kafkajs retries (and restarts the consumer for)
+      // a plain error from a handler, but would stop for good on a non-retriable Kafka error.
+      throw new Error(`the dead letter of ${position} was not written: ${errorMessage(error)}`);
     }
     this.deadLettered += 1;
     this.logger.error(
