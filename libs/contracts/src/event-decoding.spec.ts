@@ -36,6 +36,17 @@ describe('decodeEvent: what a consumer makes of a record (issue #15 §3)', () =>
     expect(decodeEvent(revocations, bytes(newer))).toEqual({ ok: true, event });
   });
 
+  it('applies a revocation with a reason a newer producer added: the reason only explains', () => {
+    const event = revocation();
+    const newer = { ...event, payload: { ...event.payload, reason: 'logout' } };
+    expect(decodeEvent(revocations, bytes(newer))).toMatchObject({
+      ok: true,
+      event: { payload: { reason: 'logout' } },
+    });
+    const target = { ...event, payload: { ...event.payload, target: { kind: 'device', device_id: 'd' } } };
+    expect(decodeEvent(revocations, bytes(target))).toMatchObject({ ok: false, reason: 'schema_mismatch' });
+  });
+
   it('applies a key event whose JWK carries a member this version does not know, but never a private one', () => {
     const event = signingKeyCreated.create(
       {

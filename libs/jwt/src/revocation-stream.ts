@@ -28,7 +28,7 @@ export class RevocationStream extends EventStreamSubscriber<typeof TOPICS.tokens
     options: { consumerName: string; acknowledgedPoison?: readonly string[]; revocationTopic?: string },
   ) {
     super(kafka, {
-      name: `${options.consumerName}.revocations`,
+      name: `${options.consumerName}.revocation-list`,
       topic: TOPICS.tokensRevoked.name,
       mode: { kind: 'broadcast' },
       // Issue #15 §3: a revocation this instance cannot read may be the one that matters, so it
