@@ -289,6 +289,56 @@ describe('poison events on the real broker (issue #15 §3)', () => {
     expect(await eventually(async () => (await committedOffset(groupId, source)) === 2n, 30_000)).toBe(true);
   });
 
+  it('splits a batch whose handler keeps failing: applies its other events, dead-letters the poison one (batched and positioned)', async () => {
+    for (const kind of ['batched', 'positioned'] as const) {
+      const { source, deadLetters } = await freshTopics();
+      const groupId = `itest-poison-${run}-${kind}`;
+      const events = [clientEvent(`${kind}-a`), clientEvent(`${kind}-doomed`), clientEvent(`${kind}-b`)];
+      const doomed = events[1]!;
+      await produce(
+        source,
+        events.map((event) => ({ key: event.payload.client_id, value: JSON.stringify(event) })),
+      );
+      const applied: string[] = [];
+      const stored = new Map<number, bigint>();
+      const apply = (some: readonly EventOnTopic<typeof clients>[]) => {
+        if (some.some((event) => event.id === doomed.id)) return Promise.reject(new Error('poison row'));
+        applied.push(...some.map((event) => event.id));
+        return Promise.resolve();
+      };
+      const stream = consumer<typeof clients>({
+        topic: clients,
+        sourceTopic: source,
+        deadLetterTopic: deadLetters,
+        mode: { kind: 'shared', groupId },
+        handle: () => Promise.reject(new Error('batches only')),
+        ...(kind === 'batched'
+          ? { handleBatch: apply }
+          : {
+              positioned: {
+                store: { load: () => Promise.resolve(new Map(stored)) },
+                handle: async (batch) => {
+                  await apply(batch.events.map(({ event }) => event));
+                  stored.set(batch.partition, BigInt(batch.nextOffset));
+                },
+              },
+            }),
+      });
+      await stream.start();
+      const [letter] = await deadLettersOn(deadLetters, 1);
+      expect(letter!.headers).toMatchObject({
+        [DEAD_LETTER_HEADERS.reason]: 'handler_failed',
+        [DEAD_LETTER_HEADERS.offset]: '1',
+      });
+      expect(await eventually(() => Promise.resolve(applied.length === 2), 30_000)).toBe(true);
+      expect(applied, kind).toEqual([events[0]!.id, events[2]!.id]);
+      expect(await eventually(async () => (await committedOffset(groupId, source)) === 3n, 30_000)).toBe(
+        true,
+      );
+      if (kind === 'positioned') expect(stored.get(0)).toBe(3n); // the batch's end, stored with the rows
+    }
+  });
+
   it('does not commit past a record whose dead letter could not be written', async () => {
     const { source, deadLetters } = await freshTopics();
     const groupId = `itest-poison-${run}-no-dlq`;
