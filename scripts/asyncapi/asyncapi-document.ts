@@ -5,7 +5,7 @@
  * docs/asyncapi.yaml; test/deploy/asyncapi.spec.ts fails when that file is not what this builds.
  */
 import { z } from 'zod';
-import { eventsByTopic, TOPICS } from '@app/contracts';
+import { DEAD_LETTER_HEADERS, eventsByTopic, TOPICS } from '@app/contracts';
 
 type TopicKey = keyof typeof TOPICS;
 
@@ -18,7 +18,30 @@ const KEYS: Record<TopicKey, string> = {
   signingKeys: 'kid',
   clients: 'client_id',
   accounts: 'user_id (identity.linked / identity.unlinked: the primary user id)',
+  deadLetter: "the original record's key (absent when it had none)",
 };
+
+/** The one message of the dead-letter topic: any bytes, described by its headers. */
+function deadLetterMessage(): Record<string, unknown> {
+  return {
+    name: 'dead_letter',
+    title: 'dead letter',
+    summary:
+      'The original record\'s value byte for byte (it may not be JSON); where it came from and why it was not applied are in the headers. See docs/events.md "Dead letters".',
+    contentType: 'application/octet-stream',
+    headers: {
+      type: 'object',
+      properties: Object.fromEntries(
+        Object.values(DEAD_LETTER_HEADERS).map((header) => [header, { type: 'string' }]),
+      ),
+    },
+    payload: {
+      schemaFormat: 'application/schema+json;version=draft-2020-12',
+      schema: { description: 'Any bytes: the original value, byte for byte.' },
+    },
+    bindings: { kafka: { key: { type: 'string', description: KEYS.deadLetter }, bindingVersion: '0.5.0' } },
+  };
+}
 
 /** The topics outside systems may subscribe to; the others are internal (DESIGN §5). */
 const PUBLIC: readonly TopicKey[] = ['tokensIssued', 'tokensRevoked'];
@@ -36,8 +59,13 @@ export function buildAsyncApi(): Record<string, unknown> {
   const operations: Record<string, unknown> = {};
   const messages: Record<string, unknown> = {};
   for (const [key, topic] of Object.entries(TOPICS) as [TopicKey, (typeof TOPICS)[TopicKey]][]) {
-    const definitions = eventsByTopic[topic.name];
     const channelMessages: Record<string, unknown> = {};
+    if (topic.name === TOPICS.deadLetter.name) {
+      const id = messageId(key, 'dead_letter');
+      messages[id] = deadLetterMessage();
+      channelMessages[id] = { $ref: `#/components/messages/${id}` };
+    }
+    const definitions = topic.name === TOPICS.deadLetter.name ? [] : eventsByTopic[topic.name];
     for (const definition of definitions) {
       const id = messageId(key, definition.type);
       messages[id] = {
@@ -76,7 +104,10 @@ export function buildAsyncApi(): Record<string, unknown> {
     operations[`receive${key[0]!.toUpperCase()}${key.slice(1)}`] = {
       action: 'receive',
       channel: { $ref: `#/channels/${key}` },
-      summary: `Consume ${topic.name} (deduplicate by the envelope's id: delivery is at least once).`,
+      summary:
+        topic.name === TOPICS.deadLetter.name
+          ? `Inspect or replay what a consumer could not apply (npm run dead-letters; docs/events.md "Dead letters").`
+          : `Consume ${topic.name} (deduplicate by the envelope's id: delivery is at least once).`,
       messages: Object.keys(channelMessages).map((id) => ({ $ref: `#/channels/${key}/messages/${id}` })),
     };
   }

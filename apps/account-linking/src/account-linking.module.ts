@@ -31,6 +31,7 @@ export class AccountLinkingModule {
           jwksUrl: config.TESSERA_JWKS_URL,
           consumerName: 'account-linking',
           maxStreamLagMs: config.TESSERA_MAX_STREAM_LAG_SECONDS * 1000,
+          acknowledgedPoison: config.TESSERA_ACKNOWLEDGED_POISON,
         }),
         ManagementModule.forRoot({ audience: managementAudience(config.TESSERA_ISSUER) }),
         UsersAndConnectionsModule,

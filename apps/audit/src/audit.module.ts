@@ -29,6 +29,7 @@ export class AuditModule {
           jwksUrl: config.TESSERA_JWKS_URL,
           consumerName: 'audit',
           maxStreamLagMs: config.TESSERA_MAX_STREAM_LAG_SECONDS * 1000,
+          acknowledgedPoison: config.TESSERA_ACKNOWLEDGED_POISON,
         }),
         ManagementModule.forRoot({ audience: managementAudience(config.TESSERA_ISSUER) }),
         IngestionModule,

@@ -38,6 +38,8 @@ export class IntrospectionModule {
           jwksUrl: config.TESSERA_JWKS_URL,
           consumerName: 'introspection',
           maxStreamLagMs: config.TESSERA_MAX_STREAM_LAG_SECONDS * 1000,
+          acknowledgedPoison: config.TESSERA_ACKNOWLEDGED_POISON,
+          revocationTopic: config.TESSERA_REVOCATION_TOPIC,
         }),
         // JWT introspection needs no Redis: an instance starts and stays ready while Redis is down,
         // and opaque lookups answer a retryable 503 meanwhile.

@@ -40,6 +40,7 @@ export class IssuanceModule {
           jwksUrl: `http://127.0.0.1:${config.PORT}/.well-known/jwks.json`,
           consumerName: 'issuance',
           maxStreamLagMs: config.TESSERA_MAX_STREAM_LAG_SECONDS * 1000,
+          acknowledgedPoison: config.TESSERA_ACKNOWLEDGED_POISON,
         }),
         ManagementModule.forRoot({ audience: managementAudience(config.TESSERA_ISSUER) }),
         SigningKeysModule,

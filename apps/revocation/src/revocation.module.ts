@@ -38,6 +38,7 @@ export class RevocationModule {
           jwksUrl: config.TESSERA_JWKS_URL,
           consumerName: 'revocation',
           maxStreamLagMs: config.TESSERA_MAX_STREAM_LAG_SECONDS * 1000,
+          acknowledgedPoison: config.TESSERA_ACKNOWLEDGED_POISON,
         }),
         // Management API tokens are verified with the same key set (`/api/v2/token-revocations`).
         ManagementModule.forRoot({ audience: managementAudience(config.TESSERA_ISSUER) }),

@@ -83,6 +83,23 @@ export const serviceEnv = z.object({
   /** How long SIGTERM leaves a service answering but not ready, so gateways stop sending it work. */
   TESSERA_SHUTDOWN_DRAIN_SECONDS: z.coerce.number().min(0).max(300).default(5),
   TESSERA_MAX_STREAM_LAG_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /**
+   * Undecodable records on the revocation or signing-key topic (`<topic>/<partition>@<offset>`,
+   * comma-separated) an operator has inspected in the dead-letter topic and accepted to go without:
+   * a validator skips them instead of halting (not ready) on them. docs/events.md "Dead letters".
+   */
+  TESSERA_ACKNOWLEDGED_POISON: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(z.string().regex(/^[A-Za-z0-9._-]+\/\d+@\d+$/, 'expected <topic>/<partition>@<offset>[,…]')),
+    ),
   /** Prefix of durable consumer-group ids, so two stacks (say, dev and tests) can share one broker. */
   KAFKA_GROUP_PREFIX: z
     .string()

@@ -6,9 +6,16 @@ import { withoutControlCharacters } from './control-characters';
  * The envelope every event travels in (DESIGN §5):
  * `{ id, type, version, occurred_at, correlation_id, causation_id?, payload }`.
  */
+/**
+ * The envelope's `version` is the event's MAJOR version (docs/events.md): compatible additions (new
+ * optional fields) keep it, so a consumer ignores fields it does not know; an incompatible change
+ * is a new topic. A consumer refuses (dead-letters) any other major version.
+ */
+export const SUPPORTED_MAJOR_VERSION = 1;
+
 export const envelopeFields = {
   id: z.uuid(),
-  version: z.literal(1),
+  version: z.literal(SUPPORTED_MAJOR_VERSION),
   occurred_at: z.iso.datetime({ offset: true }),
   correlation_id: z.string().min(1).max(200),
   causation_id: z.string().min(1).max(200).optional(),
@@ -65,7 +72,7 @@ export function defineEvent<T extends string, P extends z.ZodType>(type: T, payl
       return schema.parse({
         id: randomUUID(),
         type,
-        version: 1,
+        version: SUPPORTED_MAJOR_VERSION,
         occurred_at: new Date().toISOString(),
         correlation_id: context.correlationId,
         causation_id: context.causationId,

@@ -2,6 +2,7 @@ export * from './topics';
 export * from './envelope';
 export * from './control-characters';
 export * from './event-registry';
+export * from './dead-letter';
 export * from './redis-keys';
 export * from './events/tokens-issued';
 export * from './events/tokens-revoked';

@@ -52,6 +52,17 @@ export const TOPICS = {
     config: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': String(60 * 60 * 1000) },
     why: 'Compacted: a new consumer (issuance for ID-token claims, introspection for /userinfo) rebuilds every user profile from the beginning; the last event of each user is always its snapshot.',
   },
+  /**
+   * Events a consumer could not apply (undecodable, unknown type or major version, a handler that
+   * kept failing), byte for byte, with where they came from and why in headers (DEAD_LETTER_HEADERS).
+   * Keyed by the original key. Not an event stream: values are whatever the original held.
+   */
+  deadLetter: {
+    name: 'tessera.dead-letter.v1',
+    partitions: 3,
+    config: { 'cleanup.policy': 'delete', 'retention.ms': String(30 * DAY_MS) },
+    why: 'A month for an operator to inspect and replay what a consumer could not apply (npm run dead-letters); deleted by age, never compacted, so every failure stays visible.',
+  },
 } as const satisfies Record<string, TopicSpec>;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS]['name'];

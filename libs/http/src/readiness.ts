@@ -1,6 +1,15 @@
 import { Injectable } from '@nestjs/common';
 
-export type ReadinessProbe = () => boolean | Promise<boolean>;
+/** A probe's answer: ready or not, and, when not, optionally why (shown in `/health/ready`). */
+export type ReadinessAnswer = boolean | { readonly ready: boolean; readonly reason?: string };
+export type ReadinessProbe = () => ReadinessAnswer | Promise<ReadinessAnswer>;
+
+export interface ReadinessReport {
+  readonly ready: boolean;
+  readonly checks: Record<string, boolean>;
+  /** Why a check fails, for the checks that say (an event this instance could not apply, say). */
+  readonly reasons: Record<string, string>;
+}
 
 /**
  * What `/health/ready` asks. Each module registers the conditions it needs (a connection is up, a
@@ -24,16 +33,19 @@ export class ReadinessRegistry {
     this.probes.set(name, probe);
   }
 
-  async check(): Promise<{ ready: boolean; checks: Record<string, boolean> }> {
+  async check(): Promise<ReadinessReport> {
     const checks: Record<string, boolean> = {};
+    const reasons: Record<string, string> = {};
     for (const [name, probe] of this.probes) {
       try {
-        checks[name] = await probe();
+        const answer = await probe();
+        checks[name] = typeof answer === 'boolean' ? answer : answer.ready;
+        if (typeof answer !== 'boolean' && !answer.ready && answer.reason) reasons[name] = answer.reason;
       } catch {
         checks[name] = false;
       }
     }
     if (this.draining) checks['not shutting down'] = false;
-    return { ready: Object.values(checks).every(Boolean), checks };
+    return { ready: Object.values(checks).every(Boolean), checks, reasons };
   }
 }

@@ -24,12 +24,18 @@ export class RevocationStream extends EventStreamSubscriber<typeof TOPICS.tokens
     private readonly list: RevocationList,
     private readonly keys: VerificationKeySet,
     gate: TokenStateGate,
-    @Inject('TOKEN_VERIFICATION_OPTIONS') options: { consumerName: string },
+    @Inject('TOKEN_VERIFICATION_OPTIONS')
+    options: { consumerName: string; acknowledgedPoison?: readonly string[]; revocationTopic?: string },
   ) {
     super(kafka, {
-      name: `${options.consumerName}.revocations`,
+      name: `${options.consumerName}.revocation-list`,
       topic: TOPICS.tokensRevoked.name,
       mode: { kind: 'broadcast' },
+      // Issue #15 §3: a revocation this instance cannot read may be the one that matters, so it
+      // halts (not ready; the TokenStateGate answers 503) rather than skip it.
+      failClosed: true,
+      acknowledged: new Set(options.acknowledgedPoison ?? []),
+      ...(options.revocationTopic ? { sourceTopic: options.revocationTopic } : {}),
     });
     readiness.register('revocations replayed', () => this.caughtUp);
     gate.register('revocations', this);

@@ -8,6 +8,8 @@ export interface ReplayedStream {
   readonly caughtUp: boolean;
   /** How long ago the reader was last known to be current with its topic. */
   lagMs(): number;
+  /** Why the reader cannot be trusted until an operator acts (an event it could not apply), or null. */
+  readonly haltReason?: string | null;
 }
 
 /** The answer of a token-deciding route while the instance's token state is not current. */
@@ -39,7 +41,18 @@ export class TokenStateGate {
     @Inject('TOKEN_VERIFICATION_OPTIONS') options: { maxStreamLagMs?: number },
   ) {
     this.maxLagMs = options.maxStreamLagMs ?? DEFAULT_MAX_STREAM_LAG_MS;
-    readiness.register('token state current', () => this.isOpen());
+    readiness.register('token state current', () => {
+      const reason = this.haltReason();
+      return reason ? { ready: false, reason } : this.isOpen();
+    });
+  }
+
+  /** Why a stream halted (issue #15 §3: an event it could not apply), naming the stream, or null. */
+  haltReason(): string | null {
+    for (const [name, stream] of this.streams) {
+      if (stream.haltReason) return `${name}: ${stream.haltReason}`;
+    }
+    return null;
   }
 
   /** Adds a stream the instance's token decisions depend on. */
@@ -49,7 +62,7 @@ export class TokenStateGate {
 
   isOpen(): boolean {
     for (const stream of this.streams.values()) {
-      if (!stream.caughtUp || stream.lagMs() > this.maxLagMs) return false;
+      if (stream.haltReason || !stream.caughtUp || stream.lagMs() > this.maxLagMs) return false;
     }
     return true;
   }

@@ -18,6 +18,10 @@ export interface TokenVerificationOptions {
   readonly maxTokenLength?: number;
   /** See TokenStateGate; `TESSERA_MAX_STREAM_LAG_SECONDS`. */
   readonly maxStreamLagMs?: number;
+  /** Undecodable records not to halt on (`TESSERA_ACKNOWLEDGED_POISON`; EventStreamOptions.acknowledged). */
+  readonly acknowledgedPoison?: readonly string[];
+  /** The revocation topic to read when not the contract's (an isolated test; `TESSERA_REVOCATION_TOPIC`). */
+  readonly revocationTopic?: string;
 }
 
 /** Reads every signing-key event into this instance's key set, and is ready once it has replayed them. */
@@ -34,6 +38,10 @@ class SigningKeyStream extends EventStreamSubscriber<typeof TOPICS.signingKeys.n
       name: `${options.consumerName}.signing-keys`,
       topic: TOPICS.signingKeys.name,
       mode: { kind: 'broadcast' },
+      // Issue #15 §3: a key event this instance cannot read leaves it not knowing which keys are
+      // revoked, so it halts (not ready) rather than skip it.
+      failClosed: true,
+      acknowledged: new Set(options.acknowledgedPoison ?? []),
     });
     readiness.register('signing-keys replayed', () => this.caughtUp);
     gate.register('signing keys', this);

@@ -1,8 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import type { Consumer, Kafka } from 'kafkajs';
-import { parseEvent, type EventOnTopic, type TopicWithEvents } from '@app/contracts';
+import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import { decodeEvent, type DeadLetterReason, type EventOnTopic, type TopicWithEvents } from '@app/contracts';
 import { ConsumerProgress } from './consumer-progress';
+import { consumerStatuses } from './consumer-status';
+import { DeadLetterSink } from './dead-letter-sink';
+import {
+  DEFAULT_RETRY_POLICY,
+  errorMessage,
+  retryDelayMs,
+  retryWithBackoff,
+  type RetryPolicy,
+} from './handler-retry';
 import { StreamCurrency } from './stream-currency';
 
 export interface EventMeta {
@@ -70,12 +79,52 @@ export interface EventStreamOptions<T extends TopicWithEvents> {
     readonly store: StoredPositions;
     readonly handle: (batch: PositionedBatch<T>) => Promise<void>;
   };
+  /**
+   * For the streams an instance's token decisions rest on (revocations, signing keys): a record it
+   * cannot decode is still dead-lettered, and also halts the reader — `caughtUp` stays false, so the
+   * instance is not ready and the TokenStateGate fails closed — until the instance is restarted with
+   * a version that knows the event, or the record's position is in `acknowledged` (ADR "poison events").
+   */
+  readonly failClosed?: boolean;
+  /**
+   * Positions (`<topic>/<partition>@<offset>`) of undecodable records an operator has inspected and
+   * accepted to go without (`TESSERA_ACKNOWLEDGED_POISON`): skipped with a log line, neither
+   * dead-lettered again nor halting.
+   */
+  readonly acknowledged?: ReadonlySet<string>;
+  /** How a throwing handler is retried before the record is dead-lettered (shared) or the reader halts (broadcast). */
+  readonly retry?: RetryPolicy;
+  /**
+   * The topic to read when it is not the contract's name (an isolated test on a shared broker);
+   * records are still decoded against `topic`'s contract.
+   */
+  readonly sourceTopic?: string;
+  /** Where dead letters go; `tessera.dead-letter.v1` by default (tests give their own). */
+  readonly deadLetterTopic?: string;
 }
+
+/** The position of a record, as `acknowledged` and the log lines name it. */
+export function recordPosition(topic: string, partition: number, offset: string): string {
+  return `${topic}/${partition}@${offset}`;
+}
+
+/** A record of a fetched batch with what it decoded to. */
+type DecodedRecord<T extends TopicWithEvents> = {
+  readonly message: KafkaMessage;
+  readonly event: EventOnTopic<T>;
+};
 
 /**
  * Consumes one topic, parses every value against the contract before acting (CONVENTIONS: never trust
- * a payload), skips what does not parse, and hands valid events to the handler in partition order.
- * A handler that throws makes kafkajs retry the message, so nothing is skipped on a transient failure.
+ * a payload), and hands valid events to the handler in partition order. No record is silently
+ * dropped (issue #15 §3, docs/adr "poison events"):
+ * - a record that does not decode (not JSON, unknown type or major version, schema mismatch) goes to
+ *   the dead-letter topic with a log line; with `failClosed`, the reader also halts (not caught up);
+ * - a handler that throws is retried with exponential backoff (`retry`); when it keeps throwing, a
+ *   shared (durable, idempotent) consumer dead-letters the record and moves on, and a broadcast
+ *   (in-memory) reader halts and keeps retrying, since skipping would leave its state wrong;
+ * - nothing is committed past a record that was neither applied nor dead-lettered: a dead-letter
+ *   produce that fails throws, so kafkajs reads the record again.
  */
 export class EventStreamConsumer<T extends TopicWithEvents> {
   private readonly logger: Logger;
@@ -89,17 +138,53 @@ export class EventStreamConsumer<T extends TopicWithEvents> {
   private startOffsetsReadAt = 0;
   /** Messages processed and per-partition lag, for `/metrics`. */
   readonly progress = new ConsumerProgress();
+  private readonly deadLetters: DeadLetterSink;
+  private readonly retry: RetryPolicy;
+  private readonly source: string;
+  /** Why this reader cannot be trusted until restarted (an undecodable record, with `failClosed`). */
+  private poisoned: string | null = null;
+  /** Why a broadcast reader is stuck on a record its handler keeps refusing; cleared once it succeeds. */
+  private handlerStuck: string | null = null;
+  private deadLettered = 0;
+  private deadLetterFailures = 0;
+  private retried = 0;
+  private stopping = false;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly options: EventStreamOptions<T>,
   ) {
     this.logger = new Logger(`Consumer:${options.name}`);
-    this.currency = options.mode.kind === 'broadcast' ? new StreamCurrency(kafka, options.topic) : null;
+    this.source = options.sourceTopic ?? options.topic;
+    this.currency = options.mode.kind === 'broadcast' ? new StreamCurrency(kafka, this.source) : null;
+    this.deadLetters = new DeadLetterSink(kafka, options.deadLetterTopic);
+    this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
   }
 
+  /**
+   * Whether everything that was on the topic when this reader started has been applied — false
+   * again, for good, once it has met a record it could not apply and must not skip (`haltReason`).
+   */
   get caughtUp(): boolean {
-    return this.isCaughtUp;
+    return this.isCaughtUp && this.haltReason === null;
+  }
+
+  /** Why this reader's state cannot be trusted (see `failClosed`), or null. */
+  get haltReason(): string | null {
+    return this.poisoned ?? this.handlerStuck;
+  }
+
+  /** Counters for /health/ready (no metrics library yet). */
+  get counts(): {
+    readonly deadLettered: number;
+    readonly deadLetterFailures: number;
+    readonly retried: number;
+  } {
+    return {
+      deadLettered: this.deadLettered,
+      deadLetterFailures: this.deadLetterFailures,
+      retried: this.retried,
+    };
   }
 
   /**
@@ -118,7 +203,18 @@ export class EventStreamConsumer<T extends TopicWithEvents> {
   }
 
   async start(): Promise<void> {
-    const { mode, topic } = this.options;
+    const { mode } = this.options;
+    const topic = this.source;
+    this.stopping = false;
+    consumerStatuses.register(this.options.name, () => ({
+      topic,
+      mode: mode.kind,
+      caught_up: this.caughtUp,
+      dead_lettered: this.deadLettered,
+      dead_letter_failures: this.deadLetterFailures,
+      retried: this.retried,
+      halted: this.haltReason,
+    }));
     const groupId = mode.kind === 'shared' ? mode.groupId : `${this.options.name}-${randomUUID()}`;
     await this.recordStartOffsets(groupId);
     const consumer = this.kafka.consumer({
@@ -145,16 +241,16 @@ export class EventStreamConsumer<T extends TopicWithEvents> {
         partitionsConsumedConcurrently: 3,
         eachBatch: async (payload) => {
           const { batch } = payload;
-          const events = batch.messages.flatMap((message) => {
-            const event = this.decode(message.value, {
-              topic: batch.topic,
-              partition: batch.partition,
-              offset: message.offset,
-              key: message.key?.toString() ?? null,
-            });
-            return event ? [event] : [];
-          });
-          if (events.length > 0) await handleBatch(events);
+          const records = await this.decodeAll(batch.topic, batch.partition, batch.messages);
+          if (records.length > 0) {
+            await this.applyOrDeadLetter(
+              batch.topic,
+              batch.partition,
+              records,
+              (some) => handleBatch(some.map(({ event }) => event)),
+              () => payload.heartbeat(),
+            );
+          }
           const last = batch.messages.at(-1);
           if (last) {
             payload.resolveOffset(last.offset);
@@ -171,15 +267,26 @@ export class EventStreamConsumer<T extends TopicWithEvents> {
     await consumer.run({
       autoCommit: mode.kind === 'shared',
       partitionsConsumedConcurrently: 3,
-      eachMessage: async ({ topic: from, partition, message }) => {
+      eachMessage: async (payload) => {
+        const { topic: from, partition, message } = payload;
         const meta: EventMeta = {
           topic: from,
           partition,
           offset: message.offset,
           key: message.key?.toString() ?? null,
         };
-        const event = this.decode(message.value, meta);
-        if (event) await this.options.handle(event, meta);
+        const records = await this.decodeAll(from, partition, [message]);
+        if (records.length > 0) {
+          await this.applyOrDeadLetter(
+            from,
+            partition,
+            records,
+            async ([record]) => {
+              if (record) await this.options.handle(record.event, meta);
+            },
+            () => payload.heartbeat(),
+          );
+        }
         this.advance(partition, BigInt(message.offset) + 1n);
       },
     });
@@ -190,7 +297,7 @@ export class EventStreamConsumer<T extends TopicWithEvents> {
     consumer: Consumer,
     positioned: NonNullable<EventStreamOptions<T>['positioned']>,
   ): Promise<void> {
-    const { topic } = this.options;
+    const topic = this.source;
     // Reloaded on every (re)join: another instance may have moved a partition on while it had it.
     let stored = positioned.store.load(topic);
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
@@ -217,22 +324,32 @@ export class EventStreamConsumer<T extends TopicWithEvents> {
         const from = positions.get(batch.partition) ?? 0n;
         const next = BigInt(last.offset) + 1n;
         if (next > from) {
-          const events = batch.messages.flatMap((message) => {
-            if (BigInt(message.offset) < from) return [];
-            const event = this.decode(message.value, {
+          const pending = batch.messages.filter((message) => BigInt(message.offset) >= from);
+          const records = await this.decodeAll(batch.topic, batch.partition, pending);
+          const handleSome = (some: readonly DecodedRecord<T>[], nextOffset: string) =>
+            positioned.handle({
               topic: batch.topic,
               partition: batch.partition,
-              offset: message.offset,
-              key: message.key?.toString() ?? null,
+              events: some.map(({ event, message }) => ({ event, offset: message.offset })),
+              nextOffset,
             });
-            return event ? [{ event, offset: message.offset }] : [];
-          });
-          await positioned.handle({
-            topic: batch.topic,
-            partition: batch.partition,
-            events,
-            nextOffset: next.toString(),
-          });
+          const appliedWhole = await this.applyOrDeadLetter(
+            batch.topic,
+            batch.partition,
+            records,
+            // A whole batch stores the batch's end; one record alone (after the batch kept failing)
+            // stores the offset after it, and the batch's end is stored once all are done.
+            (some) =>
+              handleSome(
+                some,
+                some.length === records.length
+                  ? next.toString()
+                  : String(BigInt(some.at(-1)!.message.offset) + 1n),
+              ),
+            () => payload.heartbeat(),
+          );
+          // Some records were applied alone or dead-lettered: the batch's end is still to be stored.
+          if (!appliedWhole) await handleSome([], next.toString());
           positions.set(batch.partition, next);
         }
         payload.resolveOffset(last.offset);
@@ -245,22 +362,158 @@ export class EventStreamConsumer<T extends TopicWithEvents> {
   async stop(): Promise<void> {
     const consumer = this.consumer;
     this.consumer = null;
+    this.stopping = true;
     await this.currency?.stop();
     await consumer?.disconnect();
+    await this.deadLetters.disconnect();
+    consumerStatuses.remove(this.options.name);
   }
 
-  private decode(value: Buffer | null, meta: EventMeta): EventOnTopic<T> | null {
-    if (!value) return null; // a compaction tombstone: nothing to apply
-    let json: unknown;
-    try {
-      json = JSON.parse(value.toString('utf8'));
-    } catch {
-      json = undefined;
+  /**
+   * Decodes the records of one partition, in order; those that do not decode are dead-lettered
+   * (awaited: a failed produce throws, and nothing is committed) and, with `failClosed`, halt the reader.
+   */
+  private async decodeAll(
+    topic: string,
+    partition: number,
+    messages: readonly KafkaMessage[],
+  ): Promise<DecodedRecord<T>[]> {
+    const records: DecodedRecord<T>[] = [];
+    for (const message of messages) {
+      if (!message.value) continue; // a compaction tombstone: nothing to apply
+      const decoded = decodeEvent(this.options.topic, message.value);
+      if (decoded.ok) {
+        records.push({ message, event: decoded.event });
+        continue;
+      }
+      const position = recordPosition(topic, partition, message.offset);
+      if (this.options.acknowledged?.has(position)) {
+        this.logger.warn(
+          JSON.stringify({
+            msg: 'skipping an acknowledged undecodable record',
+            position,
+            reason: decoded.reason,
+          }),
+        );
+        continue;
+      }
+      // Halted before the produce: even if the dead letter cannot be written, the instance is not ready.
+      if (this.options.failClosed) {
+        this.poisoned ??=
+          `${decoded.reason} at ${position} (${decoded.detail}): this instance cannot know what it failed to apply; ` +
+          `restart it with a version that knows the event, or acknowledge the position (TESSERA_ACKNOWLEDGED_POISON)`;
+      }
+      await this.sendToDeadLetters(topic, partition, message, decoded.reason, decoded.detail);
     }
-    const event = parseEvent(this.options.topic, json);
-    if (!event)
-      this.logger.warn(`skipping an invalid event at ${meta.topic}/${meta.partition}@${meta.offset}`);
-    return event;
+    return records;
+  }
+
+  /**
+   * Applies decoded records with `apply` (all at once, retried with backoff). When that keeps failing
+   * and there is more than one record, each is applied alone so one poison record does not take its
+   * neighbours with it. A record whose handler keeps failing is dead-lettered by a shared consumer;
+   * a broadcast reader halts and retries it (at the longest delay) until it succeeds or stops.
+   * Returns whether the records were applied together (in one call of `apply`).
+   */
+  private async applyOrDeadLetter(
+    topic: string,
+    partition: number,
+    records: readonly DecodedRecord<T>[],
+    apply: (some: readonly DecodedRecord<T>[]) => Promise<void>,
+    heartbeat: () => Promise<void>,
+  ): Promise<boolean> {
+    const whole = await this.retrying(() => apply(records), heartbeat);
+    if (whole.ok) return true;
+    for (const record of records) {
+      const alone = records.length === 1 ? whole : await this.retrying(() => apply([record]), heartbeat);
+      if (alone.ok) continue;
+      const position = recordPosition(topic, partition, record.message.offset);
+      const detail = `${record.event.type} ${record.event.id}: ${errorMessage(alone.error)}`;
+      if (this.options.mode.kind === 'broadcast') {
+        await this.retryUntilApplied(position, detail, () => apply([record]), heartbeat);
+        continue;
+      }
+      await this.sendToDeadLetters(topic, partition, record.message, 'handler_failed', detail);
+    }
+    return false;
+  }
+
+  private retrying(work: () => Promise<void>, heartbeat: () => Promise<void>) {
+    return retryWithBackoff(
+      work,
+      this.retry,
+      async () => {
+        this.retried += 1;
+        await heartbeat();
+      },
+      () => this.stopping,
+    );
+  }
+
+  /**
+   * A broadcast reader's state would be wrong without this record, so it does not skip it: it is not
+   * ready (halted, with the reason) while it keeps trying, and ready again once the record applies.
+   */
+  private async retryUntilApplied(
+    position: string,
+    detail: string,
+    work: () => Promise<void>,
+    heartbeat: () => Promise<void>,
+  ): Promise<void> {
+    this.handlerStuck = `handler_failed at ${position} (${detail}): retrying; not ready until it applies`;
+    this.logger.error(JSON.stringify({ msg: 'handler keeps failing; reader halted', position, detail }));
+    for (;;) {
+      if (this.stopping) throw new Error(`stopped while ${position} was not applied`);
+      await heartbeat();
+      await new Promise((resolve) => setTimeout(resolve, retryDelayMs(this.retry, Number.MAX_SAFE_INTEGER)));
+      try {
+        await work();
+        break;
+      } catch (error) {
+        this.retried += 1;
+        this.handlerStuck = `handler_failed at ${position} (${errorMessage(error)}): retrying; not ready until it applies`;
+      }
+    }
+    this.handlerStuck = null;
+    this.logger.log(JSON.stringify({ msg: 'record applied after its handler had kept failing', position }));
+  }
+
+  private async sendToDeadLetters(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    reason: DeadLetterReason,
+    detail: string,
+  ): Promise<void> {
+    const position = recordPosition(topic, partition, message.offset);
+    try {
+      await this.deadLetters.send({ topic, partition, consumer: this.options.name }, message, reason, detail);
+    } catch (error) {
+      this.deadLetterFailures += 1;
+      this.logger.error(
+        JSON.stringify({
+          msg: 'dead-letter produce failed; the record will be read again',
+          position,
+          reason,
+          error: errorMessage(error),
+        }),
+      );
+      // A plain error, whatever the producer's was: kafkajs retries (and restarts the consumer for)
+      // a plain error from a handler, but would stop for good on a non-retriable Kafka error.
+      throw new Error(`the dead letter of ${position} was not written: ${errorMessage(error)}`);
+    }
+    this.deadLettered += 1;
+    this.logger.error(
+      JSON.stringify({
+        msg: 'dead-lettered',
+        consumer: this.options.name,
+        position,
+        key: message.key?.toString('utf8') ?? null,
+        reason,
+        detail,
+        halted: this.options.failClosed === true && reason !== 'handler_failed',
+      }),
+    );
   }
 
   /**
@@ -276,12 +529,12 @@ export class EventStreamConsumer<T extends TopicWithEvents> {
     try {
       const committed = new Map<number, bigint>();
       if (this.options.mode.kind === 'shared') {
-        const [offsets] = await admin.fetchOffsets({ groupId, topics: [this.options.topic] });
+        const [offsets] = await admin.fetchOffsets({ groupId, topics: [this.source] });
         for (const { partition, offset } of offsets?.partitions ?? []) {
           if (BigInt(offset) >= 0n) committed.set(partition, BigInt(offset));
         }
       }
-      for (const { partition, high, low } of await admin.fetchTopicOffsets(this.options.topic)) {
+      for (const { partition, high, low } of await admin.fetchTopicOffsets(this.source)) {
         const from = committed.get(partition) ?? BigInt(low);
         if (BigInt(high) > from) this.targets.set(partition, BigInt(high));
       }
@@ -302,7 +555,7 @@ export class EventStreamConsumer<T extends TopicWithEvents> {
     if (this.targets.size === 0) this.currency?.markCurrent(this.startOffsetsReadAt);
     if (this.isCaughtUp || this.targets.size > 0) return;
     this.isCaughtUp = true;
-    this.logger.log(`caught up with ${this.options.topic}`);
+    this.logger.log(`caught up with ${this.source}`);
     for (const resolve of this.caughtUpWaiters.splice(0)) resolve();
   }
 }

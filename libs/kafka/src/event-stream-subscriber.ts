@@ -6,6 +6,7 @@ import {
   EventStreamConsumer,
   type ConsumptionMode,
   type EventMeta,
+  type EventStreamOptions,
   type PositionedBatch,
   type StoredPositions,
 } from './event-stream-consumer';
@@ -43,7 +44,10 @@ export abstract class EventStreamSubscriber<T extends TopicWithEvents>
       batched?: boolean;
       /** Positions kept beside the rows: batches go to `handlePositionedBatch` (EventStreamOptions). */
       positions?: StoredPositions;
-    },
+    } & Pick<
+      EventStreamOptions<T>,
+      'failClosed' | 'acknowledged' | 'retry' | 'sourceTopic' | 'deadLetterTopic'
+    >,
   ) {
     const { positions, ...rest } = options;
     this.stream = new EventStreamConsumer(kafka, {
@@ -106,6 +110,11 @@ export abstract class EventStreamSubscriber<T extends TopicWithEvents>
   /** Whether everything that was on the topic when this reader started has been applied. */
   get caughtUp(): boolean {
     return this.stream.caughtUp;
+  }
+
+  /** Why this reader cannot be trusted (an event it could not apply), or null (EventStreamConsumer). */
+  get haltReason(): string | null {
+    return this.stream.haltReason;
   }
 
   /** How long ago this reader was last known to be current with its topic (see StreamCurrency). */

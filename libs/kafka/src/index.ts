@@ -5,3 +5,6 @@ export * from './event-stream-consumer';
 export * from './stream-currency';
 export * from './kafka.module';
 export * from './event-stream-subscriber';
+export * from './dead-letter-sink';
+export * from './handler-retry';
+export * from './consumer-status';

@@ -35,6 +35,8 @@ const PRUNE_INTERVAL_MS = 60_000;
  *
  * Until `ready()` has resolved the validator refuses every token as `not_ready`: before the
  * revocation topic is replayed it cannot know whether a token was revoked, and it fails closed.
+ * It does so again, for good, once it meets a key or revocation event it cannot read or apply
+ * (`haltReason`; issue #15 §3): it cannot know what that event revoked.
  */
 export class TesseraTokenValidator {
   private readonly keys = new VerificationKeySet();
@@ -78,7 +80,12 @@ export class TesseraTokenValidator {
   }
 
   get readyNow(): boolean {
-    return this.isReady;
+    return this.isReady && this.feed.haltReason === null;
+  }
+
+  /** Why the validator refuses every token although it has replayed the topics, or null. */
+  get haltReason(): string | null {
+    return this.feed.haltReason;
   }
 
   /**
@@ -87,7 +94,7 @@ export class TesseraTokenValidator {
    * `requiredScopes` does).
    */
   async validate(token: string | undefined, routeScopes: readonly string[] = []): Promise<ValidationResult> {
-    if (!this.isReady) return refuse({ kind: 'not_ready' });
+    if (!this.readyNow) return refuse({ kind: 'not_ready' });
     if (!token) return refuse({ kind: 'invalid_token', reason: 'malformed' });
     const verified = await this.verifier.verify(token);
     if (!verified) return refuse({ kind: 'invalid_token', reason: 'unverified' });

@@ -26,6 +26,8 @@ export class TokenStateFeed {
       name: `${name}.signing-keys`,
       topic: TOPICS.signingKeys.name,
       mode: { kind: 'broadcast' },
+      // An event it cannot read halts the feed (`haltReason`): the validator then refuses tokens.
+      failClosed: true,
       handle: (event) => {
         this.keys.apply(event.payload);
         return Promise.resolve();
@@ -35,6 +37,7 @@ export class TokenStateFeed {
       name: `${name}.revocations`,
       topic: TOPICS.tokensRevoked.name,
       mode: { kind: 'broadcast' },
+      failClosed: true,
       handle: (event) => {
         // An event whose type contradicts its target is refused, as introspection refuses it.
         if (!isConsistentRevocation(event)) return Promise.resolve();
@@ -50,6 +53,11 @@ export class TokenStateFeed {
   async start(): Promise<void> {
     await Promise.all([this.signingKeys.start(), this.revocationStream.start()]);
     await Promise.all([this.signingKeys.whenCaughtUp(), this.revocationStream.whenCaughtUp()]);
+  }
+
+  /** Why the feed cannot be trusted (an event it could not apply: issue #15 §3), or null. */
+  get haltReason(): string | null {
+    return this.signingKeys.haltReason ?? this.revocationStream.haltReason;
   }
 
   async stop(): Promise<void> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TOPICS } from '@app/contracts';
 import { encryptionKeyEnv, loadConfig, portEnv, serviceEnv } from '@app/config';
 
 const introspectionEnv = serviceEnv.extend(portEnv(3002).shape).extend({
@@ -10,6 +11,15 @@ const introspectionEnv = serviceEnv.extend(portEnv(3002).shape).extend({
    * are refused with 406 and plain JSON answers work as ever.
    */
   TESSERA_ENCRYPTION_KEY: encryptionKeyEnv.shape.TESSERA_ENCRYPTION_KEY.optional(),
+  /**
+   * Where this instance reads revocations from. Always the default in a deployment; an isolated test
+   * on a shared broker points one instance at a topic of its own (test/e2e/poison-revocations.spec.ts)
+   * so what it writes there reaches no other validator.
+   */
+  TESSERA_REVOCATION_TOPIC: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,200}$/)
+    .default(TOPICS.tokensRevoked.name),
 });
 
 export type IntrospectionConfig = z.output<typeof introspectionEnv>;

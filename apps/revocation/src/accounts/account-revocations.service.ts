@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EventOnTopic, RevocationPayload, TOPICS } from '@app/contracts';
+import type { EventOnTopic, RevocationReason, TOPICS } from '@app/contracts';
 import { Outbox, type OutboxEvent } from '@app/outbox';
 import { GrantsRepository } from '../registry/grants.repository';
 import { LoginSessionsRepository } from '../registry/login-sessions.repository';
@@ -80,7 +80,7 @@ export class AccountRevocationsService {
   }
 }
 
-function userToRevoke(event: AccountEvent): { userId: string; reason: RevocationPayload['reason'] } | null {
+function userToRevoke(event: AccountEvent): { userId: string; reason: RevocationReason } | null {
   switch (event.type) {
     case 'identity.linked':
       return { userId: event.payload.secondary_user_id, reason: 'identity_linked' };

@@ -2,6 +2,7 @@ import type { RevocationConcerns, RevocationPayload } from '@app/contracts';
 
 /** Why and by whom, as every revocation event says it. */
 export interface RevocationCause {
+  // The readable reason: a token revoked because of a revocation in force copies its reason, known or newer.
   readonly reason: RevocationPayload['reason'];
   readonly revokedBy: RevocationPayload['revoked_by'];
 }

@@ -41,6 +41,17 @@ export const revocationReason = z.enum([
   'logout',
 ]);
 
+export type RevocationReason = z.output<typeof revocationReason>;
+
+/**
+ * A revocation's reason as consumers read it: one of `revocationReason`, or one a newer producer
+ * added (a snake_case word). The reason only explains; what is revoked is the type and target, which
+ * stay strict. So a new reason is a minor change (issue #15 §3): validators apply the revocation
+ * instead of dead-lettering it and failing closed on every instance until they are upgraded.
+ * Producers build reasons from `RevocationReason`, which stays the closed list.
+ */
+const readableReason = z.union([revocationReason, z.string().regex(/^[a-z][a-z0-9_]{0,63}$/)]);
+
 export const revokedBy = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('client'), client_id: z.string().min(1) }),
   z.object({ kind: z.literal('admin'), sub: z.string().min(1) }),
@@ -70,7 +81,7 @@ export const revocationPayload = z.object({
   target: revocationTarget,
   /** Epoch seconds after which the revocation no longer matters (the token expired); null = forever. */
   expires_at: z.number().int().nullable(),
-  reason: revocationReason,
+  reason: readableReason,
   revoked_by: revokedBy,
   revoked_at: z.iso.datetime({ offset: true }),
   ...revocationConcerns.shape,
