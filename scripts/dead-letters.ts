@@ -1,5 +1,5 @@
 /**
- * `npm run dead-letters`: lists what consumers could not apply (tessera.dead-letter.v1, ADR 0014),
+ * `npm run dead-letters`: lists what consumers could not apply (tessera.dead-letter.v1, ADR 0015),
  * and replays one onto its original topic once its cause is fixed (docs/events.md "Dead letters").
  *
  *   npm run dead-letters                                     # one line per dead letter
