@@ -129,6 +129,10 @@ describe('metrics', () => {
       moved('tessera_stream_messages_processed_total', { topic: 'tessera.tokens.revoked.v1' }),
     ).toBeGreaterThan(0);
     expect(after).toMatch(/^tessera_consumer_lag_messages\{consumer="[^"]+",topic="[^"]+",partition="\d+"/m);
+    expect(after).toMatch(
+      /^tessera_stream_halted\{consumer="[^"]+",topic="tessera\.tokens\.revoked\.v1",service="introspection"\} 0$/m,
+    );
+    expect(after).toMatch(/^# TYPE tessera_dead_letters_total counter$/m);
 
     const revocation = (await scrape(stack.urls.revocation)).text;
     expect(

@@ -1,5 +1,5 @@
 /**
- * What a consumer reports about itself in `/health/ready` (there is no metrics library yet): whether
+ * What a consumer reports about itself in `/health/ready` and `/metrics` (StreamMetrics): whether
  * it has caught up, how many records it dead-lettered and handler tries it repeated, and, when it
  * has stopped being trustworthy, why.
  */

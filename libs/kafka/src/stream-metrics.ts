@@ -1,6 +1,7 @@
 import { Injectable, Optional, type OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { Metrics } from '@app/metrics';
+import { consumerStatuses, type ConsumerStatus } from './consumer-status';
 import { EventStreamSubscriber } from './event-stream-subscriber';
 
 /**
@@ -10,7 +11,10 @@ import { EventStreamSubscriber } from './event-stream-subscriber';
  * - `tessera_stream_staleness_seconds`: how long ago it was last known current (+Inf before replay;
  *   what the fail-closed gate compares with `TESSERA_MAX_STREAM_LAG_SECONDS`);
  * - `tessera_consumer_lag_messages`: per partition, messages between its position and the end;
- * - `tessera_stream_messages_processed_total`: messages it has processed.
+ * - `tessera_stream_messages_processed_total`: messages it has processed;
+ * - `tessera_dead_letters_total`, `tessera_dead_letter_failures_total`, `tessera_handler_retries_total`
+ *   and `tessera_stream_halted` (1 while a fail-closed reader refuses to go on: ADR 0015), from the
+ *   consumers' status board (`/health/ready` shows the same).
  * Labelled by consumer name and topic, both fixed by the code.
  */
 @Injectable()
@@ -59,6 +63,41 @@ export class StreamMetrics implements OnApplicationBootstrap {
         for (const { name, topic, progress } of subscribers())
           for (const [partition, lag] of progress.partitionLags)
             this.set({ consumer: name, topic, partition: String(partition) }, lag);
+      },
+    });
+    const fromBoard = (
+      field: keyof Pick<ConsumerStatus, 'dead_lettered' | 'dead_letter_failures' | 'retried'>,
+    ) =>
+      function collect(this: { reset(): void; inc(labels: Record<string, string>, value: number): void }) {
+        this.reset();
+        for (const [consumer, status] of Object.entries(consumerStatuses.all()))
+          this.inc({ consumer, topic: status.topic }, status[field]);
+      };
+    metrics.counter({
+      name: 'tessera_dead_letters_total',
+      help: 'Records the consumer sent to tessera.dead-letter.v1 (undecodable, or its handler kept failing)',
+      labelNames: ['consumer', 'topic'],
+      collect: fromBoard('dead_lettered'),
+    });
+    metrics.counter({
+      name: 'tessera_dead_letter_failures_total',
+      help: 'Dead letters that could not be written (the record is read again; nothing is committed past it)',
+      labelNames: ['consumer', 'topic'],
+      collect: fromBoard('dead_letter_failures'),
+    });
+    metrics.counter({
+      name: 'tessera_handler_retries_total',
+      help: 'Handler tries the consumer repeated after a failure',
+      labelNames: ['consumer', 'topic'],
+      collect: fromBoard('retried'),
+    });
+    metrics.gauge({
+      name: 'tessera_stream_halted',
+      help: 'Whether a fail-closed consumer refuses to go on past a record it cannot apply (1) or not (0)',
+      labelNames: ['consumer', 'topic'],
+      collect() {
+        for (const [consumer, status] of Object.entries(consumerStatuses.all()))
+          this.set({ consumer, topic: status.topic }, status.halted ? 1 : 0);
       },
     });
     metrics.counter({
