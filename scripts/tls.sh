@@ -7,8 +7,13 @@
 #                   same CA, i.e. without every client having to trust a new one
 #   server.pem      the gateway's certificate, SAN IP:127.0.0.1 and DNS:localhost, signed by the CA
 #   server-key.pem  its key (mode 600)
+#   kafka.pem       the Kafka broker's certificate (issue #20), CN=tessera-kafka-broker, SAN
+#                   IP:127.0.0.1, DNS:localhost and DNS:kafka (docker-compose), server and client
+#                   auth (the broker is the mutual-TLS client of its own controller listener)
+#   kafka-keystore.pem  its PKCS#8 key followed by kafka.pem (mode 600): the broker's
+#                   ssl.keystore.type=PEM file
 # Idempotent: keeps what is there while it is valid for 30 more days. A missing or expiring CA
-# makes a new CA and a new server certificate; an expiring server certificate alone is re-signed.
+# makes a new CA and new leaf certificates; an expiring leaf certificate alone is re-signed.
 # Same algorithms and extensions as docker-compose's tls-init, so both origins look alike.
 set -euo pipefail
 umask 077
@@ -50,23 +55,41 @@ if ! valid "$dir/ca.pem" || [[ ! -s "$dir/ca-key.pem" ]]; then
   printf 'tls: created a local CA in %s/ca.pem\n' "${dir#"$root"/}"
 fi
 
-if $new_ca || ! valid "$dir/server.pem" || [[ ! -s "$dir/server-key.pem" ]] ||
-  ! openssl verify -CAfile "$dir/ca.pem" "$dir/server.pem" >/dev/null 2>&1; then
+# issue_leaf <name> <subject> <extendedKeyUsage> <subjectAltName>: a P-256 key and a certificate
+# signed by the CA, as <name>.pem and <name>-key.pem, unless a valid one is already there.
+issue_leaf() {
+  local name="$1" subject="$2" usage="$3" san="$4"
+  if ! $new_ca && valid "$dir/$name.pem" && [[ -s "$dir/$name-key.pem" ]] &&
+    openssl verify -CAfile "$dir/ca.pem" "$dir/$name.pem" >/dev/null 2>&1; then
+    return 1
+  fi
   openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-    -subj "/CN=127.0.0.1" -keyout "$work/server-key.pem" -out "$work/server.csr" 2>"$work/err" || {
+    -subj "$subject" -keyout "$work/$name-key.pem" -out "$work/$name.csr" 2>"$work/err" || {
     cat "$work/err" >&2
     exit 1
   }
   printf '%s\n' "basicConstraints=critical,CA:FALSE" "keyUsage=critical,digitalSignature" \
-    "extendedKeyUsage=serverAuth" "subjectAltName=IP:127.0.0.1,DNS:localhost" >"$work/server.ext"
+    "extendedKeyUsage=$usage" "subjectAltName=$san" >"$work/$name.ext"
   # 397 days: the longest validity browsers accept for a server certificate.
-  openssl x509 -req -in "$work/server.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca-key.pem" \
-    -CAcreateserial -CAserial "$work/ca.srl" -days 397 -extfile "$work/server.ext" \
-    -out "$work/server.pem" 2>"$work/err" || {
+  openssl x509 -req -in "$work/$name.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca-key.pem" \
+    -CAcreateserial -CAserial "$work/ca.srl" -days 397 -extfile "$work/$name.ext" \
+    -out "$work/$name.pem" 2>"$work/err" || {
     cat "$work/err" >&2
     exit 1
   }
-  install -m 0600 "$work/server-key.pem" "$dir/server-key.pem"
-  install -m 0644 "$work/server.pem" "$dir/server.pem"
+  install -m 0600 "$work/$name-key.pem" "$dir/$name-key.pem"
+  install -m 0644 "$work/$name.pem" "$dir/$name.pem"
+  return 0
+}
+
+if issue_leaf server "/CN=127.0.0.1" serverAuth "IP:127.0.0.1,DNS:localhost"; then
   printf 'tls: issued the gateway certificate %s/server.pem (127.0.0.1, localhost)\n' "${dir#"$root"/}"
+fi
+
+if issue_leaf kafka "/CN=tessera-kafka-broker" serverAuth,clientAuth "IP:127.0.0.1,DNS:localhost,DNS:kafka" ||
+  [[ ! -s "$dir/kafka-keystore.pem" ]]; then
+  # Kafka's PEM keystore: the unencrypted PKCS#8 key, then the certificate chain.
+  cat "$dir/kafka-key.pem" "$dir/kafka.pem" >"$work/kafka-keystore.pem"
+  install -m 0600 "$work/kafka-keystore.pem" "$dir/kafka-keystore.pem"
+  printf 'tls: issued the Kafka broker certificate %s/kafka.pem (tessera-kafka-broker, 127.0.0.1)\n' "${dir#"$root"/}"
 fi
