@@ -51,6 +51,11 @@ export interface StoredPositions {
 export interface EventStreamOptions<T extends TopicWithEvents> {
   readonly name: string;
   readonly topic: T;
+  /**
+   * The topic to read when it is not `topic` itself but a copy carrying the same contract (the replay
+   * bench's own topics, so it never touches the real one); events are still parsed as `topic`'s.
+   */
+  readonly readFrom?: string;
   readonly mode: ConsumptionMode;
   readonly handle: EventHandler<T>;
   /**
@@ -92,7 +97,12 @@ export class EventStreamConsumer<T extends TopicWithEvents> {
     private readonly options: EventStreamOptions<T>,
   ) {
     this.logger = new Logger(`Consumer:${options.name}`);
-    this.currency = options.mode.kind === 'broadcast' ? new StreamCurrency(kafka, options.topic) : null;
+    this.currency =
+      options.mode.kind === 'broadcast' ? new StreamCurrency(kafka, options.readFrom ?? options.topic) : null;
+  }
+
+  private get topicRead(): string {
+    return this.options.readFrom ?? this.options.topic;
   }
 
   get caughtUp(): boolean {
@@ -115,7 +125,8 @@ export class EventStreamConsumer<T extends TopicWithEvents> {
   }
 
   async start(): Promise<void> {
-    const { mode, topic } = this.options;
+    const { mode } = this.options;
+    const topic = this.topicRead;
     const groupId = mode.kind === 'shared' ? mode.groupId : `${this.options.name}-${randomUUID()}`;
     await this.recordStartOffsets(groupId);
     const consumer = this.kafka.consumer({
@@ -272,12 +283,12 @@ export class EventStreamConsumer<T extends TopicWithEvents> {
     try {
       const committed = new Map<number, bigint>();
       if (this.options.mode.kind === 'shared') {
-        const [offsets] = await admin.fetchOffsets({ groupId, topics: [this.options.topic] });
+        const [offsets] = await admin.fetchOffsets({ groupId, topics: [this.topicRead] });
         for (const { partition, offset } of offsets?.partitions ?? []) {
           if (BigInt(offset) >= 0n) committed.set(partition, BigInt(offset));
         }
       }
-      for (const { partition, high, low } of await admin.fetchTopicOffsets(this.options.topic)) {
+      for (const { partition, high, low } of await admin.fetchTopicOffsets(this.topicRead)) {
         const from = committed.get(partition) ?? BigInt(low);
         if (BigInt(high) > from) this.targets.set(partition, BigInt(high));
       }
@@ -298,7 +309,7 @@ export class EventStreamConsumer<T extends TopicWithEvents> {
     if (this.targets.size === 0) this.currency?.markCurrent(this.startOffsetsReadAt);
     if (this.isCaughtUp || this.targets.size > 0) return;
     this.isCaughtUp = true;
-    this.logger.log(`caught up with ${this.options.topic}`);
+    this.logger.log(`caught up with ${this.topicRead}`);
     for (const resolve of this.caughtUpWaiters.splice(0)) resolve();
   }
 }
