@@ -50,7 +50,7 @@ export const TOPICS = {
     name: 'tessera.tokens.revoked.v1',
     partitions: 3,
     config: REVOCATION_TOPIC_CONFIG,
-    why: 'Compacted, and tombstoned once a revocation expires: a new validator rebuilds the live revocation state from the beginning, in a time bounded by live revocations.',
+    why: 'Compacted; once the token a revocation covers has expired, the revocation service writes a tombstone (null value, same key), so compaction removes it: a new validator rebuilds the live revocation state from the beginning. Subscribers must accept null values.',
   },
   /** Public keys and their states, keyed by kid. */
   signingKeys: {
