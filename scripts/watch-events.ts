@@ -52,14 +52,19 @@ async function main(): Promise<void> {
   await consumer.run({
     autoCommit: false,
     eachMessage: ({ topic, partition, message }) => {
-      const raw = message.value?.toString('utf8') ?? '';
+      const where = `${topic} ${partition}@${message.offset} key=${message.key?.toString() ?? '-'}`;
+      // A null value is a compaction tombstone (the revocation janitor's), not a broken event.
+      if (message.value === null) {
+        console.log(`${where} (tombstone)`);
+        return Promise.resolve();
+      }
+      const raw = message.value.toString('utf8');
       let event: unknown = null;
       try {
         event = parseEvent(topic as TopicWithEvents, JSON.parse(raw));
       } catch {
         event = null;
       }
-      const where = `${topic} ${partition}@${message.offset} key=${message.key?.toString() ?? '-'}`;
       // Events carry identifiers only, never tokens (DESIGN.md §5), so printing them is safe.
       console.log(
         event ? `${where}\n${JSON.stringify(event, null, 2)}` : `${where} (not a known event) ${raw}`,

@@ -19,6 +19,7 @@ import { benchIssuance } from './scenario-issuance';
 import { benchLoginFlood } from './scenario-login-flood';
 import { benchPropagation } from './scenario-propagation';
 import { benchRevocation } from './scenario-revocation';
+import { benchReplay } from './scenario-replay';
 import { PoolProvider } from './pool-provider';
 
 const SCENARIO_RUNNERS: Record<ScenarioName, (context: ScenarioContext) => Promise<ScenarioReport>> = {
@@ -59,6 +60,14 @@ async function printProfiles(env: BenchEnvironment, scenario: ScenarioName): Pro
 }
 
 async function main(): Promise<number> {
+  // `replay` needs Kafka only, not the stack: a fresh validator replays the bench's own topics.
+  if (process.argv[2] === 'replay') {
+    const sizes = process.argv.includes('--sizes')
+      ? process.argv[process.argv.indexOf('--sizes') + 1]!.split(',')
+      : ['10k', '100k', '1M', '1M-90'];
+    await benchReplay(log, sizes);
+    return 0;
+  }
   const options = parseBenchOptions(process.argv.slice(2));
   const started = Date.now();
   log(

@@ -11,6 +11,7 @@ import { REVOCATION_CONFIG, type RevocationConfig } from './config/revocation.co
 import { REVOCATION_SCHEMA, revocationDatabase } from './database/revocation-database';
 import { AccountsModule } from './accounts/accounts.module';
 import { GrantsModule } from './grants/grants.module';
+import { JanitorModule } from './janitor/janitor.module';
 import { RefreshTokensModule } from './refresh-tokens/refresh-tokens.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { RegistryModule } from './registry/registry.module';
@@ -49,6 +50,7 @@ export class RevocationModule {
         RefreshTokensModule,
         GrantsModule,
         SessionsModule,
+        JanitorModule,
       ],
       providers: [{ provide: REVOCATION_CONFIG, useValue: config }],
       exports: [REVOCATION_CONFIG],

@@ -11,6 +11,26 @@ export interface TopicSpec {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
+
+/**
+ * The revocation topic's compaction (issue #15 §2, docs/events.md "Tombstones"):
+ * - `delete.retention.ms` (1 day): how long a tombstone stays readable after compaction has removed
+ *   what it covers, so a reader replaying or lagging by less than that sees the tombstone itself.
+ * - `segment.ms` (1 hour): the active segment is never compacted; rolling it hourly lets the
+ *   cleaner reach the tombstones within hours even on a quiet (dev) broker, not after the 7-day default.
+ * - `min.cleanable.dirty.ratio` (0.1) and `max.compaction.lag.ms` (1 day): clean when a tenth of the
+ *   log is superseded, and at the latest a day after a record was written.
+ * - `min.compaction.lag.ms` (1 hour): a revocation stays readable as written for an hour at least.
+ */
+export const REVOCATION_TOPIC_CONFIG: Readonly<Record<string, string>> = {
+  'cleanup.policy': 'compact',
+  'min.compaction.lag.ms': String(HOUR_MS),
+  'max.compaction.lag.ms': String(DAY_MS),
+  'delete.retention.ms': String(DAY_MS),
+  'segment.ms': String(HOUR_MS),
+  'min.cleanable.dirty.ratio': '0.1',
+};
 
 export const TOPICS = {
   /** Public contract: the audit stream of every token issued (and refused). Keyed by grant id. */
@@ -20,12 +40,17 @@ export const TOPICS = {
     config: { 'cleanup.policy': 'delete', 'retention.ms': String(30 * DAY_MS) },
     why: 'Audit stream: a month of history for auditors to replay; 6 partitions so issuance and its consumers can scale out, all events of one grant on one partition.',
   },
-  /** Public contract: every revocation. Keyed by the revocation target, so compaction keeps the latest per target. */
+  /**
+   * Public contract: every revocation. Keyed by the revocation target, so compaction keeps the latest
+   * per target. Once the token a revocation covers has expired, revocation's janitor writes a
+   * tombstone (null value) for its key (issue #15 §2), so compaction removes it and the topic holds
+   * the live revocations only; subscribers must accept null values.
+   */
   tokensRevoked: {
     name: 'tessera.tokens.revoked.v1',
     partitions: 3,
-    config: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': String(60 * 60 * 1000) },
-    why: 'Compacted, never deleted by age: a new validator rebuilds the complete revocation state from the beginning.',
+    config: REVOCATION_TOPIC_CONFIG,
+    why: 'Compacted; once the token a revocation covers has expired, the revocation service writes a tombstone (null value, same key), so compaction removes it: a new validator rebuilds the live revocation state from the beginning. Subscribers must accept null values.',
   },
   /** Public keys and their states, keyed by kid. */
   signingKeys: {

@@ -78,11 +78,35 @@ describe('RevocationList', () => {
 
   it('prunes revocations of tokens that have expired anyway', () => {
     const list = new RevocationList();
-    list.apply(revocation({ kind: 'jti', jti: 'old' }, now - 1));
-    list.apply(revocation({ kind: 'jti', jti: 'live' }, now + 100));
-    list.apply(revocation({ kind: 'grant', grant_id: 'old-grant' }, now - 1));
-    list.apply(revocation({ kind: 'refresh_token', refresh_token_id: 'old-rt' }, now - 1));
+    const earlier = now - 10;
+    list.apply(revocation({ kind: 'jti', jti: 'old' }, now - 1), earlier);
+    list.apply(revocation({ kind: 'jti', jti: 'live' }, now + 100), earlier);
+    list.apply(revocation({ kind: 'grant', grant_id: 'old-grant' }, now - 1), earlier);
+    list.apply(revocation({ kind: 'refresh_token', refresh_token_id: 'old-rt' }, now - 1), earlier);
+    expect(list.size).toBe(4);
     expect(list.prune(now)).toBe(3);
+    expect(list.size).toBe(1);
     expect(list.isRevoked({ ...token, jti: 'live' })).toBe(true);
+  });
+
+  it('does not store a revocation whose token has already expired (a replay of an uncompacted topic)', () => {
+    const list = new RevocationList();
+    list.apply(revocation({ kind: 'jti', jti: 'old' }, now - 1), now);
+    list.apply(revocation({ kind: 'grant', grant_id: 'old-grant' }, now - 1), now);
+    list.apply(revocation({ kind: 'refresh_token', refresh_token_id: 'old-rt' }, now - 1), now);
+    expect(list.size).toBe(0);
+    // Not-befores and signing keys have no expiry and always stay.
+    list.apply(revocation({ kind: 'subject', sub: 'u1', not_before: now - 5 }, null), now);
+    list.apply(revocation({ kind: 'signing_key', kid: 'k1' }, null), now);
+    expect(list.size).toBe(2);
+  });
+
+  it('keeps an entry while the clock tolerance still lets its token be accepted', () => {
+    const list = new RevocationList(30);
+    list.apply(revocation({ kind: 'jti', jti: 'j1' }, now - 10), now);
+    expect(list.isRevoked(token)).toBe(true);
+    expect(list.prune(now)).toBe(0);
+    expect(list.prune(now + 21)).toBe(1);
+    expect(list.isRevoked(token)).toBe(false);
   });
 });

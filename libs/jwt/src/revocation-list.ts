@@ -18,7 +18,13 @@ export interface RevocableToken {
 /**
  * The revocation state a validator keeps in memory, rebuilt from `tessera.tokens.revoked.v1`.
  * Applying the same revocation twice changes nothing, and a later not-before only ever moves forward,
- * so replays and redeliveries are harmless. Entries whose tokens have expired are pruned.
+ * so replays and redeliveries are harmless.
+ *
+ * Bounded by live revocations (issue #15 §2): a revocation whose token has expired is not stored at
+ * all (a replay of a topic the janitor has not compacted yet, or an event that arrived late), and
+ * those that expire while held are dropped by `prune`, which the owners call on a timer. Expired
+ * means past `expires_at` plus the clock tolerance the validator grants to `exp`, so an entry never
+ * leaves while its token could still be accepted.
  */
 export class RevocationList {
   private readonly jtis = new Map<string, number>();
@@ -28,9 +34,17 @@ export class RevocationList {
   private readonly clientNotBefore = new Map<string, number>();
   private readonly kids = new Set<string>();
 
-  apply(revocation: RevocationPayload): void {
-    const until = revocation.expires_at ?? Number.MAX_SAFE_INTEGER;
+  /** @param toleranceSeconds how long after `exp` the validator still accepts a token (its clock tolerance). */
+  constructor(private readonly toleranceSeconds = 0) {}
+
+  apply(revocation: RevocationPayload, nowSeconds = Date.now() / 1000): void {
+    const until =
+      revocation.expires_at === null
+        ? Number.MAX_SAFE_INTEGER
+        : revocation.expires_at + this.toleranceSeconds;
     const target = revocation.target;
+    // Not-befores and signing keys never expire; anything else whose token is gone needs no entry.
+    if (until < nowSeconds) return;
     switch (target.kind) {
       case 'jti':
         extendUntil(this.jtis, target.jti, until);
@@ -79,7 +93,7 @@ export class RevocationList {
   }
 
   /** Drops revocations of tokens that have expired anyway (keeps memory bounded by live tokens). */
-  prune(nowSeconds = Math.floor(Date.now() / 1000)): number {
+  prune(nowSeconds = Date.now() / 1000): number {
     return (
       pruneExpired(this.jtis, nowSeconds) +
       pruneExpired(this.grants, nowSeconds) +

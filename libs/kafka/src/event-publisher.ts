@@ -4,8 +4,11 @@ import { CompressionTypes, type Kafka, type Producer } from 'kafkajs';
 export interface OutgoingEvent {
   readonly topic: string;
   readonly key: string;
-  /** The serialized event envelope (JSON). */
-  readonly value: string;
+  /**
+   * The serialized event envelope (JSON), or null for a tombstone: on a compacted topic it tells the
+   * broker to drop every record of this key (revocation's janitor, issue #15 §2).
+   */
+  readonly value: string | null;
 }
 
 /**
@@ -24,7 +27,7 @@ export class EventPublisher {
   async publish(events: readonly OutgoingEvent[]): Promise<void> {
     if (events.length === 0) return;
     const producer = await this.connected();
-    const byTopic = new Map<string, { key: string; value: string }[]>();
+    const byTopic = new Map<string, { key: string; value: string | null }[]>();
     for (const event of events) {
       const messages = byTopic.get(event.topic) ?? [];
       messages.push({ key: event.key, value: event.value });

@@ -95,8 +95,8 @@ export interface EventStreamOptions<T extends TopicWithEvents> {
   /** How a throwing handler is retried before the record is dead-lettered (shared) or the reader halts (broadcast). */
   readonly retry?: RetryPolicy;
   /**
-   * The topic to read when it is not the contract's name (an isolated test on a shared broker);
-   * records are still decoded against `topic`'s contract.
+   * The topic to read when it is not the contract's name (an isolated test on a shared broker, the
+   * replay bench's own copies); records are still decoded against `topic`'s contract.
    */
   readonly sourceTopic?: string;
   /** Where dead letters go; `tessera.dead-letter.v1` by default (tests give their own). */

@@ -40,7 +40,7 @@ const PRUNE_INTERVAL_MS = 60_000;
  */
 export class TesseraTokenValidator {
   private readonly keys = new VerificationKeySet();
-  private readonly revocations = new RevocationList();
+  private readonly revocations: RevocationList;
   private readonly verifier: AccessTokenVerifier;
   private readonly feed: TokenStateFeed;
   private starting: Promise<void> | null = null;
@@ -48,6 +48,8 @@ export class TesseraTokenValidator {
   private pruneTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: TesseraTokenValidatorOptions) {
+    // Entries stay while `exp` plus the tolerance could still let their token through.
+    this.revocations = new RevocationList(options.clockToleranceSeconds ?? 0);
     this.verifier = new AccessTokenVerifier(this.keys, new JwksFetcher(options.jwksUri), {
       issuer: options.issuer,
       clockToleranceSeconds: options.clockToleranceSeconds,

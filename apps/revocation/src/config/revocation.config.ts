@@ -7,6 +7,14 @@ const revocationEnv = serviceEnv
   .extend({
     /** Issuance's JWKS on the internal network, for a kid no signing-key event has announced yet. */
     TESSERA_JWKS_URL: z.url().default('http://127.0.0.1:3001/.well-known/jwks.json'),
+    /**
+     * How long after a revoked token's expiry the janitor tombstones its revocation (issue #15 §2):
+     * the most a validator's clock may run behind revocation's. A validator whose clock is further
+     * behind would, after a restart, accept a revoked token for that long before its own expiry check.
+     */
+    TESSERA_REVOCATION_TOMBSTONE_SKEW_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+    /** How often the janitor looks for expired revocations to tombstone. */
+    TESSERA_REVOCATION_JANITOR_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   });
 
 export type RevocationConfig = z.output<typeof revocationEnv>;

@@ -11,6 +11,7 @@ import { KnownUsers1732924800000 } from './migrations/1732924800000-known-users'
 import { RefreshTokenDevices1733011200000 } from './migrations/1733011200000-refresh-token-devices';
 import { ConsentGrants1765500000001 } from './migrations/1765500000001-consent-grants';
 import { IssuedTokenSources1765300000000 } from './migrations/1765300000000-issued-token-sources';
+import { RevocationTombstones1765600000000 } from './migrations/1765600000000-revocation-tombstones';
 
 export const REVOCATION_SCHEMA = 'revocation';
 
@@ -29,6 +30,7 @@ export function revocationDatabase(url: string) {
       RefreshTokenDevices1733011200000,
       ConsentGrants1765500000001,
       IssuedTokenSources1765300000000,
+      RevocationTombstones1765600000000,
     ],
   });
 }

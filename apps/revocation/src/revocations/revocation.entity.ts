@@ -20,4 +20,8 @@ export class RevocationEntity {
 
   @Column({ name: 'revoked_at', type: 'timestamptz' })
   revokedAt!: Date;
+
+  /** When the janitor tombstoned its key on the revocation topic (it had expired); null = not yet. */
+  @Column({ name: 'tombstoned_at', type: 'timestamptz', nullable: true })
+  tombstonedAt!: Date | null;
 }
