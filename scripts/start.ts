@@ -89,7 +89,10 @@ async function main(): Promise<void> {
     TESSERA_ISSUER: config.TESSERA_ISSUER,
     DATABASE_URL: config.DATABASE_URL,
     LOG_LEVEL: config.LOG_LEVEL,
+    // Issuance's JWKS over loopback: the gateway starts after the services are ready, so they cannot
+    // reach its https origin at start-up (issue #20 §4; docs/adr/0014).
     TESSERA_JWKS_URL: `http://127.0.0.1:${SERVICES[0].port}/.well-known/jwks.json`,
+    TESSERA_JWKS_ALLOW_HTTP: 'true',
     TESSERA_ACCOUNT_LINKING_URL: `http://127.0.0.1:${SERVICES[3].port}`,
   });
   const startService = async ({ name, port }: (typeof SERVICES)[number]) => {

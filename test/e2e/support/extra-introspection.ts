@@ -26,6 +26,7 @@ export function startExtraIntrospection(
       KAFKA_BROKERS: stack.brokers.join(','),
       KAFKA_GROUP_PREFIX: `tessera-test-${options.name}-${randomBytes(4).toString('hex')}`,
       TESSERA_JWKS_URL: `${stack.urls.issuance}/.well-known/jwks.json`,
+      TESSERA_JWKS_ALLOW_HTTP: 'true',
       ...options.env,
     },
   });

@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { encryptionKeyEnv, loadConfig, portEnv, serviceEnv } from '@app/config';
+import { encryptionKeyEnv, loadConfig, portEnv, serviceEnv, jwksEnv } from '@app/config';
 
-const introspectionEnv = serviceEnv.extend(portEnv(3002).shape).extend({
-  /** Issuance's JWKS on the internal network, for a kid no signing-key event has announced yet. */
-  TESSERA_JWKS_URL: z.url().default('http://127.0.0.1:3001/.well-known/jwks.json'),
+const introspectionEnv = serviceEnv.extend(jwksEnv.shape).extend(portEnv(3002).shape).extend({
   /**
    * The deployment's encryption key, from which introspection derives the key it signs RFC 9701
    * answers with (issuance derives the same and publishes it). Optional: without it, signed answers
