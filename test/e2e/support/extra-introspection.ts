@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { startService, type RunningService, type StackInfo } from '@app/testing';
 
 /** Ports above the stack's own for the instances e2e files start (files run one at a time: `fileParallelism: false`). */
-export const EXTRA_INSTANCE_PORTS = { noRedis: 7, failClosed: 8, drain: 9 } as const;
+export const EXTRA_INSTANCE_PORTS = { noRedis: 7, failClosed: 8, drain: 9, keyTrust: 8 } as const;
 
 /**
  * Starts one more introspection instance against the running stack's broker and issuer — a fresh
