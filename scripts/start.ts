@@ -91,7 +91,10 @@ async function main(): Promise<void> {
     LOG_LEVEL: config.LOG_LEVEL,
     // Coloured lines for the terminal; the services default to JSON (what a log shipper reads).
     TESSERA_LOG_FORMAT: process.env.TESSERA_LOG_FORMAT ?? 'pretty',
+    // Issuance's JWKS over loopback: the gateway starts after the services are ready, so they cannot
+    // reach its https origin at start-up (issue #20 §4; docs/adr/0017-validators-trust-the-jwks.md).
     TESSERA_JWKS_URL: `http://127.0.0.1:${SERVICES[0].port}/.well-known/jwks.json`,
+    TESSERA_JWKS_ALLOW_HTTP: 'true',
     TESSERA_ACCOUNT_LINKING_URL: `http://127.0.0.1:${SERVICES[3].port}`,
   });
   const startService = async ({ name, port }: (typeof SERVICES)[number]) => {

@@ -38,6 +38,7 @@ describe('resource-server library against the running stack', () => {
     issuer: stack.issuer,
     audience: stack.api.identifier,
     jwksUri: `${stack.urls.issuance}/.well-known/jwks.json`,
+    allowHttpJwks: true,
     kafka: { brokers: stack.brokers, clientId: `resource-server-e2e-${randomBytes(4).toString('hex')}` },
   };
 
@@ -70,6 +71,7 @@ describe('resource-server library against the running stack', () => {
           TESSERA_ISSUER: stack.issuer,
           TESSERA_AUDIENCE: stack.api.identifier,
           TESSERA_JWKS_URL: `${stack.urls.issuance}/.well-known/jwks.json`,
+          TESSERA_JWKS_ALLOW_HTTP: 'true',
           KAFKA_BROKERS: stack.brokers.join(','),
           PORT: String(ports.express),
         },

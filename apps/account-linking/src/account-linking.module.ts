@@ -1,3 +1,4 @@
+import { jwksSettings } from '@app/config';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { managementAudience } from '@app/contracts';
 import { HealthModule } from '@app/http';
@@ -28,7 +29,7 @@ export class AccountLinkingModule {
         // Management API tokens are verified locally with the keys learnt from the signing-keys topic.
         TokenVerificationModule.forRoot({
           issuer: config.TESSERA_ISSUER,
-          jwksUrl: config.TESSERA_JWKS_URL,
+          ...jwksSettings(config),
           consumerName: 'account-linking',
           maxStreamLagMs: config.TESSERA_MAX_STREAM_LAG_SECONDS * 1000,
           acknowledgedPoison: config.TESSERA_ACKNOWLEDGED_POISON,

@@ -1,3 +1,4 @@
+import { jwksSettings } from '@app/config';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { HealthModule } from '@app/http';
 import { TokenVerificationModule, VerificationKeySet } from '@app/jwt';
@@ -35,7 +36,7 @@ export class IntrospectionModule {
         KafkaModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: 'tessera-introspection' }),
         TokenVerificationModule.forRoot({
           issuer: config.TESSERA_ISSUER,
-          jwksUrl: config.TESSERA_JWKS_URL,
+          ...jwksSettings(config),
           consumerName: 'introspection',
           maxStreamLagMs: config.TESSERA_MAX_STREAM_LAG_SECONDS * 1000,
           acknowledgedPoison: config.TESSERA_ACKNOWLEDGED_POISON,

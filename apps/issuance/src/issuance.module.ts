@@ -38,6 +38,8 @@ export class IssuanceModule {
         TokenVerificationModule.forRoot({
           issuer: config.TESSERA_ISSUER,
           jwksUrl: `http://127.0.0.1:${config.PORT}/.well-known/jwks.json`,
+          // Its own JWKS, over loopback: no network between issuance and the keys it serves.
+          jwksAllowHttp: true,
           consumerName: 'issuance',
           maxStreamLagMs: config.TESSERA_MAX_STREAM_LAG_SECONDS * 1000,
           acknowledgedPoison: config.TESSERA_ACKNOWLEDGED_POISON,

@@ -1,3 +1,4 @@
+import { jwksSettings } from '@app/config';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { managementAudience } from '@app/contracts';
 import { HealthModule } from '@app/http';
@@ -36,7 +37,7 @@ export class RevocationModule {
         OutboxModule.forSchema(REVOCATION_SCHEMA),
         TokenVerificationModule.forRoot({
           issuer: config.TESSERA_ISSUER,
-          jwksUrl: config.TESSERA_JWKS_URL,
+          ...jwksSettings(config),
           consumerName: 'revocation',
           maxStreamLagMs: config.TESSERA_MAX_STREAM_LAG_SECONDS * 1000,
           acknowledgedPoison: config.TESSERA_ACKNOWLEDGED_POISON,

@@ -1,7 +1,7 @@
 import type { JWTPayload } from 'jose';
 import { signingAlg } from '@app/contracts';
 import { verifiesSignature } from './jws-signature';
-import type { JwksFetcher } from './jwks-fetcher';
+import type { KeyLearner } from './jwks-key-confirmation';
 import type { VerificationKeySet } from './verification-key-set';
 
 export interface VerifiedJwt {
@@ -34,7 +34,8 @@ export class AccessTokenVerifier {
 
   constructor(
     private readonly keys: VerificationKeySet,
-    private readonly fetcher: JwksFetcher | null,
+    /** Asked about a kid no trusted key has (the JWKS, rate-limited); null: only the keys given. */
+    private readonly learner: KeyLearner | null,
     private readonly options: VerifierOptions,
   ) {
     this.maxLength = options.maxLength ?? 16 * 1024;
@@ -55,7 +56,7 @@ export class AccessTokenVerifier {
     if (FORBIDDEN_HEADERS.some((name) => name in header)) return null;
     if (this.keys.isRevoked(kid)) return null;
 
-    const known = this.keys.get(kid) ?? (await this.learn(kid));
+    const known = this.keys.get(kid) ?? (await this.learner?.learn(kid));
     // The key decides the algorithm: a token cannot pick a weaker one for our key (alg confusion).
     if (!known || known.alg !== alg) return null;
     const [encodedHeader, encodedPayload, signature] = token.split('.') as [string, string, string];
@@ -81,13 +82,6 @@ export class AccessTokenVerifier {
     if (exp <= now - tolerance) return false;
     if (nbf !== undefined && nbf > now + tolerance) return false;
     return true;
-  }
-
-  private async learn(kid: string) {
-    if (!this.fetcher) return undefined;
-    const jwks = await this.fetcher.fetch();
-    for (const jwk of jwks ?? []) this.keys.trust(jwk);
-    return this.keys.get(kid);
   }
 }
 

@@ -1,5 +1,7 @@
 export * from './verification-key-set';
 export * from './jwks-fetcher';
+export * from './jwks-key-confirmation';
+export * from './jwk-thumbprint';
 export * from './access-token-verifier';
 export * from './revocation-list';
 export * from './revocation-stream';

@@ -2,6 +2,7 @@ import { createKafka } from '@app/kafka';
 // Single files rather than the `@app/jwt` barrel: see token-state-feed.ts.
 import { AccessTokenVerifier, type VerifiedJwt } from '../../jwt/src/access-token-verifier';
 import { JwksFetcher } from '../../jwt/src/jwks-fetcher';
+import { JwksKeyConfirmation } from '../../jwt/src/jwks-key-confirmation';
 import { RevocationList } from '../../jwt/src/revocation-list';
 import { VerificationKeySet } from '../../jwt/src/verification-key-set';
 import {
@@ -17,8 +18,16 @@ export interface TesseraTokenValidatorOptions {
   readonly issuer: string;
   /** This API's identifier: a token must name it in `aud`. */
   readonly audience: string;
-  /** Tessera's JWKS, fetched for a kid that no signing-key event has announced yet. */
+  /**
+   * Tessera's JWKS on its TLS origin (`{issuer}.well-known/jwks.json`, the gateway): the only source
+   * that makes a signing key trusted. A key announced on the signing-keys topic is used once this
+   * JWKS publishes the same key (issue #20 §4); must be https unless `allowHttpJwks`.
+   */
   readonly jwksUri: string;
+  /** Accept an http `jwksUri`: for a development or test stack without TLS only. */
+  readonly allowHttpJwks?: boolean;
+  /** At most one JWKS fetch that a token or an event can cause per this many ms (default 10 000). */
+  readonly jwksMinIntervalMs?: number;
   readonly kafka: { readonly brokers: readonly string[]; readonly clientId?: string };
   /** Scopes every request needs; adapters can ask for more per route. */
   readonly requiredScopes?: readonly string[];
@@ -41,6 +50,7 @@ const PRUNE_INTERVAL_MS = 60_000;
 export class TesseraTokenValidator {
   private readonly keys = new VerificationKeySet();
   private readonly revocations: RevocationList;
+  private readonly confirmation: JwksKeyConfirmation;
   private readonly verifier: AccessTokenVerifier;
   private readonly feed: TokenStateFeed;
   private starting: Promise<void> | null = null;
@@ -50,7 +60,12 @@ export class TesseraTokenValidator {
   constructor(private readonly options: TesseraTokenValidatorOptions) {
     // Entries stay while `exp` plus the tolerance could still let their token through.
     this.revocations = new RevocationList(options.clockToleranceSeconds ?? 0);
-    this.verifier = new AccessTokenVerifier(this.keys, new JwksFetcher(options.jwksUri), {
+    const fetcher = new JwksFetcher(options.jwksUri, {
+      allowHttp: options.allowHttpJwks,
+      minIntervalMs: options.jwksMinIntervalMs,
+    });
+    this.confirmation = new JwksKeyConfirmation(this.keys, fetcher);
+    this.verifier = new AccessTokenVerifier(this.keys, this.confirmation, {
       issuer: options.issuer,
       clockToleranceSeconds: options.clockToleranceSeconds,
     });
@@ -59,14 +74,19 @@ export class TesseraTokenValidator {
       createKafka({ brokers: options.kafka.brokers, clientId }),
       clientId,
       this.keys,
+      this.confirmation,
       this.revocations,
     );
   }
 
-  /** Starts following Tessera's keys and revocations; resolves once both topics have been replayed. */
+  /**
+   * Starts following Tessera's keys and revocations; resolves once both topics have been replayed
+   * and the JWKS has answered once (it confirms the replayed keys; retried until it answers).
+   */
   ready(): Promise<void> {
     this.starting ??= this.feed.start().then(
-      () => {
+      async () => {
+        await this.confirmation.confirmReplayed();
         this.isReady = true;
         this.pruneTimer = setInterval(() => this.revocations.prune(), PRUNE_INTERVAL_MS);
         this.pruneTimer.unref();
@@ -121,6 +141,7 @@ export class TesseraTokenValidator {
 
   async close(): Promise<void> {
     if (this.pruneTimer) clearInterval(this.pruneTimer);
+    this.confirmation.stop();
     this.isReady = false;
     this.starting = null;
     await this.feed.stop();

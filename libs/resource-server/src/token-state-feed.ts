@@ -5,6 +5,7 @@ import { EventStreamConsumer } from '@app/kafka';
 // services, which pulls in the HTTP stack of the services (fastify) that an API using this package
 // must not be made to load.
 import { RevocationList } from '../../jwt/src/revocation-list';
+import type { JwksKeyConfirmation } from '../../jwt/src/jwks-key-confirmation';
 import { VerificationKeySet } from '../../jwt/src/verification-key-set';
 
 /**
@@ -20,6 +21,7 @@ export class TokenStateFeed {
     kafka: Kafka,
     name: string,
     private readonly keys: VerificationKeySet,
+    private readonly confirmation: JwksKeyConfirmation,
     private readonly revocations: RevocationList,
   ) {
     this.signingKeys = new EventStreamConsumer(kafka, {
@@ -29,7 +31,8 @@ export class TokenStateFeed {
       // An event it cannot read halts the feed (`haltReason`): the validator then refuses tokens.
       failClosed: true,
       handle: (event) => {
-        this.keys.apply(event.payload);
+        // A new kid is only a candidate until Tessera's JWKS publishes the same key (issue #20 §4).
+        if (this.keys.announce(event.payload)) this.confirmation.onAnnounced();
         return Promise.resolve();
       },
     });

@@ -144,7 +144,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     TESSERA_BOOTSTRAP_CLIENT_ID: bootstrap.clientId,
     TESSERA_BOOTSTRAP_CLIENT_SECRET: bootstrap.clientSecret,
     TESSERA_SEED_FILE: seedFile,
+    // No gateway runs beside most stacks: validators read issuance's JWKS over loopback http, which
+    // they refuse unless told (issue #20 §4; the gateway's https origin is the default).
     TESSERA_JWKS_URL: `http://127.0.0.1:${port(0)}/.well-known/jwks.json`,
+    TESSERA_JWKS_ALLOW_HTTP: 'true',
     TESSERA_ACCOUNT_LINKING_URL: `http://127.0.0.1:${port(3)}`,
     // The upstream OpenID Providers of the tests run on 127.0.0.1 over http (test/e2e/support).
     TESSERA_UPSTREAM_ALLOW_PRIVATE_NETWORKS: 'true',

@@ -17,6 +17,8 @@ const env = z
     /** This API's identifier, as registered in Tessera (`aud` of its tokens). */
     TESSERA_AUDIENCE: z.string().min(1),
     TESSERA_JWKS_URL: z.url(),
+    /** `true` for a development stack whose JWKS is served over http (never in production). */
+    TESSERA_JWKS_ALLOW_HTTP: z.enum(['true', 'false']).default('false'),
     KAFKA_BROKERS: z.string().transform((value) => value.split(',').map((broker) => broker.trim())),
     HOST: z.string().default('127.0.0.1'),
     PORT: z.coerce.number().int().min(1).max(65_535).default(3100),
@@ -36,6 +38,7 @@ const validator = new TesseraTokenValidator({
   issuer: config.TESSERA_ISSUER,
   audience: config.TESSERA_AUDIENCE,
   jwksUri: config.TESSERA_JWKS_URL,
+  allowHttpJwks: config.TESSERA_JWKS_ALLOW_HTTP === 'true',
   kafka: { brokers: config.KAFKA_BROKERS, clientId: 'example-things-api' },
 });
 

@@ -1,14 +1,21 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
-import { addressRanges, databaseEnv, encryptionKeyEnv, loadConfig, portEnv, serviceEnv } from '@app/config';
+import {
+  addressRanges,
+  databaseEnv,
+  encryptionKeyEnv,
+  loadConfig,
+  portEnv,
+  serviceEnv,
+  jwksEnv,
+} from '@app/config';
 
 const accountLinkingEnv = serviceEnv
+  .extend(jwksEnv.shape)
   .extend(databaseEnv.shape)
   .extend(encryptionKeyEnv.shape)
   .extend(portEnv(3004).shape)
   .extend({
-    /** Issuance's JWKS on the internal network, for a kid no signing-key event has announced yet. */
-    TESSERA_JWKS_URL: z.url().default('http://127.0.0.1:3001/.well-known/jwks.json'),
     /**
      * Shared secret that callers of the internal API (`/internal/v1/…`) present as a Bearer token.
      * Unset: only loopback callers that did not come through a proxy are served (docs/adr/0005).

@@ -1,12 +1,11 @@
 import { z } from 'zod';
-import { databaseEnv, loadConfig, portEnv, serviceEnv } from '@app/config';
+import { databaseEnv, loadConfig, portEnv, serviceEnv, jwksEnv } from '@app/config';
 
 const auditEnv = serviceEnv
+  .extend(jwksEnv.shape)
   .extend(databaseEnv.shape)
   .extend(portEnv(3005).shape)
   .extend({
-    /** Issuance's JWKS on the internal network, for a kid no signing-key event has announced yet. */
-    TESSERA_JWKS_URL: z.url().default('http://127.0.0.1:3001/.well-known/jwks.json'),
     /**
      * Days of log events kept: whole days older than this are dropped (their partitions), and events
      * older than it are not stored. 30 is Auth0's longest plan.

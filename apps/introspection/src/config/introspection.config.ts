@@ -1,26 +1,27 @@
 import { z } from 'zod';
 import { TOPICS } from '@app/contracts';
-import { encryptionKeyEnv, loadConfig, portEnv, serviceEnv } from '@app/config';
+import { encryptionKeyEnv, jwksEnv, loadConfig, portEnv, serviceEnv } from '@app/config';
 
-const introspectionEnv = serviceEnv.extend(portEnv(3002).shape).extend({
-  /** Issuance's JWKS on the internal network, for a kid no signing-key event has announced yet. */
-  TESSERA_JWKS_URL: z.url().default('http://127.0.0.1:3001/.well-known/jwks.json'),
-  /**
-   * The deployment's encryption key, from which introspection derives the key it signs RFC 9701
-   * answers with (issuance derives the same and publishes it). Optional: without it, signed answers
-   * are refused with 406 and plain JSON answers work as ever.
-   */
-  TESSERA_ENCRYPTION_KEY: encryptionKeyEnv.shape.TESSERA_ENCRYPTION_KEY.optional(),
-  /**
-   * Where this instance reads revocations from. Always the default in a deployment; an isolated test
-   * on a shared broker points one instance at a topic of its own (test/e2e/poison-revocations.spec.ts)
-   * so what it writes there reaches no other validator.
-   */
-  TESSERA_REVOCATION_TOPIC: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]{1,200}$/)
-    .default(TOPICS.tokensRevoked.name),
-});
+const introspectionEnv = serviceEnv
+  .extend(jwksEnv.shape)
+  .extend(portEnv(3002).shape)
+  .extend({
+    /**
+     * The deployment's encryption key, from which introspection derives the key it signs RFC 9701
+     * answers with (issuance derives the same and publishes it). Optional: without it, signed answers
+     * are refused with 406 and plain JSON answers work as ever.
+     */
+    TESSERA_ENCRYPTION_KEY: encryptionKeyEnv.shape.TESSERA_ENCRYPTION_KEY.optional(),
+    /**
+     * Where this instance reads revocations from. Always the default in a deployment; an isolated test
+     * on a shared broker points one instance at a topic of its own (test/e2e/poison-revocations.spec.ts)
+     * so what it writes there reaches no other validator.
+     */
+    TESSERA_REVOCATION_TOPIC: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,200}$/)
+      .default(TOPICS.tokensRevoked.name),
+  });
 
 export type IntrospectionConfig = z.output<typeof introspectionEnv>;
 export const INTROSPECTION_CONFIG = Symbol('INTROSPECTION_CONFIG');

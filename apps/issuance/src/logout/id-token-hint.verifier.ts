@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AccessTokenVerifier, JwksFetcher, VerificationKeySet } from '@app/jwt';
+import { AccessTokenVerifier, JwksKeyConfirmation, VerificationKeySet } from '@app/jwt';
 import { ISSUANCE_CONFIG, type IssuanceConfig } from '../config/issuance.config';
 
 /** What a verified `id_token_hint` says: whose session, and for which client. */
@@ -25,12 +25,16 @@ const EXPIRED_HINT_TOLERANCE_SECONDS = 7 * 86_400 + 36_000;
 export class IdTokenHintVerifier {
   private readonly verifier: AccessTokenVerifier;
 
-  constructor(keys: VerificationKeySet, @Inject(ISSUANCE_CONFIG) config: IssuanceConfig) {
-    this.verifier = new AccessTokenVerifier(
-      keys,
-      new JwksFetcher(`http://127.0.0.1:${config.PORT}/.well-known/jwks.json`),
-      { issuer: config.TESSERA_ISSUER, clockToleranceSeconds: EXPIRED_HINT_TOLERANCE_SECONDS },
-    );
+  constructor(
+    keys: VerificationKeySet,
+    // The validators' own key trust: a kid is used only once the issuer's JWKS publishes it (ADR 0017).
+    confirmation: JwksKeyConfirmation,
+    @Inject(ISSUANCE_CONFIG) config: IssuanceConfig,
+  ) {
+    this.verifier = new AccessTokenVerifier(keys, confirmation, {
+      issuer: config.TESSERA_ISSUER,
+      clockToleranceSeconds: EXPIRED_HINT_TOLERANCE_SECONDS,
+    });
   }
 
   async verify(token: string): Promise<IdTokenHint | null> {

@@ -1,12 +1,11 @@
 import { z } from 'zod';
-import { databaseEnv, loadConfig, portEnv, serviceEnv } from '@app/config';
+import { databaseEnv, loadConfig, portEnv, serviceEnv, jwksEnv } from '@app/config';
 
 const revocationEnv = serviceEnv
+  .extend(jwksEnv.shape)
   .extend(databaseEnv.shape)
   .extend(portEnv(3003).shape)
   .extend({
-    /** Issuance's JWKS on the internal network, for a kid no signing-key event has announced yet. */
-    TESSERA_JWKS_URL: z.url().default('http://127.0.0.1:3001/.well-known/jwks.json'),
     /**
      * How long after a revoked token's expiry the janitor tombstones its revocation (issue #15 §2):
      * the most a validator's clock may run behind revocation's. A validator whose clock is further
