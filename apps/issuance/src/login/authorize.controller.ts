@@ -2,7 +2,8 @@ import { Controller, Get, Post, Query, Req, Res, UseFilters } from '@nestjs/comm
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BrowserErrorPageFilter, OAuthBody, originOf, RequestId } from '@app/http';
 import type { OAuthParams } from '@app/oauth';
-import { AuthorizationService, type AuthorizeOutcome, type BrowserContext } from './authorization.service';
+import { sendBrowserOutcome } from '../browser/browser-reply';
+import { AuthorizationService, type BrowserContext } from './authorization.service';
 import { renderErrorPage } from './login-page';
 
 /**
@@ -22,7 +23,7 @@ export class AuthorizeController {
     @RequestId() requestId: string,
     @Res() reply: FastifyReply,
   ) {
-    send(reply, await this.authorization.authorize(query, browserOf(request, requestId)));
+    sendBrowserOutcome(reply, await this.authorization.authorize(query, browserOf(request, requestId)));
   }
 
   @Get('authorize/resume')
@@ -32,7 +33,7 @@ export class AuthorizeController {
     @RequestId() requestId: string,
     @Res() reply: FastifyReply,
   ) {
-    send(reply, await this.authorization.resume(query, browserOf(request, requestId)));
+    sendBrowserOutcome(reply, await this.authorization.resume(query, browserOf(request, requestId)));
   }
 
   @Get('u/login')
@@ -43,7 +44,10 @@ export class AuthorizeController {
     @Res() reply: FastifyReply,
   ) {
     const transactionId = typeof state === 'string' ? state : undefined;
-    send(reply, await this.authorization.showLogin(transactionId, browserOf(request, requestId)));
+    sendBrowserOutcome(
+      reply,
+      await this.authorization.showLogin(transactionId, browserOf(request, requestId)),
+    );
   }
 
   @Post('u/login')
@@ -53,7 +57,7 @@ export class AuthorizeController {
     @RequestId() requestId: string,
     @Res() reply: FastifyReply,
   ) {
-    send(reply, await this.authorization.submitLogin(params, browserOf(request, requestId)));
+    sendBrowserOutcome(reply, await this.authorization.submitLogin(params, browserOf(request, requestId)));
   }
 
   /** The consent page of a third-party client (`is_first_party: false`). */
@@ -65,7 +69,7 @@ export class AuthorizeController {
     @Res() reply: FastifyReply,
   ) {
     const promptId = typeof state === 'string' ? state : undefined;
-    send(reply, await this.authorization.showConsent(promptId, browserOf(request, requestId)));
+    sendBrowserOutcome(reply, await this.authorization.showConsent(promptId, browserOf(request, requestId)));
   }
 
   @Post('u/consent')
@@ -75,29 +79,11 @@ export class AuthorizeController {
     @RequestId() requestId: string,
     @Res() reply: FastifyReply,
   ) {
-    send(reply, await this.authorization.submitConsent(params, browserOf(request, requestId)));
+    sendBrowserOutcome(reply, await this.authorization.submitConsent(params, browserOf(request, requestId)));
   }
 }
 
 /** Every browser step may start a login session (the login form, or the return from a provider). */
 function browserOf(request: FastifyRequest, correlationId: string): BrowserContext {
   return { cookieHeader: request.headers.cookie, correlationId, origin: originOf(request) };
-}
-
-function send(reply: FastifyReply, outcome: AuthorizeOutcome): void {
-  void reply.headers({
-    'cache-control': 'no-store',
-    pragma: 'no-cache',
-    'referrer-policy': 'no-referrer',
-    'x-frame-options': 'DENY',
-    'content-security-policy':
-      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
-  });
-  if (outcome.cookies.length > 0) void reply.header('set-cookie', outcome.cookies);
-  if (outcome.kind === 'redirect') {
-    void reply.code(302).header('location', outcome.location).send();
-  } else {
-    if (outcome.headers) void reply.headers(outcome.headers);
-    void reply.code(outcome.status).type('text/html; charset=utf-8').send(outcome.html);
-  }
 }

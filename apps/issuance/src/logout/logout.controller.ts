@@ -2,14 +2,10 @@ import { Controller, Get, Post, Query, Req, Res, UseFilters } from '@nestjs/comm
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BrowserErrorPageFilter, OAuthBody, originOf, RequestId } from '@app/http';
 import type { OAuthParams } from '@app/oauth';
+import { sendBrowserOutcome } from '../browser/browser-reply';
 import { renderLogoutErrorPage } from './logout-page';
 import { logoutParamsOfBody, logoutParamsOfQuery } from './logout-params';
-import {
-  LogoutService,
-  OIDC_LOGOUT_PARAMETERS,
-  type LogoutBrowser,
-  type LogoutOutcome,
-} from './logout.service';
+import { LogoutService, OIDC_LOGOUT_PARAMETERS, type LogoutBrowser } from './logout.service';
 
 /**
  * `GET /v2/logout` (Auth0) and `GET`/`POST /oidc/logout` (OIDC RP-Initiated Logout 1.0). Browser
@@ -27,7 +23,10 @@ export class LogoutController {
     @RequestId() requestId: string,
     @Res() reply: FastifyReply,
   ) {
-    send(reply, await this.logout.auth0Logout(logoutParamsOfQuery(query), browserOf(request, requestId)));
+    sendBrowserOutcome(
+      reply,
+      await this.logout.auth0Logout(logoutParamsOfQuery(query), browserOf(request, requestId)),
+    );
   }
 
   @Get('oidc/logout')
@@ -37,7 +36,10 @@ export class LogoutController {
     @RequestId() requestId: string,
     @Res() reply: FastifyReply,
   ) {
-    send(reply, await this.logout.oidcLogout(logoutParamsOfQuery(query), browserOf(request, requestId)));
+    sendBrowserOutcome(
+      reply,
+      await this.logout.oidcLogout(logoutParamsOfQuery(query), browserOf(request, requestId)),
+    );
   }
 
   /** RP-Initiated Logout §2: POST with a form body; also the confirmation form's target. */
@@ -49,27 +51,10 @@ export class LogoutController {
     @Res() reply: FastifyReply,
   ) {
     const params = logoutParamsOfBody(body, OIDC_LOGOUT_PARAMETERS);
-    send(reply, await this.logout.oidcLogout(params, browserOf(request, requestId)));
+    sendBrowserOutcome(reply, await this.logout.oidcLogout(params, browserOf(request, requestId)));
   }
 }
 
 function browserOf(request: FastifyRequest, correlationId: string): LogoutBrowser {
   return { cookieHeader: request.headers.cookie, context: { correlationId, origin: originOf(request) } };
-}
-
-function send(reply: FastifyReply, outcome: LogoutOutcome): void {
-  void reply.headers({
-    'cache-control': 'no-store',
-    pragma: 'no-cache',
-    'referrer-policy': 'no-referrer',
-    'x-frame-options': 'DENY',
-    'content-security-policy':
-      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
-  });
-  if (outcome.cookies.length > 0) void reply.header('set-cookie', outcome.cookies);
-  if (outcome.kind === 'redirect') {
-    void reply.code(302).header('location', outcome.location).send();
-  } else {
-    void reply.code(outcome.status).type('text/html; charset=utf-8').send(outcome.html);
-  }
 }
