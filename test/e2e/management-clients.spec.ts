@@ -47,6 +47,9 @@ describe('Management API: clients', () => {
       grant_types: ['client_credentials'],
       token_endpoint_auth_method: 'client_secret_post',
       callbacks: ['https://billing.example.test/callback'],
+      // Logout (issue #16 §2): Auth0's list of allowed logout URLs, and Tessera's setting for refresh tokens.
+      allowed_logout_urls: [],
+      logout_revokes_refresh_tokens: false,
       jwt_configuration: { alg: 'RS256' },
       refresh_token: {
         rotation_type: 'non-rotating',
