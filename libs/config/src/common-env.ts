@@ -17,39 +17,35 @@ function isAddressOrRange(entry: string): boolean {
   return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
+/** A comma-separated variable as its non-empty, trimmed entries (`fallback` when it is unset). */
+function commaSeparated(fallback: string) {
+  return z
+    .string()
+    .default(fallback)
+    .transform((value) =>
+      value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    );
+}
+
 /**
  * The peers whose `X-Forwarded-For` a service believes (the gateway): comma-separated addresses or
  * CIDR ranges. Anyone else's header is ignored and the peer's own address is the client's, so a
  * client cannot choose the `ip` of its audit events or of brute-force counters.
  */
-export const trustedProxies = z
-  .string()
-  .default('127.0.0.1,::1')
-  .transform((value) =>
-    value
-      .split(',')
-      .map((entry) => entry.trim())
-      .filter(Boolean),
-  )
-  .pipe(
-    z
-      .array(z.string().refine(isAddressOrRange, 'expected IP addresses or CIDR ranges, comma-separated'))
-      .min(1, 'expected at least one address (the gateway)'),
-  );
+export const trustedProxies = commaSeparated('127.0.0.1,::1').pipe(
+  z
+    .array(z.string().refine(isAddressOrRange, 'expected IP addresses or CIDR ranges, comma-separated'))
+    .min(1, 'expected at least one address (the gateway)'),
+);
 
 /**
  * A list of addresses and CIDR ranges, comma-separated, that may be empty (e.g. an allowlist that
  * attack protection never applies to).
  */
-export const addressRanges = z
-  .string()
-  .default('')
-  .transform((value) =>
-    value
-      .split(',')
-      .map((entry) => entry.trim())
-      .filter(Boolean),
-  )
+export const addressRanges = commaSeparated('')
   // Refined as a whole, so the error names the variable and its value, not an element of it.
   .refine(
     (entries) => entries.every(isAddressOrRange),
@@ -88,18 +84,9 @@ export const serviceEnv = z.object({
    * comma-separated) an operator has inspected in the dead-letter topic and accepted to go without:
    * a validator skips them instead of halting (not ready) on them. docs/events.md "Dead letters".
    */
-  TESSERA_ACKNOWLEDGED_POISON: z
-    .string()
-    .default('')
-    .transform((value) =>
-      value
-        .split(',')
-        .map((entry) => entry.trim())
-        .filter(Boolean),
-    )
-    .pipe(
-      z.array(z.string().regex(/^[A-Za-z0-9._-]+\/\d+@\d+$/, 'expected <topic>/<partition>@<offset>[,…]')),
-    ),
+  TESSERA_ACKNOWLEDGED_POISON: commaSeparated('').pipe(
+    z.array(z.string().regex(/^[A-Za-z0-9._-]+\/\d+@\d+$/, 'expected <topic>/<partition>@<offset>[,…]')),
+  ),
   /** Prefix of durable consumer-group ids, so two stacks (say, dev and tests) can share one broker. */
   KAFKA_GROUP_PREFIX: z
     .string()
