@@ -11,9 +11,10 @@
  * KAFKA_BROKERS overrides the broker list (default 127.0.0.1:9092).
  */
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
-import { loadConfig, serviceEnv } from '@app/config';
+import type { Kafka, KafkaMessage } from 'kafkajs';
+import { kafkaEnv, loadConfig } from '@app/config';
 import { DEAD_LETTER_HEADERS, TOPICS } from '@app/contracts';
+import { consumerGroupId, createKafka, kafkaSecurityFrom } from '@app/kafka';
 
 interface DeadLetter {
   readonly at: string;
@@ -64,7 +65,10 @@ async function readAll(kafka: Kafka): Promise<DeadLetter[]> {
   }
   const letters: DeadLetter[] = [];
   if (ends.size === 0) return letters;
-  const consumer = kafka.consumer({ groupId: `tessera-dead-letters-${randomUUID()}`, maxWaitTimeInMs: 100 });
+  const consumer = kafka.consumer({
+    groupId: consumerGroupId(kafka, `tessera-dead-letters-${randomUUID()}`),
+    maxWaitTimeInMs: 100,
+  });
   await consumer.connect();
   try {
     let finish: () => void = () => undefined;
@@ -158,11 +162,12 @@ async function main(): Promise<void> {
     const index = args.indexOf(name);
     return index >= 0 ? (args[index + 1] ?? usage(`${name} needs a value`)) : undefined;
   };
-  const { KAFKA_BROKERS } = loadConfig(serviceEnv.pick({ KAFKA_BROKERS: true }));
-  const kafka = new Kafka({
+  const config = loadConfig(kafkaEnv);
+  const kafka = createKafka({
+    brokers: config.KAFKA_BROKERS,
     clientId: 'tessera-dead-letters',
-    brokers: KAFKA_BROKERS,
-    logLevel: logLevel.ERROR,
+    security: kafkaSecurityFrom(config),
+    quiet: true,
   });
   const letters = await readAll(kafka);
   if (args[0] === 'replay') {

@@ -12,6 +12,7 @@ import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { databaseEnv, loadConfig, serviceEnv } from '@app/config';
+import { localKafkaEnv } from '@app/kafka';
 import { banner } from './launcher/banner';
 import { loadOrCreateDevSecrets } from './launcher/dev-secrets';
 import { isPortOpen } from './launcher/ports';
@@ -77,13 +78,20 @@ async function main(): Promise<void> {
   await step(child('gateway-setup', 'bash', ['scripts/gateway.sh', 'render'], process.env));
   // Java and Maven are checked by up.sh, with the same kind of message.
   await step(child('infra', 'bash', ['scripts/infra/up.sh'], { ...process.env, TESSERA_DB_NAMES: database }));
-  await step(child('provision', process.execPath, ['dist/scripts/provision.js'], process.env));
+  // Provisioning logs in as the admin; each service as its own principal (issue #20).
+  await step(
+    child('provision', process.execPath, ['dist/scripts/provision.js'], {
+      ...process.env,
+      ...localKafkaEnv(root, 'tessera-admin'),
+    }),
+  );
 
   const { secrets, generated } = loadOrCreateDevSecrets(paths.secrets);
   if (generated.length > 0) console.log(`[launcher] generated ${generated.join(', ')} in ${paths.secrets}`);
-  const serviceEnvironment = (port: number): NodeJS.ProcessEnv => ({
+  const serviceEnvironment = (name: string, port: number): NodeJS.ProcessEnv => ({
     ...process.env,
     ...secrets,
+    ...localKafkaEnv(root, `tessera-${name}`),
     HOST: '127.0.0.1',
     PORT: String(port),
     TESSERA_ISSUER: config.TESSERA_ISSUER,
@@ -96,10 +104,11 @@ async function main(): Promise<void> {
     TESSERA_JWKS_URL: `http://127.0.0.1:${SERVICES[0].port}/.well-known/jwks.json`,
     TESSERA_JWKS_ALLOW_HTTP: 'true',
     TESSERA_ACCOUNT_LINKING_URL: `http://127.0.0.1:${SERVICES[3].port}`,
+    TESSERA_ISSUANCE_URL: `http://127.0.0.1:${SERVICES[0].port}`,
   });
   const startService = async ({ name, port }: (typeof SERVICES)[number]) => {
     const service = startPrefixed(
-      child(name, process.execPath, [`dist/apps/${name}/src/main.js`], serviceEnvironment(port)),
+      child(name, process.execPath, [`dist/apps/${name}/src/main.js`], serviceEnvironment(name, port)),
     );
     services.push(service);
     await waitUntilReady(`http://127.0.0.1:${port}/health/ready`, service, READY_TIMEOUT_MS);

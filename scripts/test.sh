@@ -10,6 +10,9 @@ cd "$(dirname "$0")/.."
 export TESSERA_TEST_DATABASE_URL="${TESSERA_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/tessera_test}"
 
 bash scripts/infra/up.sh
+# The tests' own Kafka clients log in as the admin (a super user); each service they start logs in as
+# its own principal (libs/testing service-processes.ts), with only its grants (issue #20).
+eval "$(bash scripts/infra/kafka-env.sh tessera-admin)"
 echo "build: compiling the services"
 npm run -s build
 DATABASE_URL="$TESSERA_TEST_DATABASE_URL" node dist/scripts/provision.js

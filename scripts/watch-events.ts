@@ -9,9 +9,9 @@
  * KAFKA_BROKERS overrides the broker list (default 127.0.0.1:9092). Ctrl-C leaves cleanly.
  */
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
-import { loadConfig, serviceEnv } from '@app/config';
+import { kafkaEnv, loadConfig } from '@app/config';
 import { parseEvent, TOPICS, type TopicWithEvents } from '@app/contracts';
+import { consumerGroupId, createKafka, kafkaSecurityFrom } from '@app/kafka';
 
 const PUBLIC_TOPICS: Record<string, TopicWithEvents> = {
   issued: TOPICS.tokensIssued.name,
@@ -30,14 +30,18 @@ async function main(): Promise<void> {
   for (const name of names) if (!(name in PUBLIC_TOPICS)) usage(`unknown topic "${name}"`);
   const topics = (names.length > 0 ? names : Object.keys(PUBLIC_TOPICS)).map((name) => PUBLIC_TOPICS[name]!);
 
-  const { KAFKA_BROKERS } = loadConfig(serviceEnv.pick({ KAFKA_BROKERS: true }));
-  const kafka = new Kafka({
+  const config = loadConfig(kafkaEnv);
+  const kafka = createKafka({
+    brokers: config.KAFKA_BROKERS,
     clientId: 'tessera-watch-events',
-    brokers: KAFKA_BROKERS,
-    logLevel: logLevel.ERROR,
+    security: kafkaSecurityFrom(config),
+    quiet: true,
   });
   // A fresh group each run: nothing is committed, and no other consumer's offsets move.
-  const consumer = kafka.consumer({ groupId: `tessera-watch-${randomUUID()}`, maxWaitTimeInMs: 100 });
+  const consumer = kafka.consumer({
+    groupId: consumerGroupId(kafka, `tessera-watch-${randomUUID()}`),
+    maxWaitTimeInMs: 100,
+  });
   const stop = () => {
     void consumer.disconnect().finally(() => process.exit(0));
   };
@@ -47,7 +51,7 @@ async function main(): Promise<void> {
   await consumer.connect();
   await consumer.subscribe({ topics, fromBeginning });
   console.error(
-    `watching ${topics.join(', ')} on ${KAFKA_BROKERS.join(',')}${fromBeginning ? ' from the beginning' : ''} (Ctrl-C to stop)`,
+    `watching ${topics.join(', ')} on ${config.KAFKA_BROKERS.join(',')}${fromBeginning ? ' from the beginning' : ''} (Ctrl-C to stop)`,
   );
   await consumer.run({
     autoCommit: false,

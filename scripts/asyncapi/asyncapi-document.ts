@@ -123,12 +123,23 @@ export function buildAsyncApi(): Record<string, unknown> {
     servers: {
       local: {
         host: '127.0.0.1:9092',
-        protocol: 'kafka',
-        description: 'The broker of `npm start` (docker-compose publishes it to the host as 127.0.0.1:9094).',
+        protocol: 'kafka-secure',
+        description:
+          'The broker of `npm start`: TLS (the CA is .tessera/tls/ca.pem) and a SCRAM-SHA-512 login per principal (`npm run kafka:subscriber -- add <name>`; docs/adr/0019). docker-compose publishes its plaintext broker to the host as 127.0.0.1:9094.',
+        security: [{ $ref: '#/components/securitySchemes/scram' }],
       },
     },
     channels,
     operations,
-    components: { messages },
+    components: {
+      messages,
+      securitySchemes: {
+        scram: {
+          type: 'scramSha512',
+          description:
+            "A principal's SCRAM-SHA-512 login; its ACLs say which topics it reads and writes, and its consumer groups start with `<principal>.`.",
+        },
+      },
+    },
   };
 }

@@ -57,7 +57,8 @@ export async function startBenchEnvironment(
   // The topics must exist; the stack itself runs in a throwaway database of its own (libs/testing).
   log('provisioning topics');
   execFileSync(process.execPath, [join(repoRoot, 'dist/scripts/provision.js')], {
-    env: { ...process.env, TESSERA_PROVISION: 'topics', KAFKA_BROKERS: '127.0.0.1:9092' },
+    // As the admin `npm run bench` exported (scripts/infra/kafka-env.sh), on its broker.
+    env: { ...process.env, TESSERA_PROVISION: 'topics' },
     stdio: 'ignore',
   });
 

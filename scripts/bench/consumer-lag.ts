@@ -1,4 +1,5 @@
-import { AssignerProtocol, Kafka, logLevel } from 'kafkajs';
+import { AssignerProtocol, type Kafka } from 'kafkajs';
+import { createKafka, kafkaSecurityFrom } from '@app/kafka';
 
 /** Catching up after a 60,000-token pool takes the registry tens of seconds; far longer is a fault. */
 const DEADLINE_MS = 300_000;
@@ -16,7 +17,12 @@ export async function waitForConsumersToCatchUp(
   groupPrefix: string,
   log: (line: string) => void,
 ): Promise<number> {
-  const admin = new Kafka({ clientId: 'tessera-bench-lag', brokers, logLevel: logLevel.NOTHING }).admin();
+  const admin = createKafka({
+    brokers,
+    clientId: 'tessera-bench-lag',
+    security: kafkaSecurityFrom(process.env),
+    quiet: true,
+  }).admin();
   await admin.connect();
   const started = Date.now();
   try {
@@ -54,7 +60,7 @@ type Admin = ReturnType<Kafka['admin']>;
  */
 async function totalLag(admin: Admin, groupPrefix: string): Promise<{ lag: number; end: number }> {
   const { groups } = await admin.listGroups();
-  const ours = groups.map((group) => group.groupId).filter((groupId) => groupId.startsWith(groupPrefix));
+  const ours = groups.map((group) => group.groupId).filter((groupId) => groupId.includes(groupPrefix)); // behind each service's namespace (kafka-client.ts);
   let lag = 0;
   let end = 0;
   for (const group of (await admin.describeGroups(ours)).groups) {

@@ -5,14 +5,18 @@
  * (from start to caught up), RSS and heap after ready (after a full GC), and the entries held.
  */
 import { TOPICS, isConsistentRevocation } from '@app/contracts';
-import { createKafka, EventStreamConsumer } from '@app/kafka';
+import { createKafka, EventStreamConsumer, kafkaSecurityFrom } from '@app/kafka';
 import { RevocationList } from '../../libs/jwt/src/revocation-list';
 
 async function main(): Promise<void> {
   const [, , topic, brokers = '127.0.0.1:9092'] = process.argv;
   if (!topic) throw new Error('usage: replay-validator <topic> [brokers]');
   const list = new RevocationList();
-  const kafka = createKafka({ brokers: brokers.split(','), clientId: 'tessera-bench-replay' });
+  const kafka = createKafka({
+    brokers: brokers.split(','),
+    clientId: 'tessera-bench-replay',
+    security: kafkaSecurityFrom(process.env),
+  });
   const consumer = new EventStreamConsumer(kafka, {
     name: 'bench-replay',
     topic: TOPICS.tokensRevoked.name,

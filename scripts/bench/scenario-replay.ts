@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CompressionTypes, type Kafka } from 'kafkajs';
 import { REVOCATION_TOPIC_CONFIG, TOPICS, createRevocationEvent, revocationKey } from '@app/contracts';
-import { createKafka, ensureTopics } from '@app/kafka';
+import { createKafka, ensureTopics, kafkaSecurityFrom } from '@app/kafka';
 
 const run = promisify(execFile);
 // Under the broker's 1 MB per-partition batch limit with ~450-byte events over 3 partitions.
@@ -35,7 +35,11 @@ const CASES: readonly ReplayCase[] = [
  */
 export async function benchReplay(log: (line: string) => void, sizes: readonly string[]): Promise<void> {
   const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
-  const kafka = createKafka({ brokers, clientId: 'tessera-bench-replay' });
+  const kafka = createKafka({
+    brokers,
+    clientId: 'tessera-bench-replay',
+    security: kafkaSecurityFrom(process.env),
+  });
   const runId = randomUUID().slice(0, 8);
   const wanted = CASES.filter((_, index) => sizes.includes(['10k', '100k', '1M', '1M-90'][index]!));
   log(`replay: ${wanted.map((c) => c.label).join('; ')} (topics bench.${runId}.*)`);

@@ -28,6 +28,8 @@ KAFKA_HOST="127.0.0.1"
 # KAFKA_BROKERS=127.0.0.1:<port>.
 KAFKA_PORT="${TESSERA_KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${TESSERA_KAFKA_CONTROLLER_PORT:-9093}"
+# The secured broker's loopback mutual-TLS listener for these scripts (infra/kafka/security.properties).
+KAFKA_ADMIN_PORT="${TESSERA_KAFKA_ADMIN_PORT:-$((KAFKA_PORT + 3))}"
 [[ "$KAFKA_PORT" =~ ^[0-9]+$ && "$KAFKA_CONTROLLER_PORT" =~ ^[0-9]+$ ]] ||
   { printf 'error: TESSERA_KAFKA_PORT and TESSERA_KAFKA_CONTROLLER_PORT must be port numbers\n' >&2; exit 1; }
 KAFKA_READY_TIMEOUT="${TESSERA_KAFKA_READY_TIMEOUT:-120}" # seconds
@@ -61,6 +63,25 @@ KAFKA_PID_FILE="$KAFKA_STATE_DIR/broker.pid"
 KAFKA_LOG="$LOG_DIR/kafka.log"
 # Outside .tessera/kafka so that `down.sh --purge` can delete that folder while holding the lock.
 KAFKA_LOCK_FILE="$STATE_DIR/kafka.lock"
+
+# The broker as a trust boundary (issue #20, docs/adr/0019): `sasl_ssl` (default) serves clients over
+# TLS with SCRAM-SHA-512 logins and ACLs; `plaintext` is the open broker of old, for a developer who
+# asks for it. Switching (or new credentials) re-formats this clone's broker: its data is test data.
+KAFKA_SECURITY="${TESSERA_KAFKA_SECURITY:-sasl_ssl}"
+KAFKA_SECURITY_TEMPLATE="$KAFKA_TEMPLATE_DIR/security.properties"
+# name=password per principal (mode 600), made once per clone; the broker learns them at format time.
+KAFKA_CREDENTIALS="$KAFKA_STATE_DIR/credentials.env"
+# The security mode and credentials the data dir was formatted with.
+KAFKA_SECURITY_MARKER="$KAFKA_STATE_DIR/security"
+# The admin's client settings for Kafka's Java tools (ConfigCommand).
+KAFKA_ADMIN_PROPERTIES="$KAFKA_STATE_DIR/admin-client.properties"
+# One <name>.env per outside subscriber (scripts/infra/kafka-subscriber.sh).
+KAFKA_SUBSCRIBERS_DIR="$KAFKA_STATE_DIR/subscribers"
+TLS_DIR="${TESSERA_TLS_DIR:-$STATE_DIR/tls}"
+# The broker's own principal, the admin (provisioning, tests) and one per service: keep the services
+# in step with SERVICE_PRINCIPALS in libs/kafka/src/kafka-principals.ts (a unit test checks).
+KAFKA_PRINCIPALS=(tessera-broker tessera-admin tessera-issuance tessera-revocation tessera-introspection
+  tessera-account-linking tessera-audit)
 
 # ---------------------------------------------------------------------------------------------------
 # Small helpers
@@ -171,6 +192,100 @@ redis_up() {
   info "redis: ready on $REDIS_HOST:$REDIS_PORT"
 }
 
+[[ "$KAFKA_SECURITY" == sasl_ssl || "$KAFKA_SECURITY" == plaintext ]] ||
+  die "TESSERA_KAFKA_SECURITY must be sasl_ssl or plaintext, not '$KAFKA_SECURITY'"
+
+# ---------------------------------------------------------------------------------------------------
+# Kafka: principals and credentials (issue #20)
+# ---------------------------------------------------------------------------------------------------
+
+# kafka_credential <principal>: its password, from the credentials file.
+kafka_credential() {
+  [[ -f "$KAFKA_CREDENTIALS" ]] || return 1
+  awk -F= -v name="$1" '$1 == name { print substr($0, length(name) + 2); found = 1; exit } END { exit !found }' \
+    "$KAFKA_CREDENTIALS"
+}
+
+# Give every principal a password, once: random hex (safe in properties, JAAS and awk alike).
+kafka_ensure_credentials() {
+  mkdir -p "$KAFKA_STATE_DIR"
+  (umask 077 && touch "$KAFKA_CREDENTIALS")
+  local name
+  for name in "${KAFKA_PRINCIPALS[@]}"; do
+    kafka_credential "$name" >/dev/null ||
+      printf '%s=%s\n' "$name" "$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" >>"$KAFKA_CREDENTIALS"
+  done
+}
+
+# What the data dir must have been formatted with: the mode, and the credentials' checksum.
+kafka_security_fingerprint() {
+  if [[ "$KAFKA_SECURITY" == sasl_ssl ]]; then
+    printf 'sasl_ssl %s\n' "$(sha256sum "$KAFKA_CREDENTIALS" | awk '{print $1}')"
+  else
+    printf 'plaintext\n'
+  fi
+}
+
+# A data dir formatted for another mode (or other credentials) cannot serve this one: the broker's
+# listeners and SCRAM users live in it. Stop the broker and start afresh (test data only).
+kafka_reset_if_security_changed() {
+  [[ -f "$KAFKA_DATA_DIR/meta.properties" ]] || return 0
+  [[ "$(cat "$KAFKA_SECURITY_MARKER" 2>/dev/null)" == "$(kafka_security_fingerprint)" ]] && return 0
+  info "kafka: the broker's data was formatted for other security settings; re-formatting it for $KAFKA_SECURITY"
+  kafka_stop
+  rm -rf "$KAFKA_DATA_DIR" "$KAFKA_SUBSCRIBERS_DIR" "$KAFKA_CLUSTER_ID_FILE"
+}
+
+# The settings of Kafka's Java tools here: the loopback mutual-TLS admin listener, with the broker's
+# own certificate (a super user), so they work whatever state the SCRAM logins are in.
+kafka_write_admin_properties() {
+  (umask 077 && cat >"$KAFKA_ADMIN_PROPERTIES.tmp") <<PROPERTIES
+bootstrap.servers=$KAFKA_HOST:$KAFKA_ADMIN_PORT
+security.protocol=SSL
+ssl.keystore.type=PEM
+ssl.keystore.location=$TLS_DIR/kafka-keystore.pem
+ssl.truststore.type=PEM
+ssl.truststore.location=$TLS_DIR/ca.pem
+PROPERTIES
+  mv "$KAFKA_ADMIN_PROPERTIES.tmp" "$KAFKA_ADMIN_PROPERTIES"
+}
+
+# kafka_config_command <args…>: Kafka's ConfigCommand against the running broker, as a super user.
+kafka_config_command() {
+  java -Xmx128m "$(kafka_java_log_opt)" -cp "$KAFKA_LIBS/*" kafka.admin.ConfigCommand \
+    --bootstrap-server "$KAFKA_HOST:$KAFKA_ADMIN_PORT" --command-config "$KAFKA_ADMIN_PROPERTIES" "$@"
+}
+
+# Every login this clone knows (services, admin, broker, subscribers) upserted into the running broker:
+# see infra/kafka/ReassertScram.java for why each start needs it.
+kafka_reassert_scram() {
+  local logins="$KAFKA_STATE_DIR/logins.tmp" file name
+  (umask 077 && cp "$KAFKA_CREDENTIALS" "$logins")
+  for file in "$KAFKA_SUBSCRIBERS_DIR"/*.env; do
+    [[ -f "$file" ]] || continue
+    name="$(basename "$file" .env)"
+    printf '%s=%s\n' "$name" "$(sed -n 's/^KAFKA_SASL_PASSWORD=//p' "$file")" >>"$logins"
+  done
+  if ! java -Xmx128m "$(kafka_java_log_opt)" -cp "$KAFKA_LIBS/*" "$KAFKA_TEMPLATE_DIR/ReassertScram.java" \
+    "$KAFKA_ADMIN_PROPERTIES" "$logins" >"$LOG_DIR/kafka-scram.log" 2>&1; then
+    rm -f "$logins"
+    tail -n 20 "$LOG_DIR/kafka-scram.log" >&2
+    die "kafka: could not put the SCRAM logins back into the broker (log: $LOG_DIR/kafka-scram.log)"
+  fi
+  rm -f "$logins"
+}
+
+# kafka_set_scram <principal> <password>: add (or change) a SCRAM login on the running broker.
+kafka_set_scram() {
+  kafka_config_command --alter --entity-type users --entity-name "$1" \
+    --add-config "SCRAM-SHA-512=[iterations=8192,password=$2]" >/dev/null
+}
+
+# kafka_delete_scram <principal>: remove a SCRAM login from the running broker.
+kafka_delete_scram() {
+  kafka_config_command --alter --entity-type users --entity-name "$1" --delete-config SCRAM-SHA-512 >/dev/null
+}
+
 # ---------------------------------------------------------------------------------------------------
 # Kafka: locking
 # ---------------------------------------------------------------------------------------------------
@@ -274,17 +389,32 @@ kafka_pid() {
 # Write .tessera/kafka/server.properties from the template with log.dirs pointing into the repo and
 # the template's ports (127.0.0.1:9092 / :9093) replaced by KAFKA_PORT / KAFKA_CONTROLLER_PORT.
 # (StorageTool `format` in 3.9.2 has no --override, so both format and the broker use this file.)
+# With sasl_ssl, infra/kafka/security.properties is laid over it: its keys replace the template's.
 kafka_render_config() {
   mkdir -p "$KAFKA_STATE_DIR" "$KAFKA_DATA_DIR"
   grep -q '^log\.dirs=' "$KAFKA_CONF_TEMPLATE" || die "$KAFKA_CONF_TEMPLATE has no log.dirs= line to replace"
+  local -a files=("$KAFKA_CONF_TEMPLATE")
+  local overridden="" password=""
+  if [[ "$KAFKA_SECURITY" == sasl_ssl ]]; then
+    files+=("$KAFKA_SECURITY_TEMPLATE")
+    overridden=" $(sed -n 's/^\([a-z][^=]*\)=.*/\1/p' "$KAFKA_SECURITY_TEMPLATE" | tr '\n' ' ')"
+    password="$(kafka_credential tessera-broker)" || die "no tessera-broker password in $KAFKA_CREDENTIALS"
+  fi
   {
     printf '# GENERATED by scripts/infra/lib.sh from infra/kafka/server.properties; edit the template.\n'
-    DATA_DIR="$KAFKA_DATA_DIR" PORT="$KAFKA_PORT" CONTROLLER_PORT="$KAFKA_CONTROLLER_PORT" awk '
+    DATA_DIR="$KAFKA_DATA_DIR" PORT="$KAFKA_PORT" CONTROLLER_PORT="$KAFKA_CONTROLLER_PORT" ADMIN_PORT="$KAFKA_ADMIN_PORT" \
+      OVERRIDDEN="$overridden " TLS_DIR="$TLS_DIR" BROKER_PASSWORD="$password" TEMPLATE="$KAFKA_CONF_TEMPLATE" awk '
+      FILENAME == ENVIRON["TEMPLATE"] && /^[a-z]/ && index(ENVIRON["OVERRIDDEN"], " " substr($0, 1, index($0, "=") - 1) " ") { next }
       /^log\.dirs=/ { print "log.dirs=" ENVIRON["DATA_DIR"]; next }
-      /^[a-z]/ { gsub(/127\.0\.0\.1:9092/, "127.0.0.1:" ENVIRON["PORT"]); gsub(/127\.0\.0\.1:9093/, "127.0.0.1:" ENVIRON["CONTROLLER_PORT"]) }
-      { print }' "$KAFKA_CONF_TEMPLATE"
+      /^[a-z]/ {
+        gsub(/127\.0\.0\.1:9092/, "127.0.0.1:" ENVIRON["PORT"]); gsub(/127\.0\.0\.1:9093/, "127.0.0.1:" ENVIRON["CONTROLLER_PORT"])
+        gsub(/127\.0\.0\.1:9095/, "127.0.0.1:" ENVIRON["ADMIN_PORT"])
+        gsub(/@TLS_DIR@/, ENVIRON["TLS_DIR"]); gsub(/@BROKER_PASSWORD@/, ENVIRON["BROKER_PASSWORD"])
+      }
+      { print }' "${files[@]}"
   } >"$KAFKA_CONF.tmp"
-  mv "$KAFKA_CONF.tmp" "$KAFKA_CONF"
+  (umask 077 && mv "$KAFKA_CONF.tmp" "$KAFKA_CONF")
+  chmod 600 "$KAFKA_CONF"
 }
 
 kafka_java_log_opt() { printf '%s' "-Dlog4j.configuration=file:$KAFKA_LOG4J"; }
@@ -316,13 +446,21 @@ kafka_format_if_needed() {
     id="$(kafka_new_cluster_id)"
     printf '%s\n' "$id" >"$KAFKA_CLUSTER_ID_FILE"
   fi
-  local fmt_log="$LOG_DIR/kafka-format.log"
+  local fmt_log="$LOG_DIR/kafka-format.log" name
+  # The SCRAM logins go into the metadata log with the format: the broker has them from its first start.
+  local -a scram=()
+  if [[ "$KAFKA_SECURITY" == sasl_ssl ]]; then
+    for name in "${KAFKA_PRINCIPALS[@]}"; do
+      scram+=(--add-scram "SCRAM-SHA-512=[name=$name,iterations=8192,password=$(kafka_credential "$name")]")
+    done
+  fi
   # Static quorum (controller.quorum.voters is set): no --standalone. -g: skip dirs already formatted.
   if ! java -Xmx256m "$(kafka_java_log_opt)" -cp "$KAFKA_LIBS/*" kafka.tools.StorageTool \
-    format -t "$id" -c "$KAFKA_CONF" -g >"$fmt_log" 2>&1; then
+    format -t "$id" -c "$KAFKA_CONF" -g "${scram[@]}" >"$fmt_log" 2>&1; then
     cat "$fmt_log" >&2
     die "formatting the Kafka data dir $KAFKA_DATA_DIR failed"
   fi
+  kafka_security_fingerprint >"$KAFKA_SECURITY_MARKER"
 }
 
 kafka_print_log_tail() {
@@ -335,6 +473,13 @@ kafka_print_log_tail() {
 kafka_start() {
   kafka_lock
   local pid
+  if [[ "$KAFKA_SECURITY" == sasl_ssl ]]; then
+    # The broker's certificate and the CA its clients check it against.
+    TESSERA_TLS_DIR="$TLS_DIR" bash "$TESSERA_ROOT/scripts/tls.sh"
+    kafka_ensure_credentials
+    kafka_write_admin_properties
+  fi
+  kafka_reset_if_security_changed
   if pid="$(kafka_pid)"; then
     if port_open "$KAFKA_HOST" "$KAFKA_PORT"; then
       info "kafka: already running (pid $pid) on $KAFKA_HOST:$KAFKA_PORT"
@@ -349,6 +494,9 @@ kafka_start() {
   if port_open "$KAFKA_HOST" "$KAFKA_PORT"; then
     info "kafka: something not started by these scripts is already listening on $KAFKA_HOST:$KAFKA_PORT; using it, not starting a broker"
     return 0
+  fi
+  if [[ "$KAFKA_SECURITY" == sasl_ssl ]] && port_open "$KAFKA_HOST" "$KAFKA_ADMIN_PORT"; then
+    die "port $KAFKA_HOST:$KAFKA_ADMIN_PORT (the broker's admin listener) is taken by another process; free it or set TESSERA_KAFKA_ADMIN_PORT"
   fi
   if port_open "$KAFKA_HOST" "$KAFKA_CONTROLLER_PORT"; then
     die "port $KAFKA_HOST:$KAFKA_CONTROLLER_PORT (KRaft controller) is taken by another process; free it first"
@@ -404,6 +552,10 @@ kafka_start() {
   pid="$(cat "$KAFKA_PID_FILE" 2>/dev/null || true)"
   [[ -n "$pid" ]] || die "kafka: broker process did not start (no pid file)"
   kafka_wait_ready "$pid" "$t0"
+  if [[ "$KAFKA_SECURITY" == sasl_ssl ]]; then
+    kafka_reassert_scram
+    info "kafka: SCRAM logins in place ($(since "$t0")s since start)"
+  fi
 }
 
 # kafka_wait_ready <pid> <t0>: ready = log says "Kafka Server started" AND 9092 accepts connections.

@@ -2,21 +2,35 @@ import { randomBytes } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { signingKeyCreated, TOPICS } from '@app/contracts';
-import { createKafka, EventPublisher } from '@app/kafka';
+import { createKafka, EventPublisher, kafkaSecurityFrom } from '@app/kafka';
 import { TesseraTokenValidator } from '@app/resource-server';
-import { post, type RunningService } from '@app/testing';
+import {
+  addTestSubscriber,
+  brokerIsSecured,
+  post,
+  removeTestSubscriber,
+  type RunningService,
+  testKafka,
+} from '@app/testing';
 import { startExtraIntrospection, extraInstancePort } from './support/extra-introspection';
 import { managementAudience } from './support/management-api';
 
 /**
- * Issue #20 §4: a broker writer publishes `signing_key.created` with a key of their own and signs
- * tokens with it. Every validator refuses them, because a key is trusted only once the issuer's JWKS
- * publishes it. The validators started here (an extra introspection, a resource server) replay the
- * topic before they are ready, so they have certainly seen the forged event when they answer.
+ * Issue #20: the forged-key attack fails twice. A subscriber of the broker (an API team's principal)
+ * cannot write `signing_key.created` at all: the broker refuses it. And a writer who can (here the
+ * admin, a super user: as if the ACLs were relaxed) publishes a key of their own and signs tokens
+ * with it; every validator refuses them, because a key is trusted only once the issuer's JWKS
+ * publishes it (§4). The validators started here (an extra introspection, a resource server) replay
+ * the topic before they are ready, so they have certainly seen the forged event when they answer.
  */
 describe('a forged signing-key event is not trusted', () => {
   const stack = inject('stack');
-  const publisher = new EventPublisher(createKafka({ brokers: stack.brokers, clientId: 'e2e-forged-keys' }));
+  const repoRoot = process.cwd();
+  const publisher = new EventPublisher(testKafka('e2e-forged-keys', stack.brokers));
+  const subscriberName = `e2e-forger-${randomBytes(4).toString('hex')}`;
+  const subscriber = brokerIsSecured()
+    ? addTestSubscriber(repoRoot, subscriberName)
+    : { security: kafkaSecurityFrom({ KAFKA_SECURITY_PROTOCOL: 'plaintext' }), env: {} };
   let introspection: RunningService | undefined;
   let validator: TesseraTokenValidator | undefined;
 
@@ -24,6 +38,35 @@ describe('a forged signing-key event is not trusted', () => {
     await validator?.close();
     await introspection?.stop();
     await publisher.disconnect();
+    if (brokerIsSecured()) removeTestSubscriber(repoRoot, subscriberName);
+  });
+
+  it.skipIf(!brokerIsSecured())('refuses the write itself to a subscriber of the broker', async () => {
+    const kid = `forged-${randomBytes(8).toString('hex')}`;
+    const { publicKey } = await generateKeyPair('ES256', { extractable: true });
+    const { crv, x, y } = await exportJWK(publicKey);
+    const publicJwk = { kty: 'EC' as const, crv, x, y, kid, alg: 'ES256' as const, use: 'sig' as const };
+    const event = signingKeyCreated.create(
+      { kid, alg: 'ES256', state: 'current', public_jwk: publicJwk },
+      { correlationId: `e2e-forged-${kid}` },
+    );
+    const producer = createKafka({
+      brokers: stack.brokers,
+      clientId: `e2e-forger-${kid}`,
+      security: subscriber.security,
+      quiet: true,
+    }).producer({ retry: { retries: 0 } });
+    await producer.connect();
+    try {
+      await expect(
+        producer.send({
+          topic: TOPICS.signingKeys.name,
+          messages: [{ key: kid, value: JSON.stringify(event) }],
+        }),
+      ).rejects.toThrow(/not authorized|authorization failed/i);
+    } finally {
+      await producer.disconnect();
+    }
   });
 
   it('leaves tokens signed by the forged key inactive at introspection, /userinfo, Management and resource servers', async () => {
@@ -110,7 +153,11 @@ describe('a forged signing-key event is not trusted', () => {
       audience: stack.api.identifier,
       jwksUri: `${stack.urls.issuance}/.well-known/jwks.json`,
       allowHttpJwks: true,
-      kafka: { brokers: stack.brokers, clientId: `e2e-forged-keys-${randomBytes(4).toString('hex')}` },
+      kafka: {
+        brokers: stack.brokers,
+        clientId: `e2e-forged-keys-${randomBytes(4).toString('hex')}`,
+        security: subscriber.security,
+      },
     });
     await validator.ready();
     expect(await validator.validate(apiToken)).toEqual({

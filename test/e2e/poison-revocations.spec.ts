@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createRevocationEvent, DEAD_LETTER_HEADERS, revocationKey, TOPICS } from '@app/contracts';
-import { createKafka } from '@app/kafka';
-import { eventually, post, type RunningService } from '@app/testing';
+import { aclsFor, ensureAcls, removeTopicAcls } from '@app/kafka';
+import { brokerIsSecured, eventually, post, type RunningService, testKafka } from '@app/testing';
 import { extraInstancePort, startExtraIntrospection } from './support/extra-introspection';
 
 interface ReadyBody {
@@ -28,7 +28,7 @@ describe('a revocation a validator cannot read makes it fail closed', () => {
   const credentials = { client_id: stack.client.clientId, client_secret: stack.client.clientSecret };
   const url = `http://127.0.0.1:${extraInstancePort(stack, 'poison')}`;
   const revocationTopic = `tessera-e2e-poison-${randomBytes(4).toString('hex')}.revoked`;
-  const kafka: Kafka = createKafka({ brokers: stack.brokers, clientId: 'e2e-poison' });
+  const kafka: Kafka = testKafka('e2e-poison', stack.brokers);
   let admin: Admin;
   let producer: Producer;
   let instance: RunningService | undefined;
@@ -46,6 +46,10 @@ describe('a revocation a validator cannot read makes it fail closed', () => {
       waitForLeaders: true,
       topics: [{ topic: revocationTopic, numPartitions: 1, replicationFactor: 1 }],
     });
+    // The instance reads this topic as introspection's principal, as an operator would grant it.
+    if (brokerIsSecured()) {
+      await ensureAcls(kafka, aclsFor('tessera-introspection', { writes: [], reads: [revocationTopic] }));
+    }
     producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     await producer.connect();
   });
@@ -54,6 +58,7 @@ describe('a revocation a validator cannot read makes it fail closed', () => {
     await instance?.stop();
     await producer?.disconnect();
     await admin?.deleteTopics({ topics: [revocationTopic] }).catch(() => undefined);
+    if (brokerIsSecured()) await removeTopicAcls(kafka, revocationTopic).catch(() => undefined);
     await admin?.disconnect();
   });
 

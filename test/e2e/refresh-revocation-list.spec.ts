@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createRevocationEvent, revocationKey, TOPICS, type RevocationTarget } from '@app/contracts';
-import { createKafka, EventPublisher } from '@app/kafka';
-import { post } from '@app/testing';
+import { EventPublisher } from '@app/kafka';
+import { post, testKafka } from '@app/testing';
 import { managementToken } from './support/management-api';
 import { passwordGrantSetup } from './support/password-app';
 
@@ -18,9 +18,7 @@ const PASSWORD = 'Refresh-Revocations-9';
 describe('the refresh grant honours the revocation stream', () => {
   const stack = inject('stack');
   const run = randomBytes(4).toString('hex');
-  const publisher = new EventPublisher(
-    createKafka({ brokers: stack.brokers, clientId: `e2e-refresh-${run}` }),
-  );
+  const publisher = new EventPublisher(testKafka(`e2e-refresh-${run}`, stack.brokers));
   let app: { client_id: string; client_secret: string };
   let userId: string;
   const email = `refresh-list-${run}@example.test`;

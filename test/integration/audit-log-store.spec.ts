@@ -3,9 +3,15 @@ import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessTokenIssued, TOPICS } from '@app/contracts';
 import { ReadinessRegistry } from '@app/http';
-import { createKafka, EventPublisher, type PositionedBatch } from '@app/kafka';
+import { consumerGroupId, EventPublisher, type PositionedBatch } from '@app/kafka';
 import { migrateSchema } from '@app/persistence';
-import { createThrowawayDatabase, eventually, type ThrowawayDatabase } from '@app/testing';
+import {
+  createThrowawayDatabase,
+  eventually,
+  type ThrowawayDatabase,
+  testBrokers,
+  testKafka,
+} from '@app/testing';
 import { loadAuditConfig, type AuditConfig } from '../../apps/audit/src/config/audit.config';
 import { auditDatabase } from '../../apps/audit/src/database/audit-database';
 import { LogIngestionService } from '../../apps/audit/src/ingestion/log-ingestion.service';
@@ -26,12 +32,7 @@ class CountingConsumer extends IssuedTokensLogConsumer {
     ingestion: LogIngestionService,
     private readonly clientId: string,
   ) {
-    super(
-      createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'audit-test' }),
-      config,
-      ingestion,
-      new ReadinessRegistry(),
-    );
+    super(testKafka('audit-test', config.KAFKA_BROKERS), config, ingestion, new ReadinessRegistry());
   }
 
   protected override async handlePositionedBatch(batch: PositionedBatch<typeof TOPICS.tokensIssued.name>) {
@@ -63,7 +64,7 @@ describe('audit log store on the real PostgreSQL and Kafka', () => {
   let config: AuditConfig;
   let ingestion: LogIngestionService;
   let partitions: LogPartitionsRepository;
-  const kafka = createKafka({ brokers: ['127.0.0.1:9092'], clientId: 'audit-it' });
+  const kafka = testKafka('audit-it');
   const publisher = new EventPublisher(kafka);
 
   const issued = (n: number): Issued =>
@@ -102,7 +103,11 @@ describe('audit log store on the real PostgreSQL and Kafka', () => {
       'postgres://postgres@127.0.0.1:5432/postgres',
       `tessera_i_audit_${run}`,
     );
-    config = loadAuditConfig({ DATABASE_URL: database.url, KAFKA_GROUP_PREFIX: `tessera-it-${run}` });
+    config = loadAuditConfig({
+      DATABASE_URL: database.url,
+      KAFKA_GROUP_PREFIX: `tessera-it-${run}`,
+      KAFKA_BROKERS: testBrokers().join(','),
+    });
     await migrateSchema(auditDatabase(database.url));
     dataSource = await new DataSource(auditDatabase(database.url)).initialize();
     partitions = new LogPartitionsRepository(dataSource);
@@ -129,7 +134,7 @@ describe('audit log store on the real PostgreSQL and Kafka', () => {
     const admin = kafka.admin();
     await admin.connect();
     await admin.resetOffsets({
-      groupId: `${config.KAFKA_GROUP_PREFIX}.audit.tokens-issued`,
+      groupId: consumerGroupId(kafka, `${config.KAFKA_GROUP_PREFIX}.audit.tokens-issued`),
       topic: TOPICS.tokensIssued.name,
       earliest: true,
     });

@@ -3,11 +3,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKafka, EventPublisher } from '@app/kafka';
+import { EventPublisher } from '@app/kafka';
 import { Outbox } from '@app/outbox';
 import { migrateSchema } from '@app/persistence';
 import { SecretBox } from '@app/secrets';
-import { createThrowawayDatabase, type ThrowawayDatabase } from '@app/testing';
+import { createThrowawayDatabase, type ThrowawayDatabase, testKafka } from '@app/testing';
 import { ConnectionsRepository } from '../../apps/account-linking/src/connections/connections.repository';
 import { ConnectionsService } from '../../apps/account-linking/src/connections/connections.service';
 import {
@@ -18,7 +18,7 @@ import { IdpTokenVault } from '../../apps/account-linking/src/identities/idp-tok
 import { IdpTokensService, identityKey } from '../../apps/account-linking/src/identities/idp-tokens.service';
 import { UpstreamAccountsService } from '../../apps/account-linking/src/login/upstream-accounts.service';
 import { UpstreamHttpClient } from '../../apps/account-linking/src/upstream/upstream-http.client';
-import { UpstreamNetworkPolicy } from '../../apps/account-linking/src/upstream/upstream-network-policy';
+import { OutboundNetworkPolicy } from '@app/http';
 import { UpstreamOidcClient } from '../../apps/account-linking/src/upstream/upstream-oidc.client';
 import { UsersRepository } from '../../apps/account-linking/src/users/users.repository';
 
@@ -118,7 +118,7 @@ describe('identity-provider token refresh under concurrent reads', () => {
       TESSERA_PREVIOUS_ENCRYPTION_KEYS: {},
     });
     // The provider runs on loopback over http: the development setting allows exactly that.
-    const policy = new UpstreamNetworkPolicy(true);
+    const policy = new OutboundNetworkPolicy(true);
     const connections = new ConnectionsService(new ConnectionsRepository(dataSource), box, policy);
     await connections.create({
       name: connection,
@@ -129,7 +129,7 @@ describe('identity-provider token refresh under concurrent reads', () => {
     const vault = new IdpTokenVault(box);
     const outbox = new Outbox(
       dataSource,
-      new EventPublisher(createKafka({ brokers: ['127.0.0.1:9092'], clientId: `itest-idp-${run}` })),
+      new EventPublisher(testKafka(`itest-idp-${run}`)),
       ACCOUNT_LINKING_SCHEMA,
     );
     accounts = new UpstreamAccountsService(users, vault, outbox);

@@ -2,9 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientUpdated, TOPICS, type ClientCredentialsSnapshot } from '@app/contracts';
-import { createKafka, EventPublisher, EventStreamConsumer } from '@app/kafka';
+import { EventPublisher, EventStreamConsumer } from '@app/kafka';
 import { createMessagingTablesSql, markProcessed, OutboxRelay, OutboxWriter } from '@app/outbox';
-import { createThrowawayDatabase, EventCollector, type ThrowawayDatabase } from '@app/testing';
+import {
+  createThrowawayDatabase,
+  EventCollector,
+  type ThrowawayDatabase,
+  testKafka,
+  testBrokers,
+} from '@app/testing';
 
 /**
  * The delivery guarantees of DESIGN §5 on the real PostgreSQL and Kafka: an event is published if
@@ -12,14 +18,14 @@ import { createThrowawayDatabase, EventCollector, type ThrowawayDatabase } from 
  * a redelivered event once; a broadcast reader knows when it has replayed its topic.
  */
 const SCHEMA = 'itest';
-const brokers = ['127.0.0.1:9092'];
+const brokers = testBrokers();
 const topic = TOPICS.clients.name;
 
 describe('outbox delivery on the real PostgreSQL and Kafka', () => {
   let database: ThrowawayDatabase;
   let dataSource: DataSource;
   let collector: EventCollector;
-  const publisher = new EventPublisher(createKafka({ brokers, clientId: 'itest-outbox' }));
+  const publisher = new EventPublisher(testKafka('itest-outbox'));
   const writer = new OutboxWriter(SCHEMA);
   const run = randomUUID().slice(0, 8);
 
@@ -81,7 +87,7 @@ describe('outbox delivery on the real PostgreSQL and Kafka', () => {
     for (const event of events) await dataSource.transaction((manager) => writer.append(manager, [event]));
 
     // A relay whose broker is unreachable: the send fails after kafkajs's retries; nothing is lost.
-    const unreachable = new EventPublisher(createKafka({ brokers: ['127.0.0.1:1'], clientId: 'itest-down' }));
+    const unreachable = new EventPublisher(testKafka('itest-down', ['127.0.0.1:1']));
     const downRelay = new OutboxRelay(dataSource, unreachable, { schema: SCHEMA });
     await expect(downRelay.drain()).rejects.toThrow();
     await downRelay.stop();
@@ -138,7 +144,7 @@ describe('outbox delivery on the real PostgreSQL and Kafka', () => {
     await relay.stop();
 
     const seen: string[] = [];
-    const reader = new EventStreamConsumer(createKafka({ brokers, clientId: 'itest-reader' }), {
+    const reader = new EventStreamConsumer(testKafka('itest-reader'), {
       name: `itest-${run}`,
       topic,
       mode: { kind: 'broadcast' },

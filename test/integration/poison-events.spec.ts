@@ -9,8 +9,8 @@ import {
   type ClientCredentialsSnapshot,
   type EventOnTopic,
 } from '@app/contracts';
-import { createKafka, EventStreamConsumer, type EventStreamOptions } from '@app/kafka';
-import { eventually } from '@app/testing';
+import { consumerGroupId, EventStreamConsumer, type EventStreamOptions } from '@app/kafka';
+import { eventually, testBrokers, testKafka } from '@app/testing';
 
 /**
  * Issue #15 §3 on the real broker: records produced by hand with kafkajs (garbage bytes, an unknown
@@ -19,7 +19,7 @@ import { eventually } from '@app/testing';
  * is the clients or revocation topic's, the bytes travel on `itest-poison-<run>-…`), so what it
  * writes reaches no other consumer on the shared broker.
  */
-const brokers = ['127.0.0.1:9092'];
+const brokers = testBrokers();
 const run = randomUUID().slice(0, 8);
 const clients = TOPICS.clients.name;
 const revocations = TOPICS.tokensRevoked.name;
@@ -42,7 +42,7 @@ function headerStrings(headers: IHeaders | undefined): Record<string, string> {
 }
 
 describe('poison events on the real broker (issue #15 §3)', () => {
-  const kafka: Kafka = createKafka({ brokers, clientId: `itest-poison-${run}` });
+  const kafka: Kafka = testKafka(`itest-poison-${run}`, brokers);
   let admin: Admin;
   let producer: Producer;
   const created: string[] = [];
@@ -102,7 +102,7 @@ describe('poison events on the real broker (issue #15 §3)', () => {
   }
 
   async function committedOffset(groupId: string, topic: string): Promise<bigint> {
-    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const [offsets] = await admin.fetchOffsets({ groupId: consumerGroupId(kafka, groupId), topics: [topic] });
     return BigInt(offsets?.partitions.find((partition) => partition.partition === 0)?.offset ?? '-1');
   }
 

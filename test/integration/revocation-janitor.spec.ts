@@ -3,9 +3,9 @@ import type { Consumer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { revocationKey, TOPICS, type RevocationPayload } from '@app/contracts';
-import { createKafka, EventPublisher } from '@app/kafka';
+import { EventPublisher } from '@app/kafka';
 import { migrateSchema } from '@app/persistence';
-import { createThrowawayDatabase, eventually, type ThrowawayDatabase } from '@app/testing';
+import { createThrowawayDatabase, eventually, type ThrowawayDatabase, testKafka } from '@app/testing';
 import type { RevocationConfig } from '../../apps/revocation/src/config/revocation.config';
 import { revocationDatabase } from '../../apps/revocation/src/database/revocation-database';
 import { ExpiredRevocationsRepository } from '../../apps/revocation/src/janitor/expired-revocations.repository';
@@ -20,7 +20,7 @@ import { RevocationsRepository } from '../../apps/revocation/src/revocations/rev
  */
 describe('revocation janitor on the real PostgreSQL and Kafka', () => {
   const run = randomUUID().slice(0, 8);
-  const kafka = createKafka({ brokers: ['127.0.0.1:9092'], clientId: 'itest-janitor' });
+  const kafka = testKafka('itest-janitor');
   const publisher = new EventPublisher(kafka);
   const config = {
     TESSERA_REVOCATION_TOMBSTONE_SKEW_SECONDS: 300,

@@ -4,12 +4,12 @@ import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisKeys, revocationKey, type RevocationPayload } from '@app/contracts';
 import { AccessTokenVerifier, VerificationKeySet } from '@app/jwt';
-import { createKafka, EventPublisher } from '@app/kafka';
+import { EventPublisher } from '@app/kafka';
 import { Metrics } from '@app/metrics';
 import { Outbox, OutboxWriter } from '@app/outbox';
 import { migrateSchema } from '@app/persistence';
 import type { RedisClient } from '@app/redis';
-import { createThrowawayDatabase, eventually, type ThrowawayDatabase } from '@app/testing';
+import { createThrowawayDatabase, eventually, type ThrowawayDatabase, testKafka } from '@app/testing';
 import {
   REVOCATION_SCHEMA,
   revocationDatabase,
@@ -34,7 +34,7 @@ describe('revocation list on the real PostgreSQL and Redis', () => {
   let redisAdmin: RedisClient;
   let repository: RevocationsRepository;
   let service: RevocationsService;
-  const publisher = new EventPublisher(createKafka({ brokers: ['127.0.0.1:9092'], clientId: 'itest-rev' }));
+  const publisher = new EventPublisher(testKafka('itest-rev'));
 
   const redisClient = (): RedisClient =>
     createClient({

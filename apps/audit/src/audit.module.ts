@@ -3,7 +3,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { managementAudience } from '@app/contracts';
 import { HealthModule } from '@app/http';
 import { TokenVerificationModule } from '@app/jwt';
-import { KafkaModule } from '@app/kafka';
+import { kafkaSecurityFrom, KafkaModule } from '@app/kafka';
 import { ManagementModule } from '@app/management';
 import { PostgresModule } from '@app/persistence';
 import { AUDIT_CONFIG, type AuditConfig } from './config/audit.config';
@@ -24,7 +24,11 @@ export class AuditModule {
       imports: [
         HealthModule,
         PostgresModule.forRoot(auditDatabase(config.DATABASE_URL)),
-        KafkaModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: 'tessera-audit' }),
+        KafkaModule.forRoot({
+          brokers: config.KAFKA_BROKERS,
+          clientId: 'tessera-audit',
+          security: kafkaSecurityFrom(config),
+        }),
         TokenVerificationModule.forRoot({
           issuer: config.TESSERA_ISSUER,
           ...jwksSettings(config),

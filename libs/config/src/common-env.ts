@@ -69,6 +69,15 @@ export const serviceEnv = z.object({
     .default('127.0.0.1:9092')
     .transform((value) => value.split(',').map((broker) => broker.trim()))
     .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port[,host:port]')).min(1)),
+  /**
+   * How the service logs in to the broker (issue #20): `sasl_ssl` (TLS + SCRAM-SHA-512 as its own
+   * principal, whose ACLs say what it may read and write) or `plaintext` (an open development broker).
+   */
+  KAFKA_SECURITY_PROTOCOL: z.enum(['sasl_ssl', 'plaintext']).default('sasl_ssl'),
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+  /** The CA certificate (PEM file) that signed the broker's certificate. */
+  KAFKA_SSL_CA_FILE: z.string().min(1).optional(),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
   TESSERA_TRUSTED_PROXIES: trustedProxies,
   /**
@@ -140,3 +149,12 @@ export function portEnv(defaultPort: number) {
 }
 
 export type ServiceEnv = z.output<typeof serviceEnv>;
+
+/** What a Kafka client needs, for the scripts that are one (provision, `npm run events`, dead letters). */
+export const kafkaEnv = serviceEnv.pick({
+  KAFKA_BROKERS: true,
+  KAFKA_SECURITY_PROTOCOL: true,
+  KAFKA_SASL_USERNAME: true,
+  KAFKA_SASL_PASSWORD: true,
+  KAFKA_SSL_CA_FILE: true,
+});

@@ -5,6 +5,7 @@ import { decodeEvent, type DeadLetterReason, type EventOnTopic, type TopicWithEv
 import { ConsumerProgress } from './consumer-progress';
 import { consumerStatuses } from './consumer-status';
 import { DeadLetterSink } from './dead-letter-sink';
+import { consumerGroupId } from './kafka-client';
 import {
   DEFAULT_RETRY_POLICY,
   errorMessage,
@@ -13,6 +14,9 @@ import {
   type RetryPolicy,
 } from './handler-retry';
 import { StreamCurrency } from './stream-currency';
+
+/** The longest wait between two attempts to restart a consumer kafkajs gave up on. */
+const MAX_RESTART_DELAY_MS = 5_000;
 
 export interface EventMeta {
   readonly topic: string;
@@ -203,19 +207,68 @@ export class EventStreamConsumer<T extends TopicWithEvents> {
   }
 
   async start(): Promise<void> {
-    const { mode } = this.options;
-    const topic = this.source;
     this.stopping = false;
     consumerStatuses.register(this.options.name, () => ({
-      topic,
-      mode: mode.kind,
+      topic: this.source,
+      mode: this.options.mode.kind,
       caught_up: this.caughtUp,
       dead_lettered: this.deadLettered,
       dead_letter_failures: this.deadLetterFailures,
       retried: this.retried,
       halted: this.haltReason,
     }));
-    const groupId = mode.kind === 'shared' ? mode.groupId : `${this.options.name}-${randomUUID()}`;
+    await this.run();
+  }
+
+  /**
+   * kafkajs restarts a consumer by itself only after a retriable error; after any other (the broker
+   * refusing SASL authentication for the seconds after a restart, before its credentials are
+   * re-asserted) it disconnects, emits CRASH with `restart: false`, and reads nothing more, for good.
+   * A reader of revocations that stops silently is a security hole, so this one is started again,
+   * with backoff, until it runs or is stopped. Its state is kept: a broadcast reader replays the topic
+   * into it (idempotent), not caught up again until it has, and its StreamCurrency lag grows
+   * meanwhile, so the token gate fails closed rather than trusting a stale list.
+   */
+  private watchForCrash(consumer: Consumer): void {
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || this.stopping || this.consumer !== consumer) return;
+      this.consumer = null;
+      this.logger.error(
+        JSON.stringify({
+          msg: 'consumer stopped on a non-retriable error; starting it again',
+          consumer: this.options.name,
+          error: errorMessage(payload.error),
+        }),
+      );
+      void this.restartAfterCrash();
+    });
+  }
+
+  private async restartAfterCrash(): Promise<void> {
+    for (let delay = 250; !this.stopping; delay = Math.min(delay * 2, MAX_RESTART_DELAY_MS)) {
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      if (this.stopping) return;
+      try {
+        await this.run();
+        this.logger.log(`restarted after a crash`);
+        return;
+      } catch (error) {
+        this.logger.warn(`cannot restart yet (${errorMessage(error)}); retrying`);
+        const consumer = this.consumer;
+        this.consumer = null;
+        await consumer?.disconnect().catch(() => undefined);
+      }
+    }
+  }
+
+  private async run(): Promise<void> {
+    const { mode } = this.options;
+    const topic = this.source;
+    // In the principal's namespace, where its group ACL lets it join (kafka-client.ts).
+    const groupId = consumerGroupId(
+      this.kafka,
+      mode.kind === 'shared' ? mode.groupId : `${this.options.name}-${randomUUID()}`,
+    );
     await this.recordStartOffsets(groupId);
     const consumer = this.kafka.consumer({
       groupId,
@@ -226,7 +279,10 @@ export class EventStreamConsumer<T extends TopicWithEvents> {
     });
     this.consumer = consumer;
     this.progress.watch(consumer);
+    this.watchForCrash(consumer);
     await consumer.connect();
+    // Stopped while connecting: this consumer is no longer ours to run.
+    if (this.consumer !== consumer) throw new Error(`${this.options.name} was stopped while starting`);
     // A shared group resumes from its committed offsets; a broadcast reader always starts at the beginning.
     await consumer.subscribe({ topic, fromBeginning: true });
     if (this.options.positioned) {

@@ -1,4 +1,7 @@
 export * from './kafka-client';
+export * from './kafka-security';
+export * from './kafka-principals';
+export * from './local-broker';
 export * from './topic-admin';
 export * from './event-publisher';
 export * from './event-stream-consumer';

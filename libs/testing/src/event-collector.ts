@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import type { Consumer, Kafka } from 'kafkajs';
+import { testKafka } from './test-kafka';
 
 export interface CollectedMessage {
   readonly topic: string;
@@ -24,10 +25,7 @@ export class EventCollector {
   ) {}
 
   static async start(brokers: string[], topic: string): Promise<EventCollector> {
-    const collector = new EventCollector(
-      new Kafka({ clientId: 'tessera-test-collector', brokers, logLevel: logLevel.NOTHING }),
-      topic,
-    );
+    const collector = new EventCollector(testKafka('tessera-test-collector', brokers), topic);
     await collector.run();
     return collector;
   }

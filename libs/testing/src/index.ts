@@ -4,3 +4,4 @@ export * from './oauth-client';
 export * from './stack';
 export * from './throwaway-database';
 export * from './gateway';
+export * from './test-kafka';

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { localKafkaEnv } from '@app/kafka';
 
 export type ServiceName = 'issuance' | 'introspection' | 'revocation' | 'account-linking' | 'audit';
 
@@ -42,7 +43,13 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     : [process.execPath, [main]];
   const child = spawn(command, args, {
     cwd: options.repoRoot,
-    env: { ...options.env, HOST: '127.0.0.1', PORT: String(options.port) },
+    // Each service logs in to the broker as its own principal, with only its own grants (issue #20).
+    env: {
+      ...options.env,
+      ...localKafkaEnv(options.repoRoot, `tessera-${options.service}`, { ...process.env, ...options.env }),
+      HOST: '127.0.0.1',
+      PORT: String(options.port),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.pipe(log);

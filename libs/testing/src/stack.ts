@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startService, type RunningService, type ServiceName } from './service-processes';
 import { createThrowawayDatabase } from './throwaway-database';
+import { testBrokers } from './test-kafka';
 
 // Above what the e2e files give their own servers and stacks (test/e2e/support/extra-introspection.ts,
 // resource-server.spec.ts, password-hashing-queue.spec.ts: +5..+9).
@@ -75,7 +76,7 @@ export interface Stack {
 export async function startStack(options: StackOptions): Promise<Stack> {
   const run = randomBytes(4).toString('hex');
   const issuer = 'https://127.0.0.1:8443/';
-  const brokers = options.brokers ?? ['127.0.0.1:9092'];
+  const brokers = options.brokers ?? testBrokers();
   const secret = () => randomBytes(32).toString('base64url');
   const client = { clientId: `test-client-${run}`, clientSecret: secret() };
   const otherClient = { clientId: `test-other-${run}`, clientSecret: secret() };
@@ -149,11 +150,22 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     TESSERA_JWKS_URL: `http://127.0.0.1:${port(0)}/.well-known/jwks.json`,
     TESSERA_JWKS_ALLOW_HTTP: 'true',
     TESSERA_ACCOUNT_LINKING_URL: `http://127.0.0.1:${port(3)}`,
+    // Introspection confirms the clients it learns from Kafka with issuance (issue #20 §4).
+    TESSERA_ISSUANCE_URL: `http://127.0.0.1:${port(0)}`,
     // The upstream OpenID Providers of the tests run on 127.0.0.1 over http (test/e2e/support).
     TESSERA_UPSTREAM_ALLOW_PRIVATE_NETWORKS: 'true',
     // Every test request comes from loopback: brute-force limits apply to the addresses tests give
     // in X-Forwarded-For (loopback is the trusted proxy), never to the suite as a whole.
     TESSERA_ATTACK_PROTECTION_ALLOWLIST: '127.0.0.1,::1',
+    // Back-channel logout receivers of the tests listen on 127.0.0.1 over http; they are retried
+    // every 2 s at most, so a test that stops one waits seconds, not minutes.
+    TESSERA_BACKCHANNEL_LOGOUT_ALLOW_PRIVATE_NETWORKS: 'true',
+    TESSERA_BACKCHANNEL_LOGOUT_MAX_RETRY_SECONDS: '2',
+    // A key revoked by a test is replaced at once by a key no validator has confirmed yet; validators
+    // confirm it at their next JWKS fetch, at most one per TESSERA_JWKS_MIN_INTERVAL_SECONDS (10 s by
+    // default, docs/adr/0017). One second keeps the tests that rotate or revoke keys from depending
+    // on when the last fetch happened; test/e2e/jwks-fetch-rate-limit.spec.ts tests the limit itself.
+    TESSERA_JWKS_MIN_INTERVAL_SECONDS: '1',
     ...options.env,
   };
   const launch = (service: ServiceName, offset: number, instance?: string) =>

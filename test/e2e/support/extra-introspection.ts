@@ -3,8 +3,15 @@ import { resolve } from 'node:path';
 import { startService, type RunningService, type StackInfo } from '@app/testing';
 
 /** Ports above the stack's own for the instances e2e files start (files run one at a time: `fileParallelism: false`). */
-// poison and keyTrust share +8 with failClosed: files run one at a time and each stops its instance in afterAll.
-export const EXTRA_INSTANCE_PORTS = { noRedis: 7, failClosed: 8, poison: 8, keyTrust: 8, drain: 9 } as const;
+// poison, keyTrust and clientTrust share +8 with failClosed: files run one at a time and each stops its instance in afterAll.
+export const EXTRA_INSTANCE_PORTS = {
+  noRedis: 7,
+  failClosed: 8,
+  poison: 8,
+  keyTrust: 8,
+  clientTrust: 8,
+  drain: 9,
+} as const;
 
 /**
  * Starts one more introspection instance against the running stack's broker and issuer — a fresh
@@ -28,6 +35,7 @@ export function startExtraIntrospection(
       KAFKA_GROUP_PREFIX: `tessera-test-${options.name}-${randomBytes(4).toString('hex')}`,
       TESSERA_JWKS_URL: `${stack.urls.issuance}/.well-known/jwks.json`,
       TESSERA_JWKS_ALLOW_HTTP: 'true',
+      TESSERA_ISSUANCE_URL: stack.urls.issuance,
       ...options.env,
     },
   });
