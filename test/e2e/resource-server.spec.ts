@@ -18,8 +18,9 @@ import {
   TesseraTokenValidator,
   type TesseraAccessTokenClaims,
   type TesseraTokenValidatorOptions,
+  kafkaSecurityFrom,
 } from '@app/resource-server';
-import { eventually, post } from '@app/testing';
+import { addTestSubscriber, brokerIsSecured, eventually, post, removeTestSubscriber } from '@app/testing';
 
 /**
  * An API team's view of Tessera: the example things API (`scripts/examples/resource-server-api`,
@@ -34,12 +35,21 @@ describe('resource-server library against the running stack', () => {
   // The stack uses base+0..4; the APIs of this file take the next three ports of our range.
   const ports = { express: basePort + 5, fastify: basePort + 6, nest: basePort + 7 };
   const credentials = { client_id: stack.client.clientId, client_secret: stack.client.clientSecret };
+  // The APIs log in to the broker as an API team's read-only subscriber (issue #20 §3), not as Tessera.
+  const subscriberName = `e2e-things-${randomBytes(4).toString('hex')}`;
+  const subscriber = brokerIsSecured()
+    ? addTestSubscriber(repoRoot, subscriberName)
+    : { security: kafkaSecurityFrom({ KAFKA_SECURITY_PROTOCOL: 'plaintext' }), env: {} };
   const validatorOptions: TesseraTokenValidatorOptions = {
     issuer: stack.issuer,
     audience: stack.api.identifier,
     jwksUri: `${stack.urls.issuance}/.well-known/jwks.json`,
     allowHttpJwks: true,
-    kafka: { brokers: stack.brokers, clientId: `resource-server-e2e-${randomBytes(4).toString('hex')}` },
+    kafka: {
+      brokers: stack.brokers,
+      clientId: `resource-server-e2e-${randomBytes(4).toString('hex')}`,
+      security: subscriber.security,
+    },
   };
 
   let thingsApi: ChildProcess;
@@ -56,6 +66,7 @@ describe('resource-server library against the running stack', () => {
       thingsApi.kill('SIGTERM');
       await exited;
     }
+    if (brokerIsSecured()) removeTestSubscriber(repoRoot, subscriberName);
   });
 
   async function startThingsApi(): Promise<ChildProcess> {
@@ -72,6 +83,7 @@ describe('resource-server library against the running stack', () => {
           TESSERA_AUDIENCE: stack.api.identifier,
           TESSERA_JWKS_URL: `${stack.urls.issuance}/.well-known/jwks.json`,
           TESSERA_JWKS_ALLOW_HTTP: 'true',
+          ...subscriber.env,
           KAFKA_BROKERS: stack.brokers.join(','),
           PORT: String(ports.express),
         },

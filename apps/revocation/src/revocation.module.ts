@@ -3,7 +3,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { managementAudience } from '@app/contracts';
 import { HealthModule } from '@app/http';
 import { TokenVerificationModule } from '@app/jwt';
-import { KafkaModule } from '@app/kafka';
+import { kafkaSecurityFrom, KafkaModule } from '@app/kafka';
 import { PostgresModule } from '@app/persistence';
 import { ManagementModule } from '@app/management';
 import { OutboxModule } from '@app/outbox';
@@ -32,7 +32,11 @@ export class RevocationModule {
       imports: [
         HealthModule,
         PostgresModule.forRoot(revocationDatabase(config.DATABASE_URL)),
-        KafkaModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: 'tessera-revocation' }),
+        KafkaModule.forRoot({
+          brokers: config.KAFKA_BROKERS,
+          clientId: 'tessera-revocation',
+          security: kafkaSecurityFrom(config),
+        }),
         RedisModule.forRoot(config.REDIS_URL),
         OutboxModule.forSchema(REVOCATION_SCHEMA),
         TokenVerificationModule.forRoot({

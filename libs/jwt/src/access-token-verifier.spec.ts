@@ -97,3 +97,27 @@ describe('AccessTokenVerifier', () => {
     expect(AccessTokenVerifier.looksLikeJwt('opaque-token_value')).toBe(false);
   });
 });
+
+describe('AccessTokenVerifier.awaitsKeyConfirmation', () => {
+  it('is true only for a token naming a key announced on the topic and not confirmed yet', async () => {
+    const pair = await generateKeyPair('ES256', { extractable: true });
+    const jwk = await exportJWK(pair.publicKey);
+    const announced = 'kid-announced-0001';
+    const pending = new VerificationKeySet();
+    pending.announce({
+      kid: announced,
+      alg: 'ES256',
+      state: 'current',
+      public_jwk: { kty: 'EC', crv: jwk.crv, x: jwk.x, y: jwk.y, kid: announced, alg: 'ES256', use: 'sig' },
+    });
+    const withPending = new AccessTokenVerifier(pending, null, { issuer });
+    const now = Math.floor(Date.now() / 1000);
+    const token = await new SignJWT({ iss: issuer, iat: now, exp: now + 60 })
+      .setProtectedHeader({ alg: 'ES256', kid: announced })
+      .sign(pair.privateKey);
+    expect(await withPending.verify(token)).toBeNull();
+    expect(withPending.awaitsKeyConfirmation(token)).toBe(true);
+    expect(withPending.awaitsKeyConfirmation(await sign({}, { kid: 'kid-unknown-0001' }))).toBe(false);
+    expect(withPending.awaitsKeyConfirmation('not.a.jwt')).toBe(false);
+  });
+});

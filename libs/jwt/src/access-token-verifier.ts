@@ -46,6 +46,17 @@ export class AccessTokenVerifier {
     return token.length < 16 * 1024 && JWT_PATTERN.test(token);
   }
 
+  /**
+   * Whether a token that did not verify names a key the signing-keys topic announced and the JWKS has
+   * not confirmed yet (a rotation or a revocation moments ago): it may be genuine and verify shortly.
+   * A caller that must not report success for a token it could not check (revocation) answers 503.
+   */
+  awaitsKeyConfirmation(token: string): boolean {
+    if (token.length > this.maxLength || !JWT_PATTERN.test(token)) return false;
+    const kid = decodeHeader(token)?.kid;
+    return typeof kid === 'string' && this.keys.isCandidate(kid);
+  }
+
   async verify(token: string): Promise<VerifiedJwt | null> {
     if (token.length > this.maxLength || !JWT_PATTERN.test(token)) return null;
     const header = decodeHeader(token);

@@ -69,10 +69,20 @@ describe('RevocationList', () => {
     expect(list.isRevoked(token)).toBe(false);
   });
 
-  it('leaves tokens alone on a session revocation (its tokens are revoked by grant)', () => {
+  it('revokes the tokens carrying the sid of a revoked session, before any grant revocation arrives', () => {
     const list = new RevocationList();
-    list.apply(revocation({ kind: 'session', session_id: 's1' }));
+    list.apply({ ...revocation({ kind: 'session', session_id: 's1' }), reason: 'session_deleted' });
+    expect(list.isRevoked({ ...token, sessionId: 's1' })).toBe(true);
+    expect(list.isRevoked({ ...token, sessionId: 's2' })).toBe(false);
+    // A token of no session (client credentials) is not touched.
     expect(list.isRevoked(token)).toBe(false);
+    expect(list.prune(now + 61)).toBe(1);
+  });
+
+  it('leaves the tokens of a logged-out session alone (a logout keeps them, as Auth0 does)', () => {
+    const list = new RevocationList();
+    list.apply({ ...revocation({ kind: 'session', session_id: 's1' }), reason: 'logout' });
+    expect(list.isRevoked({ ...token, sessionId: 's1' })).toBe(false);
     expect(list.size).toBe(0);
   });
 

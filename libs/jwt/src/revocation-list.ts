@@ -1,10 +1,12 @@
-import type { RevocationPayload } from '@app/contracts';
+import { sessionRevocationEndsTokens, type RevocationPayload } from '@app/contracts';
 
 /** What a revocation check needs to know about a verified token. */
 export interface RevocableToken {
   readonly jti?: string;
   /** The grant the token belongs to: an opaque token's Redis record names it, a user JWT its `grant_id` claim. */
   readonly grantId?: string;
+  /** The login session it comes from: a JWT's `sid` claim, an opaque token's record `session_id`. */
+  readonly sessionId?: string;
   /** The id (record `jti`) of an opaque refresh token. */
   readonly refreshTokenId?: string;
   readonly sub?: string;
@@ -30,6 +32,7 @@ export class RevocationList {
   private readonly jtis = new Map<string, number>();
   private readonly grants = new Map<string, number>();
   private readonly refreshTokenIds = new Map<string, number>();
+  private readonly sessions = new Map<string, number>();
   private readonly subjectNotBefore = new Map<string, number>();
   private readonly clientNotBefore = new Map<string, number>();
   private readonly kids = new Set<string>();
@@ -53,7 +56,8 @@ export class RevocationList {
         extendUntil(this.refreshTokenIds, target.refresh_token_id, until);
         return;
       case 'session':
-        // The login page stops honouring the session; its tokens are revoked by grant, separately.
+        // Its tokens carry its `sid`: they end with it, unless it was a logout (which keeps them).
+        if (sessionRevocationEndsTokens(revocation)) extendUntil(this.sessions, target.session_id, until);
         return;
       case 'grant':
         // An opaque token names its grant in its Redis record, a user JWT in its `grant_id` claim. For
@@ -84,6 +88,7 @@ export class RevocationList {
     if (token.jti !== undefined && this.jtis.has(token.jti)) return true;
     if (token.grantId !== undefined && this.grants.has(token.grantId)) return true;
     if (token.refreshTokenId !== undefined && this.refreshTokenIds.has(token.refreshTokenId)) return true;
+    if (token.sessionId !== undefined && this.sessions.has(token.sessionId)) return true;
     // A token without `iat` cannot prove it was issued after a not-before: treat it as revoked.
     const issuedAt = token.issuedAt ?? 0;
     if (token.sub !== undefined && issuedAt <= (this.subjectNotBefore.get(token.sub) ?? -1)) return true;
@@ -97,7 +102,8 @@ export class RevocationList {
     return (
       pruneExpired(this.jtis, nowSeconds) +
       pruneExpired(this.grants, nowSeconds) +
-      pruneExpired(this.refreshTokenIds, nowSeconds)
+      pruneExpired(this.refreshTokenIds, nowSeconds) +
+      pruneExpired(this.sessions, nowSeconds)
     );
   }
 
@@ -106,6 +112,7 @@ export class RevocationList {
       this.jtis.size +
       this.grants.size +
       this.refreshTokenIds.size +
+      this.sessions.size +
       this.subjectNotBefore.size +
       this.clientNotBefore.size +
       this.kids.size

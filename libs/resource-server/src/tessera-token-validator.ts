@@ -1,8 +1,9 @@
-import { createKafka } from '@app/kafka';
+import { createKafka, type KafkaSecurity } from '@app/kafka';
 // Single files rather than the `@app/jwt` barrel: see token-state-feed.ts.
 import { AccessTokenVerifier, type VerifiedJwt } from '../../jwt/src/access-token-verifier';
 import { JwksFetcher } from '../../jwt/src/jwks-fetcher';
 import { JwksKeyConfirmation } from '../../jwt/src/jwks-key-confirmation';
+import { revocableTokenOf } from '../../jwt/src/revocable-token';
 import { RevocationList } from '../../jwt/src/revocation-list';
 import { VerificationKeySet } from '../../jwt/src/verification-key-set';
 import {
@@ -28,7 +29,16 @@ export interface TesseraTokenValidatorOptions {
   readonly allowHttpJwks?: boolean;
   /** At most one JWKS fetch that a token or an event can cause per this many ms (default 10 000). */
   readonly jwksMinIntervalMs?: number;
-  readonly kafka: { readonly brokers: readonly string[]; readonly clientId?: string };
+  /**
+   * The broker, and how to log in to it: a secured Tessera broker takes TLS and SCRAM as a subscriber
+   * principal (`npm run kafka:subscriber -- add <name>` on a local one), which may read the revocation
+   * and signing-key topics and nothing more.
+   */
+  readonly kafka: {
+    readonly brokers: readonly string[];
+    readonly clientId?: string;
+    readonly security?: KafkaSecurity;
+  };
   /** Scopes every request needs; adapters can ask for more per route. */
   readonly requiredScopes?: readonly string[];
   readonly clockToleranceSeconds?: number;
@@ -71,7 +81,7 @@ export class TesseraTokenValidator {
     });
     const clientId = options.kafka.clientId ?? 'tessera-resource-server';
     this.feed = new TokenStateFeed(
-      createKafka({ brokers: options.kafka.brokers, clientId }),
+      createKafka({ brokers: options.kafka.brokers, clientId, security: options.kafka.security }),
       clientId,
       this.keys,
       this.confirmation,
@@ -124,13 +134,7 @@ export class TesseraTokenValidator {
     if (!claims) return refuse({ kind: 'invalid_token', reason: 'not_an_access_token' });
     if (!audiences(claims).includes(this.options.audience))
       return refuse({ kind: 'invalid_token', reason: 'audience' });
-    const revoked = this.revocations.isRevoked({
-      jti: claims.jti,
-      sub: claims.sub,
-      clientId: claims.client_id ?? claims.azp,
-      issuedAt: claims.iat,
-      kid: verified.kid,
-    });
+    const revoked = this.revocations.isRevoked(revocableTokenOf(verified));
     if (revoked) return refuse({ kind: 'invalid_token', reason: 'revoked' });
     const granted = grantedScopes(claims);
     const allScopes = [...(this.options.requiredScopes ?? []), ...routeScopes];

@@ -1,6 +1,11 @@
 import express from 'express';
 import { z } from 'zod';
-import { accessTokenClaimsOf, tesseraExpressMiddleware, TesseraTokenValidator } from '@app/resource-server';
+import {
+  accessTokenClaimsOf,
+  kafkaSecurityFrom,
+  tesseraExpressMiddleware,
+  TesseraTokenValidator,
+} from '@app/resource-server';
 
 /**
  * A small API protected by Tessera access tokens, written as an API team would write it with the
@@ -39,7 +44,11 @@ const validator = new TesseraTokenValidator({
   audience: config.TESSERA_AUDIENCE,
   jwksUri: config.TESSERA_JWKS_URL,
   allowHttpJwks: config.TESSERA_JWKS_ALLOW_HTTP === 'true',
-  kafka: { brokers: config.KAFKA_BROKERS, clientId: 'example-things-api' },
+  kafka: {
+    brokers: config.KAFKA_BROKERS,
+    clientId: 'example-things-api',
+    security: kafkaSecurityFrom(process.env),
+  },
 });
 
 const things: { id: number; name: string; owner: string }[] = [{ id: 1, name: 'teapot', owner: 'example' }];

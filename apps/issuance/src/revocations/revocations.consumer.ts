@@ -1,9 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { DataSource, type EntityManager } from 'typeorm';
-import { TOPICS, type EventOnTopic, type RevocationPayload, type RevocationTarget } from '@app/contracts';
+import {
+  sessionRevocationEndsTokens,
+  TOPICS,
+  type EventOnTopic,
+  type RevocationPayload,
+  type RevocationTarget,
+} from '@app/contracts';
 import { EventStreamSubscriber, KAFKA } from '@app/kafka';
 import { markProcessed } from '@app/outbox';
+import { BackchannelLogoutScheduler } from '../backchannel-logout/backchannel-logout.scheduler';
 import { ISSUANCE_CONFIG, type IssuanceConfig } from '../config/issuance.config';
 import { ISSUANCE_SCHEMA } from '../database/issuance-database';
 import { AuthorizationCodesRepository } from '../login/authorization-codes.repository';
@@ -30,6 +37,7 @@ export class RevocationsConsumer extends EventStreamSubscriber<typeof TOPICS.tok
     private readonly sessions: LoginSessionsRepository,
     private readonly consents: ConsentsRepository,
     private readonly codes: AuthorizationCodesRepository,
+    private readonly backchannelLogout: BackchannelLogoutScheduler,
   ) {
     super(kafka, {
       name: CONSUMER,
@@ -45,16 +53,13 @@ export class RevocationsConsumer extends EventStreamSubscriber<typeof TOPICS.tok
     const at = Math.floor(Date.parse(event.payload.revoked_at) / 1000);
     await this.dataSource.transaction(async (manager) => {
       if (!(await markProcessed(manager, ISSUANCE_SCHEMA, CONSUMER, event.id))) return;
-      await this.apply(manager, event.payload.target, at, event.payload.reason);
+      await this.apply(manager, event.payload, at);
+      await this.backchannelLogout.stage(manager, event);
     });
   }
 
-  private async apply(
-    manager: EntityManager,
-    target: RevocationTarget,
-    at: number,
-    reason: RevocationPayload['reason'],
-  ): Promise<void> {
+  private async apply(manager: EntityManager, payload: RevocationPayload, at: number): Promise<void> {
+    const target = payload.target;
     switch (target.kind) {
       case 'grant':
         await this.refreshTokens.revokeGrant(manager, target.grant_id, at);
@@ -67,7 +72,8 @@ export class RevocationsConsumer extends EventStreamSubscriber<typeof TOPICS.tok
         await this.sessions.revoke(manager, target.session_id, at);
         // A logout keeps the session's refresh tokens unless the client asked otherwise, and then
         // issuance revoked them in the logout itself (and each grant comes with its grant.revoked).
-        if (reason !== 'logout') await this.refreshTokens.revokeSession(manager, target.session_id, at);
+        if (sessionRevocationEndsTokens(payload))
+          await this.refreshTokens.revokeSession(manager, target.session_id, at);
         return;
       case 'subject':
         await this.sessions.revokeUserBefore(manager, target.sub, target.not_before, at);

@@ -36,6 +36,12 @@ export interface AccessTokenRequest {
    * (docs/adr/0009). Client-credentials tokens have none.
    */
   readonly grantId?: string;
+  /**
+   * The login session the token comes from, carried as the `sid` claim (as in the ID token, and as
+   * Keycloak's access tokens do): a validator then ends it with its session the moment the session's
+   * revocation arrives, without waiting for the registry to learn which grants the session had.
+   */
+  readonly sessionId?: string;
 }
 
 export interface ActorClaim {
@@ -76,6 +82,7 @@ export class AccessTokenMinter {
         : { azp: request.clientId, scope: request.scope, ...(request.gty ? { gty: request.gty } : {}) };
     if (request.act) claims.act = request.act;
     if (request.grantId !== undefined) claims[GRANT_ID_CLAIM] = request.grantId;
+    if (request.sessionId !== undefined) claims.sid = request.sessionId;
     const token = await new SignJWT(claims)
       .setProtectedHeader({
         alg: signer.alg,
@@ -104,7 +111,6 @@ export function jwtIssuedEvent(
     grantId: string;
     grantType: GrantType;
     logType: LogType;
-    sessionId?: string;
     /** The subject token's jti, for a token made by exchange (its lineage, docs/adr/0009). */
     sourceJti?: string;
   },
@@ -125,7 +131,7 @@ export function jwtIssuedEvent(
         format: 'jwt',
         dialect: request.dialect,
         kid: minted.kid,
-        ...(facts.sessionId !== undefined ? { session_id: facts.sessionId } : {}),
+        ...(request.sessionId !== undefined ? { session_id: request.sessionId } : {}),
         ...(request.act ? { act: { sub: request.act.sub } } : {}),
         ...(facts.sourceJti !== undefined ? { source_jti: facts.sourceJti } : {}),
         issued_at: minted.issuedAt,

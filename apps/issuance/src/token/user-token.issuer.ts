@@ -146,6 +146,7 @@ export class UserTokenIssuer {
         dialect: api.tokenDialect,
         lifetimeSeconds: api.tokenLifetime,
         grantId,
+        ...optionalSession(request.sessionId),
       };
       const jwt = await this.accessTokens.mint(jwtRequest);
       accessToken = jwt.token;
@@ -158,7 +159,6 @@ export class UserTokenIssuer {
             grantId,
             grantType: request.grantType,
             logType: request.logType,
-            ...optionalSession(request.sessionId),
           },
           context,
         ),

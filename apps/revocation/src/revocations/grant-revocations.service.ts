@@ -1,5 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { EventContext, RevocationConcerns } from '@app/contracts';
+import {
+  MAX_TOKEN_LIFETIME_SECONDS,
+  sessionRevocationEndsTokens,
+  type EventContext,
+  type RevocationConcerns,
+} from '@app/contracts';
 import { Outbox, type OutboxEvent } from '@app/outbox';
 import { GrantsRepository } from '../registry/grants.repository';
 import { IssuedTokensRepository, type LiveJwt } from '../registry/issued-tokens.repository';
@@ -179,19 +184,28 @@ export class GrantRevocationsService {
     const session = await this.sessions.live(manager, sessionId);
     if (session === null) return null;
     const revokedAt = new Date();
-    const sessionEvents = (
-      await this.revocations.stage(
-        manager,
-        revocationFor({ kind: 'session', session_id: sessionId }, session.expiresAt, cause, revokedAt, {
-          sub: session.userId,
-          // The client the user logged in to first; the session's grants name each of theirs.
-          ...(session.clientIds[0] !== undefined ? { client_id: session.clientIds[0] } : {}),
-          // Every client that had tokens from it: back-channel logout notifies each (issue #16 §2).
-          client_ids: session.clientIds,
-        }),
-        context,
-      )
-    ).events;
+    const revocation = revocationFor(
+      { kind: 'session', session_id: sessionId },
+      session.expiresAt,
+      cause,
+      revokedAt,
+      {
+        sub: session.userId,
+        // The client the user logged in to first; the session's grants name each of theirs.
+        ...(session.clientIds[0] !== undefined ? { client_id: session.clientIds[0] } : {}),
+        // Every client that had tokens from it: back-channel logout notifies each (issue #16 §2).
+        client_ids: session.clientIds,
+      },
+    );
+    // Validators end the tokens carrying the session's `sid` with it: the revocation must then matter
+    // as long as any of them can live, which can be past the session's own end.
+    if (sessionRevocationEndsTokens(revocation) && revocation.expires_at !== null) {
+      revocation.expires_at = Math.max(
+        revocation.expires_at,
+        Math.floor(revokedAt.getTime() / 1000) + MAX_TOKEN_LIFETIME_SECONDS,
+      );
+    }
+    const sessionEvents = (await this.revocations.stage(manager, revocation, context)).events;
     await this.sessions.markRevoked(manager, sessionId, revokedAt);
     if (!withGrants) return { grantIds: [], jwts: [], events: sessionEvents };
     const grantIds = [

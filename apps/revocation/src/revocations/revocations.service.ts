@@ -8,7 +8,7 @@ import {
   type RevocationPayload,
 } from '@app/contracts';
 import { AccessTokenVerifier } from '@app/jwt';
-import type { AuthenticatedClient } from '@app/oauth';
+import { TemporarilyUnavailableError, type AuthenticatedClient } from '@app/oauth';
 import { GroupCommit, Outbox, type OutboxEvent } from '@app/outbox';
 import { revocationFor } from './revocation-cause';
 import { RevocationMetrics } from './revocation-metrics';
@@ -64,12 +64,20 @@ export class RevocationsService {
   /**
    * Revokes a JWT access token presented at `/oauth/revoke` if it was issued to `caller`: its `jti` is
    * recorded until its `exp`. Invalid, expired or another client's JWTs are left untouched. Returns
-   * the jti it revoked, or null.
+   * the jti it revoked, or null. A token signed by a key the JWKS has not confirmed yet is neither:
+   * `/oauth/revoke` answers 503 so the client tries again, instead of a 200 that revoked nothing.
    */
   async revokeJwt(caller: AuthenticatedClient, token: string, context: EventContext): Promise<string | null> {
     if (!AccessTokenVerifier.looksLikeJwt(token)) return null;
     const verified = await this.verifier.verify(token);
-    if (!verified) return null;
+    if (!verified) {
+      if (this.verifier.awaitsKeyConfirmation(token)) {
+        throw new TemporarilyUnavailableError(
+          'The token’s signing key is not confirmed yet; try again shortly',
+        );
+      }
+      return null;
+    }
     const { jti, exp } = verified.claims;
     const owner = verified.claims.client_id ?? verified.claims.azp;
     if (typeof jti !== 'string' || typeof exp !== 'number' || owner !== caller.client.client_id) return null;

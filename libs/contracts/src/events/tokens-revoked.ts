@@ -7,7 +7,10 @@ export const revocationTarget = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('jti'), jti: z.string().min(1) }),
   /** One refresh token only (the client's "revocation deletes grant" is off), by its id. */
   z.object({ kind: z.literal('refresh_token'), refresh_token_id: z.string().min(1) }),
-  /** A login session: the hosted login page no longer honours it (its tokens are revoked by grant). */
+  /**
+   * A login session: the hosted login page no longer honours it, and unless it was a logout, the
+   * tokens carrying its `sid` are revoked with it (`sessionRevocationEndsTokens`).
+   */
   z.object({ kind: z.literal('session'), session_id: z.string().min(1) }),
   /** A grant: its refresh-token family and every access token issued from it. */
   z.object({ kind: z.literal('grant'), grant_id: z.string().min(1) }),
@@ -87,6 +90,20 @@ export const revocationPayload = z.object({
   ...revocationConcerns.shape,
 });
 export type RevocationPayload = z.output<typeof revocationPayload>;
+
+/** The longest any token Tessera issues can live: an API's `token_lifetime` maximum (Auth0's 30 days). */
+export const MAX_TOKEN_LIFETIME_SECONDS = 2_592_000;
+
+/**
+ * Whether a session revocation also ends every token issued in the session (the tokens carrying its
+ * `sid`). A logout does not: Auth0 keeps a logged-out session's tokens, and a client that wants its
+ * refresh tokens gone has its grants revoked with their own events. Every other reason (deletion,
+ * replacement by a new login, blocking, a password change) does, at once on every validator, so a
+ * token issued moments before the revocation cannot slip past a registry that has not seen it yet.
+ */
+export function sessionRevocationEndsTokens(payload: RevocationPayload): boolean {
+  return payload.target.kind === 'session' && payload.reason !== 'logout';
+}
 
 /** One event type per kind of target, named `<entity>.<past-tense verb>` (DESIGN §5). */
 const revocationTypeByKind = {

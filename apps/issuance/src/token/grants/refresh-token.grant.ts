@@ -154,6 +154,7 @@ function revocableRefreshToken(row: RefreshTokenRow) {
   return {
     grantId: row.grantId,
     refreshTokenId: row.id,
+    ...(row.sessionId !== null ? { sessionId: row.sessionId } : {}),
     sub: row.sub,
     clientId: row.clientId,
     issuedAt: row.familyIssuedAt,

@@ -113,6 +113,7 @@ export class TokenExchangeGrant {
       lifetimeSeconds: Math.max(1, Math.min(api.tokenLifetime, subject.expiresAt - now)),
       act,
       ...(subject.grantId !== undefined ? { grantId: subject.grantId } : {}),
+      ...(subject.sessionId !== undefined ? { sessionId: subject.sessionId } : {}),
     };
     const minted = await this.minter.mint(request);
     // The lineage (docs/adr/0009): a user's token joins its source's grant and session, so revoking
@@ -127,7 +128,6 @@ export class TokenExchangeGrant {
           grantId,
           grantType: TOKEN_EXCHANGE_GRANT,
           logType: 'secte',
-          ...(subject.sessionId !== undefined ? { sessionId: subject.sessionId } : {}),
           ...(subject.jti !== undefined ? { sourceJti: subject.jti } : {}),
         },
         context,
