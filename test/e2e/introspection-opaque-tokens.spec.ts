@@ -9,8 +9,8 @@ import {
   type OpaqueTokenRecord,
   type RevocationTarget,
 } from '@app/contracts';
-import { createKafka, EventPublisher } from '@app/kafka';
-import { basicAuth, eventually, post, type HttpResult, type RunningService } from '@app/testing';
+import { EventPublisher } from '@app/kafka';
+import { basicAuth, eventually, post, type HttpResult, type RunningService, testKafka } from '@app/testing';
 import { startExtraIntrospection } from './support/extra-introspection';
 import { managementToken } from './support/management-api';
 
@@ -25,7 +25,7 @@ describe('introspection of opaque access and refresh tokens', () => {
   const stack = inject('stack');
   const instances = () => [stack.urls.introspection, stack.urls.introspection2!];
   const redis = createClient({ url: 'redis://127.0.0.1:6379' });
-  const publisher = new EventPublisher(createKafka({ brokers: stack.brokers, clientId: 'e2e-opaque' }));
+  const publisher = new EventPublisher(testKafka('e2e-opaque', stack.brokers));
   const owner = stack.client;
   const ownerCredentials = { client_id: owner.clientId, client_secret: owner.clientSecret };
   const written: string[] = [];

@@ -16,7 +16,7 @@ type Handler = (request: IncomingMessage, response: ServerResponse) => void;
  * The stack runs with TESSERA_UPSTREAM_ALLOW_PRIVATE_NETWORKS=true (its test providers listen on
  * 127.0.0.1 over http), so loopback stays reachable here; what a deployment without that setting
  * refuses on top (https://127.0.0.1, names resolving to private addresses) is shown by the unit and
- * integration tests of the network policy (upstream-network-policy.spec.ts, upstream-http-guard.spec.ts).
+ * integration tests of the network policy (libs/http outbound-network-policy.spec.ts, upstream-http-guard.spec.ts).
  */
 describe('Upstream connections: SSRF rules', () => {
   const stack = inject('stack');

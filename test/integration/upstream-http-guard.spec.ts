@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { UpstreamHttpClient } from '../../apps/account-linking/src/upstream/upstream-http.client';
-import { UpstreamNetworkPolicy } from '../../apps/account-linking/src/upstream/upstream-network-policy';
+import { OutboundNetworkPolicy } from '@app/http';
 import { UpstreamOidcClient } from '../../apps/account-linking/src/upstream/upstream-oidc.client';
 import {
   UpstreamError,
@@ -21,8 +21,8 @@ describe('upstream HTTP: network policy, pinned resolution and body cap', () => 
   let port: number;
   let handler: Handler;
   let hits: string[];
-  const development = new UpstreamNetworkPolicy(true);
-  const production = new UpstreamNetworkPolicy(false);
+  const development = new OutboundNetworkPolicy(true);
+  const production = new OutboundNetworkPolicy(false);
   const limits = { timeoutMs: 2000, maxBodyBytes: 64 * 1024 };
   /**
    * A DNS of our own. `upstream.localhost` (http is allowed in development to loopback names only)

@@ -3,7 +3,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { managementAudience } from '@app/contracts';
 import { HealthModule } from '@app/http';
 import { TokenVerificationModule } from '@app/jwt';
-import { KafkaModule } from '@app/kafka';
+import { kafkaSecurityFrom, KafkaModule } from '@app/kafka';
 import { PostgresModule } from '@app/persistence';
 import { ManagementModule } from '@app/management';
 import { OutboxModule } from '@app/outbox';
@@ -22,7 +22,11 @@ export class AccountLinkingModule {
       imports: [
         HealthModule,
         PostgresModule.forRoot(accountLinkingDatabase(config.DATABASE_URL)),
-        KafkaModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: 'tessera-account-linking' }),
+        KafkaModule.forRoot({
+          brokers: config.KAFKA_BROKERS,
+          clientId: 'tessera-account-linking',
+          security: kafkaSecurityFrom(config),
+        }),
         OutboxModule.forSchema(ACCOUNT_LINKING_SCHEMA),
         // Brute-force counters and the suspicious-IP buckets (issue #14 §3).
         RedisModule.forRoot(config.REDIS_URL),

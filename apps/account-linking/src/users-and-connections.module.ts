@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AttackProtectionModule } from './attack-protection/attack-protection.module';
 import { SecretBox } from '@app/secrets';
 import { ACCOUNT_LINKING_CONFIG, type AccountLinkingConfig } from './config/account-linking.config';
+import { INTERNAL_API_TOKEN, InternalCallerGuard } from '@app/http';
 import { ConnectionsController } from './connections/connections.controller';
 import { ConnectionsRepository } from './connections/connections.repository';
 import { CONNECTION_SECRET_BOX, ConnectionsService } from './connections/connections.service';
@@ -10,7 +11,7 @@ import { IdentityLinkingService } from './identities/identity-linking.service';
 import { IdpTokenVault } from './identities/idp-token-vault';
 import { IdpTokensService } from './identities/idp-tokens.service';
 import { UpstreamHttpClient } from './upstream/upstream-http.client';
-import { UpstreamNetworkPolicy } from './upstream/upstream-network-policy';
+import { OutboundNetworkPolicy } from '@app/http';
 import { UpstreamOidcClient } from './upstream/upstream-oidc.client';
 import { LoginTicketRedemptionController } from './internal/login-ticket-redemption.controller';
 import { LoginTicketRedemptionService } from './internal/login-ticket-redemption.service';
@@ -19,7 +20,6 @@ import { LoginController } from './login/login.controller';
 import { LoginService } from './login/login.service';
 import { LoginTicketsRepository } from './login/login-tickets.repository';
 import { UpstreamAccountsService } from './login/upstream-accounts.service';
-import { InternalCallerGuard } from './internal/internal-caller.guard';
 import { PasswordVerificationController } from './internal/password-verification.controller';
 import { PasswordVerificationService } from './internal/password-verification.service';
 import { HashingQueue } from './passwords/hashing-queue';
@@ -73,15 +73,15 @@ import { UserBlocksService } from './user-blocks/user-blocks.service';
     IdpTokensService,
     UpstreamOidcClient,
     {
-      provide: UpstreamNetworkPolicy,
+      provide: OutboundNetworkPolicy,
       useFactory: (config: AccountLinkingConfig) =>
-        new UpstreamNetworkPolicy(config.TESSERA_UPSTREAM_ALLOW_PRIVATE_NETWORKS),
+        new OutboundNetworkPolicy(config.TESSERA_UPSTREAM_ALLOW_PRIVATE_NETWORKS),
       inject: [ACCOUNT_LINKING_CONFIG],
     },
     {
       provide: UpstreamHttpClient,
-      useFactory: (policy: UpstreamNetworkPolicy) => new UpstreamHttpClient(policy),
-      inject: [UpstreamNetworkPolicy],
+      useFactory: (policy: OutboundNetworkPolicy) => new UpstreamHttpClient(policy),
+      inject: [OutboundNetworkPolicy],
     },
     LoginAttemptsRepository,
     LoginTicketsRepository,
@@ -90,6 +90,11 @@ import { UserBlocksService } from './user-blocks/user-blocks.service';
     LoginTicketRedemptionService,
     PasswordVerificationService,
     InternalCallerGuard,
+    {
+      provide: INTERNAL_API_TOKEN,
+      useFactory: (config: AccountLinkingConfig) => config.TESSERA_INTERNAL_TOKEN ?? null,
+      inject: [ACCOUNT_LINKING_CONFIG],
+    },
     {
       provide: CONNECTION_SECRET_BOX,
       useFactory: (config: AccountLinkingConfig) => SecretBox.fromKeyring(config),

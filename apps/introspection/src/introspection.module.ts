@@ -2,11 +2,12 @@ import { jwksSettings } from '@app/config';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { HealthModule } from '@app/http';
 import { TokenVerificationModule, VerificationKeySet } from '@app/jwt';
-import { KafkaModule } from '@app/kafka';
+import { kafkaSecurityFrom, KafkaModule } from '@app/kafka';
 import { REDIS, RedisAssertionReplayGuard, RedisModule, type RedisClient } from '@app/redis';
 import { ClientAssertionVerifier, ClientAuthenticator, clientAssertionAudiences } from '@app/oauth';
 import { IntrospectionCallerAuthenticator } from './callers/introspection-caller';
 import { InMemoryClientDirectory } from './clients/client-directory';
+import { IssuanceClientCredentials } from './clients/issuance-client-credentials';
 import { INTROSPECTION_CONFIG, type IntrospectionConfig } from './config/introspection.config';
 import { IntrospectRoute } from './introspect/introspect.route';
 import { IntrospectionService } from './introspect/introspection.service';
@@ -33,7 +34,11 @@ export class IntrospectionModule {
       module: IntrospectionModule,
       imports: [
         HealthModule,
-        KafkaModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: 'tessera-introspection' }),
+        KafkaModule.forRoot({
+          brokers: config.KAFKA_BROKERS,
+          clientId: 'tessera-introspection',
+          security: kafkaSecurityFrom(config),
+        }),
         TokenVerificationModule.forRoot({
           issuer: config.TESSERA_ISSUER,
           ...jwksSettings(config),
@@ -50,6 +55,7 @@ export class IntrospectionModule {
       providers: [
         { provide: INTROSPECTION_CONFIG, useValue: config },
         InMemoryClientDirectory,
+        IssuanceClientCredentials,
         {
           provide: ClientAuthenticator,
           // private_key_jwt as at the token endpoint (review #19); with Redis down, an assertion is

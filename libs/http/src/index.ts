@@ -7,3 +7,7 @@ export * from './request-origin';
 export * from './parameter-text.guard';
 export * from './browser-error-page.filter';
 export * from './service-logger';
+export * from './internal-caller.guard';
+export * from './outbound/network-address';
+export * from './outbound/outbound-network-policy';
+export * from './outbound/guarded-http.client';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { UpstreamNetworkPolicy } from '../upstream/upstream-network-policy';
+import { OutboundNetworkPolicy } from '@app/http';
 import { oidcOptionsUnder } from './connection.schemas';
 
 describe('oidcOptionsUnder (the URLs a connection is saved with)', () => {
   const options = (urls: Record<string, string>) => ({ client_id: 'tessera', ...urls });
-  const production = oidcOptionsUnder(new UpstreamNetworkPolicy(false));
-  const development = oidcOptionsUnder(new UpstreamNetworkPolicy(true));
+  const production = oidcOptionsUnder(new OutboundNetworkPolicy(false));
+  const development = oidcOptionsUnder(new OutboundNetworkPolicy(true));
 
   it('without the development setting, takes only https URLs to public hosts', () => {
     expect(production.safeParse(options({ issuer: 'https://login.example.com/' })).success).toBe(true);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { paginationQuery, queryText } from '@app/management';
-import type { UpstreamNetworkPolicy } from '../upstream/upstream-network-policy';
+import type { OutboundNetworkPolicy } from '@app/http';
 
 /** Auth0's connection name rule: letters, digits and inner hyphens, at most 128 characters. */
 export const connectionName = z
@@ -50,7 +50,7 @@ export type OidcOptions = z.output<typeof oidcOptions>;
  * deployment allows private networks (security review #6). A name's addresses are checked again at
  * every request, after DNS; here only what the URL itself says.
  */
-export function oidcOptionsUnder(policy: UpstreamNetworkPolicy) {
+export function oidcOptionsUnder(policy: OutboundNetworkPolicy) {
   return oidcOptions.superRefine((options, context) => {
     for (const key of ['discovery_url', 'issuer'] as const) {
       const url = options[key];

@@ -21,7 +21,7 @@ import {
   type ListConnectionsQuery,
   type UpdateConnectionBody,
 } from './connection.schemas';
-import { UpstreamNetworkPolicy } from '../upstream/upstream-network-policy';
+import { OutboundNetworkPolicy } from '@app/http';
 import type { UpstreamProvider } from '../upstream/upstream-provider';
 import { toConnectionView, type ConnectionView } from './connection.view';
 import { ConnectionsRepository } from './connections.repository';
@@ -48,7 +48,7 @@ export class ConnectionsService implements OnApplicationBootstrap {
   constructor(
     private readonly repository: ConnectionsRepository,
     @Inject(CONNECTION_SECRET_BOX) private readonly secrets: SecretBox,
-    private readonly networkPolicy: UpstreamNetworkPolicy,
+    private readonly networkPolicy: OutboundNetworkPolicy,
   ) {}
 
   /** Idempotent, and safe when several instances start at once (INSERT … ON CONFLICT DO NOTHING). */

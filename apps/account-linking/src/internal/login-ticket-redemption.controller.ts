@@ -1,6 +1,6 @@
 import { Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { InternalCallerGuard } from './internal-caller.guard';
+import { InternalCallerGuard } from '@app/http';
 import { parseInternalBody } from './json-body';
 import { loginTicketRedemptionBody } from './login-ticket-redemption.schemas';
 import { LoginTicketRedemptionService } from './login-ticket-redemption.service';

@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { RequestId } from '@app/http';
-import { InternalCallerGuard } from './internal-caller.guard';
+import { InternalCallerGuard } from '@app/http';
 import { parseInternalBody } from './json-body';
 import { passwordVerificationBody } from './password-verification.schemas';
 import { PasswordVerificationService } from './password-verification.service';

@@ -1,149 +1,41 @@
-import type { LookupAddress } from 'node:dns';
-import { lookup as dnsLookup } from 'node:dns/promises';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import type { LookupFunction } from 'node:net';
-import { ipLiteral, type UpstreamNetworkPolicy } from './upstream-network-policy';
+import {
+  DEFAULT_OUTBOUND_LIMITS,
+  GuardedHttpClient,
+  OutboundRequestError,
+  type OutboundHttpLimits,
+  type OutboundNetworkPolicy,
+  type OutboundRequest,
+  type OutboundResponse,
+  type ResolveAll,
+} from '@app/http';
 import { UpstreamError } from './upstream-provider';
 
-export interface UpstreamRequest {
-  readonly method?: 'GET' | 'POST';
-  readonly headers?: Readonly<Record<string, string>>;
-  readonly body?: string;
-}
-
-export interface UpstreamResponse {
-  readonly status: number;
-  readonly body: Buffer;
-}
-
-export interface UpstreamHttpLimits {
-  /** The whole exchange, connect to last byte. */
-  readonly timeoutMs: number;
-  /** Discovery documents, JWKS, token and userinfo answers are a few KiB; anything past this is refused. */
-  readonly maxBodyBytes: number;
-}
-
-/** Every address a name resolves to (dns.lookup, as node:net itself would resolve it). */
-export type ResolveAll = (hostname: string) => Promise<LookupAddress[]>;
-
-const resolveWithDns: ResolveAll = (hostname) => dnsLookup(hostname, { all: true });
-
-export const DEFAULT_UPSTREAM_LIMITS: UpstreamHttpLimits = { timeoutMs: 5000, maxBodyBytes: 1024 * 1024 };
-
-/** Refused by the network policy; the message is for logs, the person sees "could not be reached". */
-class ForbiddenAddressError extends Error {}
-class BodyTooLargeError extends Error {}
-
 /**
- * HTTP(S) to upstream providers under the network policy (security review #6). node:http(s) rather
- * than fetch, because its `lookup` option is the one place where a name is resolved for a socket:
- * the resolved addresses are checked there and the socket connects to exactly those, so a name that
- * answers a public address to a check and 169.254.169.254 to the connect (DNS rebinding) gets
- * nowhere. Literal IP hosts skip `lookup` in node:net, so they are checked before the request.
- * Redirects are never followed (a 3xx is just a failed answer), and bodies are read as a stream and
- * abandoned past `maxBodyBytes`.
+ * HTTP(S) to upstream OpenID Providers under the network policy (security review #6): the guarded
+ * client of libs/http, with its failures told as an upstream provider's (a message safe to show).
  */
 export class UpstreamHttpClient {
+  private readonly http: GuardedHttpClient;
+
   constructor(
-    private readonly policy: UpstreamNetworkPolicy,
-    private readonly limits: UpstreamHttpLimits = DEFAULT_UPSTREAM_LIMITS,
-    private readonly resolveAll: ResolveAll = resolveWithDns,
-  ) {}
+    policy: OutboundNetworkPolicy,
+    limits: OutboundHttpLimits = DEFAULT_OUTBOUND_LIMITS,
+    resolveAll?: ResolveAll,
+  ) {
+    this.http = new GuardedHttpClient(policy, limits, resolveAll);
+  }
 
-  async request(url: string, init: UpstreamRequest = {}): Promise<UpstreamResponse> {
-    const problem = this.policy.urlProblem(url);
-    if (problem !== null) {
-      throw new UpstreamError('The identity provider could not be reached', `${url} ${problem}`);
-    }
-    const target = new URL(url);
+  async request(url: string, init: OutboundRequest = {}): Promise<OutboundResponse> {
     try {
-      return await this.send(target, init);
+      return await this.http.request(url, init);
     } catch (error) {
-      if (error instanceof BodyTooLargeError) {
-        throw new UpstreamError('The identity provider’s answer is too large', error.message);
-      }
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new UpstreamError('The identity provider could not be reached', `${target.origin}: ${reason}`);
-    }
-  }
-
-  private send(target: URL, init: UpstreamRequest): Promise<UpstreamResponse> {
-    const literal = ipLiteral(target.hostname);
-    const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
-    return new Promise<UpstreamResponse>((resolve, reject) => {
-      const outgoing = request(target, {
-        method: init.method ?? 'GET',
-        headers: init.headers,
-        // A literal address was checked by urlProblem; a name is checked where it is resolved.
-        lookup: literal === null ? this.checkedLookup(target.protocol) : undefined,
-        signal: AbortSignal.timeout(this.limits.timeoutMs),
-        // No pooling: upstream calls are rare (a login, a refresh), and every socket is then opened
-        // through the checked lookup above.
-        agent: false,
-      });
-      outgoing.once('error', reject);
-      outgoing.once('response', (response) =>
-        this.readBody(response, outgoing.destroy.bind(outgoing), resolve, reject),
+      if (!(error instanceof OutboundRequestError)) throw error;
+      throw new UpstreamError(
+        error.kind === 'too_large'
+          ? 'The identity provider’s answer is too large'
+          : 'The identity provider could not be reached',
+        error.detail,
       );
-      outgoing.end(init.body);
-    });
-  }
-
-  private readBody(
-    response: IncomingMessage,
-    abort: (error: Error) => void,
-    resolve: (response: UpstreamResponse) => void,
-    reject: (error: unknown) => void,
-  ): void {
-    const max = this.limits.maxBodyBytes;
-    const tooLarge = () => new BodyTooLargeError(`answer larger than ${max} bytes`);
-    const declared = Number(response.headers['content-length']);
-    if (Number.isFinite(declared) && declared > max) {
-      abort(tooLarge());
-      return;
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    response.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > max) {
-        abort(tooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    response.once('error', reject);
-    response.once('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks) }));
-  }
-
-  /** Resolves the name once, refusing it when any address it resolves to is not allowed. */
-  private checkedLookup(protocol: string): LookupFunction {
-    return (hostname, options, callback) => {
-      this.checkedAddresses(hostname, protocol, options.family).then(
-        (addresses) => {
-          // net.connect with autoSelectFamily (Node 20's default) asks for every address at once.
-          if (options.all) callback(null, addresses);
-          else callback(null, addresses[0]!.address, addresses[0]!.family);
-        },
-        (error: NodeJS.ErrnoException) => callback(error, '', 0),
-      );
-    };
-  }
-
-  private async checkedAddresses(
-    hostname: string,
-    protocol: string,
-    family: number | string | undefined,
-  ): Promise<LookupAddress[]> {
-    const wanted = family === 4 || family === 'IPv4' ? 4 : family === 6 || family === 'IPv6' ? 6 : 0;
-    const addresses = (await this.resolveAll(hostname)).filter(
-      (address) => wanted === 0 || address.family === wanted,
-    );
-    if (addresses.length === 0) throw new ForbiddenAddressError(`${hostname} has no usable address`);
-    const refused = addresses.find(({ address }) => !this.policy.allowsAddress(address, protocol));
-    if (refused)
-      throw new ForbiddenAddressError(`${hostname} resolves to ${refused.address}, which is not allowed`);
-    return addresses;
   }
 }

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UpstreamHttpClient } from './upstream-http.client';
-import { UpstreamNetworkPolicy } from './upstream-network-policy';
+import { OutboundNetworkPolicy } from '@app/http';
 import { UpstreamOidcClient } from './upstream-oidc.client';
 import { UpstreamError, type UpstreamProvider } from './upstream-provider';
 
@@ -21,7 +21,7 @@ describe('UpstreamOidcClient.verifyIdToken', () => {
   let otherKey: CryptoKey;
   let provider: UpstreamProvider;
   // The provider runs on loopback over http: the development setting allows exactly that.
-  const policy = new UpstreamNetworkPolicy(true);
+  const policy = new OutboundNetworkPolicy(true);
   const client = new UpstreamOidcClient(new UpstreamHttpClient(policy), policy);
 
   beforeAll(async () => {

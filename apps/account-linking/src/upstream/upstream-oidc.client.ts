@@ -1,8 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { createRemoteJWKSet, customFetch, jwtVerify, type JWTPayload } from 'jose';
 import { z } from 'zod';
-import { UpstreamHttpClient, type UpstreamResponse } from './upstream-http.client';
-import { UpstreamNetworkPolicy } from './upstream-network-policy';
+import type { OutboundResponse } from '@app/http';
+import { UpstreamHttpClient } from './upstream-http.client';
+import { OutboundNetworkPolicy } from '@app/http';
 import { UpstreamError, type UpstreamProvider, type UpstreamTokens } from './upstream-provider';
 
 /** Discovery documents are cached this long: providers rarely move their endpoints. */
@@ -65,7 +66,7 @@ export class UpstreamOidcClient {
 
   constructor(
     private readonly http: UpstreamHttpClient,
-    private readonly policy: UpstreamNetworkPolicy,
+    private readonly policy: OutboundNetworkPolicy,
   ) {}
 
   /** The provider's discovery document; concurrent callers share one request, failures are cached briefly. */
@@ -240,7 +241,7 @@ export class UpstreamOidcClient {
     what: string,
     url: string,
     init: Parameters<UpstreamHttpClient['request']>[1],
-  ): Promise<UpstreamResponse> {
+  ): Promise<OutboundResponse> {
     try {
       return await this.http.request(url, init);
     } catch (error) {
@@ -255,7 +256,7 @@ export class UpstreamOidcClient {
    * A non-200 answer. The page says which step failed, never the status or the body: with a
    * connection pointed at an internal host, either would tell an anonymous caller what runs there.
    */
-  private refused(provider: UpstreamProvider, what: string, response: UpstreamResponse): never {
+  private refused(provider: UpstreamProvider, what: string, response: OutboundResponse): never {
     const error = (jsonOf(response) as { error?: unknown } | null)?.error;
     const code = typeof error === 'string' ? ` ${error.replace(/[^\x20-\x7e]/g, '').slice(0, 64)}` : '';
     this.logger.warn(`${what} endpoint of ${provider.connection} answered ${response.status}${code}`);
@@ -264,7 +265,7 @@ export class UpstreamOidcClient {
 }
 
 /** The body as JSON, or null when it is not JSON. */
-function jsonOf(response: UpstreamResponse): unknown {
+function jsonOf(response: OutboundResponse): unknown {
   try {
     return JSON.parse(response.body.toString('utf8')) as unknown;
   } catch {

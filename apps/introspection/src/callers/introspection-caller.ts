@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { managementAudience } from '@app/contracts';
-import { AccessTokenVerifier, RevocationList, TokenStateGate } from '@app/jwt';
+import { AccessTokenVerifier, revocableTokenOf, RevocationList, TokenStateGate } from '@app/jwt';
 import { ClientAuthenticator, InvalidClientError, type OAuthParams } from '@app/oauth';
 import { INTROSPECTION_CONFIG, type IntrospectionConfig } from '../config/introspection.config';
 import { bearerTokenOf, InsufficientScopeError, InvalidTokenError } from './bearer-errors';
@@ -54,21 +54,13 @@ export class IntrospectionCallerAuthenticator {
     const token = bearerTokenOf(authorization);
     const verified = token ? await this.verifier.verify(token) : null;
     if (!verified) throw new InvalidTokenError();
-    const { aud, scope, sub, azp, client_id: rfc9068ClientId, jti, iat } = verified.claims;
-    const clientId =
-      typeof azp === 'string' ? azp : typeof rfc9068ClientId === 'string' ? rfc9068ClientId : undefined;
-    const revoked = this.revocations.isRevoked({
-      jti: typeof jti === 'string' ? jti : undefined,
-      sub: typeof sub === 'string' ? sub : undefined,
-      clientId,
-      issuedAt: typeof iat === 'number' ? iat : undefined,
-      kid: verified.kid,
-    });
-    if (revoked) throw new InvalidTokenError();
+    const { aud, scope } = verified.claims;
+    const revocable = revocableTokenOf(verified);
+    if (this.revocations.isRevoked(revocable)) throw new InvalidTokenError();
     const audiences = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : [];
     if (!audiences.includes(this.managementAudience)) throw new InvalidTokenError();
     const scopes = typeof scope === 'string' ? scope.split(' ') : [];
     if (!scopes.includes(INTROSPECTION_SCOPE)) throw new InsufficientScopeError(INTROSPECTION_SCOPE);
-    return { kind: 'management', clientId };
+    return { kind: 'management', clientId: revocable.clientId };
   }
 }

@@ -1,6 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { OpaqueTokenRecord } from '@app/contracts';
-import { AccessTokenVerifier, RevocationList, TokenStateGate, type VerifiedJwt } from '@app/jwt';
+import {
+  AccessTokenVerifier,
+  revocableTokenOf,
+  RevocationList,
+  TokenStateGate,
+  type VerifiedJwt,
+} from '@app/jwt';
 import { INTROSPECTION_CONFIG, type IntrospectionConfig } from '../config/introspection.config';
 import { OpaqueTokenRepository } from '../opaque/opaque-token.repository';
 import { IntrospectionMetrics } from '../metrics/introspection-metrics';
@@ -62,13 +68,7 @@ export class LiveTokenResolver {
     if (!verified) return null;
     const live = fromJwt(verified);
     if (!live) return null;
-    const revoked = this.revocations.isRevoked({
-      jti: live.jti,
-      sub: live.sub,
-      clientId: live.clientId,
-      issuedAt: live.iat,
-      kid: verified.kid,
-    });
+    const revoked = this.revocations.isRevoked(revocableTokenOf(verified));
     // Checked on every call, cached or not: a revocation can arrive while a verification is cached.
     return revoked ? null : live;
   }
@@ -90,6 +90,7 @@ export class LiveTokenResolver {
       jti: record.jti,
       grantId: record.grant_id,
       refreshTokenId: record.kind === 'refresh_token' ? record.jti : undefined,
+      sessionId: record.session_id,
       sub: record.sub,
       clientId: record.client_id,
       issuedAt: record.iat,

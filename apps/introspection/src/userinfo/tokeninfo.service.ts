@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { UserSnapshot } from '@app/contracts';
-import { AccessTokenVerifier, RevocationList, TokenStateGate } from '@app/jwt';
+import { AccessTokenVerifier, revocableTokenOf, RevocationList, TokenStateGate } from '@app/jwt';
 import { InvalidTokenError } from '../callers/bearer-errors';
 import { InMemoryClientDirectory } from '../clients/client-directory';
 import { ProfileDirectory } from '../profiles/profile-directory';
@@ -36,16 +36,12 @@ export class TokenInfoService {
     this.tokenState.assertOpen();
     const verified = await this.verifier.verify(idToken);
     if (!verified) throw new InvalidTokenError(INVALID);
-    const { sub, aud, azp, iat, scope } = verified.claims;
+    const { sub, aud, azp, scope } = verified.claims;
     if (typeof sub !== 'string' || scope !== undefined) throw new InvalidTokenError(INVALID);
     const clientId = await this.audienceClient(aud, azp);
     if (!clientId) throw new InvalidTokenError(INVALID);
-    const revoked = this.revocations.isRevoked({
-      sub,
-      clientId,
-      issuedAt: typeof iat === 'number' ? iat : undefined,
-      kid: verified.kid,
-    });
+    // The client is the ID token's audience (an ID token has no `azp` of its own to trust).
+    const revoked = this.revocations.isRevoked({ ...revocableTokenOf(verified), clientId });
     if (revoked) throw new InvalidTokenError(INVALID);
     const profile = this.profiles.find(sub);
     if (!profile || profile.blocked) throw new InvalidTokenError(INVALID);

@@ -1,7 +1,6 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { describe, expect, it } from 'vitest';
 import { AccessDeniedError, InvalidClientError } from '@app/oauth';
-import type { AccountLinkingConfig } from '../config/account-linking.config';
 import { InternalCallerGuard } from './internal-caller.guard';
 
 const TOKEN = 'x'.repeat(40);
@@ -11,8 +10,7 @@ function contextOf(peer: string, headers: Record<string, string> = {}): Executio
   return { switchToHttp: () => ({ getRequest: () => request }) } as unknown as ExecutionContext;
 }
 
-const guard = (token?: string) =>
-  new InternalCallerGuard({ TESSERA_INTERNAL_TOKEN: token } as AccountLinkingConfig);
+const guard = (token?: string) => new InternalCallerGuard(token ?? null);
 
 describe('InternalCallerGuard', () => {
   it('without a token, admits loopback peers that did not come through a proxy', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { UpstreamNetworkPolicy } from './upstream-network-policy';
+import { OutboundNetworkPolicy } from './outbound-network-policy';
 
-describe('UpstreamNetworkPolicy', () => {
-  const production = new UpstreamNetworkPolicy(false);
-  const development = new UpstreamNetworkPolicy(true);
+describe('OutboundNetworkPolicy', () => {
+  const production = new OutboundNetworkPolicy(false);
+  const development = new OutboundNetworkPolicy(true);
 
   it('accepts https URLs to names and public addresses', () => {
     for (const url of [

@@ -3,13 +3,16 @@ import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@ne
 import type { FastifyRequest } from 'fastify';
 import { AccessDeniedError, InvalidClientError } from '@app/oauth';
 import { sha256Hex } from '@app/secrets';
-import { ACCOUNT_LINKING_CONFIG, type AccountLinkingConfig } from '../config/account-linking.config';
+
+/** The shared secret of the internal API (`TESSERA_INTERNAL_TOKEN`), or null: each service provides it. */
+export const INTERNAL_API_TOKEN = Symbol('INTERNAL_API_TOKEN');
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 const BEARER = /^Bearer +(\S+) *$/i;
 
 /**
- * Admits callers of the internal API (docs/adr/0005-internal-api.md). With `TESSERA_INTERNAL_TOKEN`
+ * Admits callers of the internal APIs (`/internal/v1/…` of account-linking and issuance;
+ * docs/adr/0005-internal-api.md). With `TESSERA_INTERNAL_TOKEN`
  * set, the caller presents it as a Bearer token (compared in constant time). Without it, only a
  * loopback peer that did not come through a proxy: the gateway also runs on loopback, so a request
  * carrying forwarding headers is refused even though its socket is local.
@@ -18,9 +21,8 @@ const BEARER = /^Bearer +(\S+) *$/i;
 export class InternalCallerGuard implements CanActivate {
   private readonly tokenDigest: Buffer | null;
 
-  constructor(@Inject(ACCOUNT_LINKING_CONFIG) config: AccountLinkingConfig) {
-    const token = config.TESSERA_INTERNAL_TOKEN;
-    this.tokenDigest = token === undefined ? null : Buffer.from(sha256Hex(token), 'hex');
+  constructor(@Inject(INTERNAL_API_TOKEN) token: string | null) {
+    this.tokenDigest = token === null ? null : Buffer.from(sha256Hex(token), 'hex');
   }
 
   canActivate(context: ExecutionContext): boolean {

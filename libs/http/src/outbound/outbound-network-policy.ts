@@ -13,7 +13,7 @@ import { addressKind } from './network-address';
  *   also allows loopback and private addresses, and plain `http` to loopback. Link-local, multicast
  *   and the other special-use addresses stay refused even then.
  */
-export class UpstreamNetworkPolicy {
+export class OutboundNetworkPolicy {
   constructor(readonly allowPrivateNetworks: boolean) {}
 
   /**
