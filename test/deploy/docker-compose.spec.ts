@@ -38,6 +38,7 @@ const COMMON_ENV = [
   'LOG_LEVEL',
   'TESSERA_ISSUER',
   'KAFKA_BROKERS',
+  'KAFKA_SECURITY_PROTOCOL',
   'REDIS_URL',
   'TESSERA_TRUSTED_PROXIES',
 ] as const;
@@ -48,7 +49,12 @@ const EXTRA_ENV: Record<App, readonly string[]> = {
     'TESSERA_BOOTSTRAP_CLIENT_ID',
     'TESSERA_BOOTSTRAP_CLIENT_SECRET',
   ],
-  introspection: ['TESSERA_JWKS_URL', 'TESSERA_ENCRYPTION_KEY'],
+  introspection: [
+    'TESSERA_JWKS_URL',
+    'TESSERA_ENCRYPTION_KEY',
+    'TESSERA_ISSUANCE_URL',
+    'TESSERA_INTERNAL_TOKEN',
+  ],
   revocation: ['DATABASE_URL', 'TESSERA_JWKS_URL'],
   'account-linking': ['DATABASE_URL', 'TESSERA_ENCRYPTION_KEY'],
   audit: ['DATABASE_URL', 'TESSERA_JWKS_URL', 'TESSERA_AUDIT_RETENTION_DAYS'],
@@ -319,6 +325,8 @@ describe('docker-compose.yml wiring', () => {
     expect(String(env.PORT)).toBe(String(APP_PORTS[app]));
     expect(env.HOST).toBe('0.0.0.0');
     expect(env.KAFKA_BROKERS).toBe('kafka:9092');
+    // The compose broker is not secured yet (issue #20): the services must not expect SASL there.
+    expect(env.KAFKA_SECURITY_PROTOCOL).toBe('plaintext');
     expect(env.REDIS_URL).toBe('redis://redis:6379');
     expect(String(env.TESSERA_ISSUER)).toMatch(/^\$\{TESSERA_ISSUER:-https:\/\/127\.0\.0\.1:8443\/\}$/);
     if ('DATABASE_URL' in env)

@@ -50,6 +50,7 @@ describe('Management API: clients', () => {
       // Logout (issue #16 §2): Auth0's list of allowed logout URLs, and Tessera's setting for refresh tokens.
       allowed_logout_urls: [],
       logout_revokes_refresh_tokens: false,
+      oidc_logout: { backchannel_logout_urls: [] },
       jwt_configuration: { alg: 'RS256' },
       refresh_token: {
         rotation_type: 'non-rotating',

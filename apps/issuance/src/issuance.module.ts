@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { managementAudience } from '@app/contracts';
 import { HealthModule } from '@app/http';
 import { TokenVerificationModule } from '@app/jwt';
-import { KafkaModule } from '@app/kafka';
+import { kafkaSecurityFrom, KafkaModule } from '@app/kafka';
 import { PostgresModule } from '@app/persistence';
 import { ManagementModule } from '@app/management';
 import { OutboxModule } from '@app/outbox';
@@ -28,7 +28,11 @@ export class IssuanceModule {
       global: true,
       imports: [
         PostgresModule.forRoot(issuanceDatabase(config.DATABASE_URL)),
-        KafkaModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: 'tessera-issuance' }),
+        KafkaModule.forRoot({
+          brokers: config.KAFKA_BROKERS,
+          clientId: 'tessera-issuance',
+          security: kafkaSecurityFrom(config),
+        }),
         OutboxModule.forSchema(ISSUANCE_SCHEMA),
         // The shared opaque-token store (DESIGN §4): opaque access tokens and refresh tokens.
         RedisModule.forRoot(config.REDIS_URL),

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import type { Producer } from 'kafkajs';
 import { createClient } from 'redis';
 import {
   accessTokenIssued,
@@ -14,6 +14,7 @@ import {
   userDeleted,
   type OpaqueTokenRecord,
 } from '@app/contracts';
+import { testKafka } from '@app/testing';
 
 type RedisClient = ReturnType<typeof createClient>;
 
@@ -28,7 +29,7 @@ export class IssuanceContract {
   ) {}
 
   static async connect(brokers: string[]): Promise<IssuanceContract> {
-    const kafka = new Kafka({ clientId: 'tessera-test-issuance', brokers, logLevel: logLevel.NOTHING });
+    const kafka = testKafka('tessera-test-issuance', brokers);
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     const redis: RedisClient = createClient({ url: 'redis://127.0.0.1:6379' });

@@ -43,6 +43,10 @@ export class ClientEntity {
   @Column({ name: 'logout_revokes_refresh_tokens', type: 'boolean' })
   logoutRevokesRefreshTokens!: boolean;
 
+  /** Auth0 `oidc_logout.backchannel_logout_urls`: where OIDC Back-Channel Logout tokens are POSTed. */
+  @Column({ name: 'backchannel_logout_urls', type: 'text', array: true })
+  backchannelLogoutUrls!: string[];
+
   /** Auth0 `jwt_configuration.alg`: the algorithm of this client's ID tokens. */
   @Column({ name: 'jwt_alg', type: 'text' })
   jwtAlg!: string;

@@ -41,6 +41,29 @@ const logoutUrl = z
     return (url.protocol === 'https:' || url.protocol === 'http:') && url.hash === '';
   }, 'Expected an absolute http(s) URL without a fragment or wildcard');
 
+/**
+ * A Back-Channel Logout URL (OIDC Back-Channel Logout 1.0 §2.2): absolute http(s), no fragment. Where
+ * it may point (https, no private or special-use address) is the network policy's to say, when the
+ * client is saved and again at every delivery (clients-management.service.ts, backchannel-logout/).
+ */
+const backchannelLogoutUrl = z
+  .string()
+  .min(1)
+  .max(2048)
+  .refine((value) => {
+    if (!URL.canParse(value)) return false;
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hash === '';
+  }, 'Expected an absolute http(s) URL without a fragment');
+
+/** Auth0's `oidc_logout` (`backchannel_logout_initiators` is accepted for its SDKs and not used). */
+const oidcLogout = z
+  .object({
+    backchannel_logout_urls: z.array(backchannelLogoutUrl).max(10),
+    backchannel_logout_initiators: z.unknown().optional(),
+  })
+  .strict();
+
 const lifetime = z.number().int().min(1).max(31_557_600);
 
 /** Every member optional: a PATCH merges them into the client's current settings. */
@@ -101,6 +124,7 @@ const clientFields = {
   allowed_logout_urls: z.array(logoutUrl).max(100),
   /** Tessera: a logout through this client revokes the session's refresh tokens too (default false). */
   logout_revokes_refresh_tokens: z.boolean(),
+  oidc_logout: oidcLogout,
   jwt_configuration: jwtConfiguration,
   refresh_token: refreshTokenSettings,
   client_authentication_methods: clientAuthenticationMethods,

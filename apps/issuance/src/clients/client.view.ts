@@ -17,6 +17,7 @@ export function toClientView(client: ClientEntity, secret?: string) {
     callbacks: [...client.callbacks],
     allowed_logout_urls: [...client.allowedLogoutUrls],
     logout_revokes_refresh_tokens: client.logoutRevokesRefreshTokens,
+    oidc_logout: { backchannel_logout_urls: [...client.backchannelLogoutUrls] },
     jwt_configuration: { alg: client.jwtAlg },
     refresh_token: { ...(client.refreshToken ?? DEFAULT_REFRESH_TOKEN_SETTINGS) },
     revoke_refresh_token_grant: client.revocationDeletesGrant,

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   clientCreated,
   clientDeleted,
@@ -7,9 +7,11 @@ import {
   type EventContext,
   type TokenEndpointAuthMethod,
 } from '@app/contracts';
+import { OutboundNetworkPolicy } from '@app/http';
 import { invalidBody, notFound, pageOf, pageWindow, type Pagination } from '@app/management';
 import { Outbox } from '@app/outbox';
 import { sha256Hex } from '@app/secrets';
+import { ISSUANCE_CONFIG, type IssuanceConfig } from '../config/issuance.config';
 import { ConfigurationLookup } from '../lookup/configuration-lookup';
 import type { ClientEntity } from './client.entity';
 import { newClientId, newClientSecret, toClientPublicKey } from './client-credentials';
@@ -39,11 +41,33 @@ const CLIENT_NOT_FOUND = () => notFound('The client does not exist', 'inexistent
  */
 @Injectable()
 export class ClientsManagementService {
+  private readonly backchannelPolicy: OutboundNetworkPolicy;
+
   constructor(
     private readonly repository: ClientsRepository,
     private readonly lookup: ConfigurationLookup,
     private readonly outbox: Outbox,
-  ) {}
+    @Inject(ISSUANCE_CONFIG) config: IssuanceConfig,
+  ) {
+    this.backchannelPolicy = new OutboundNetworkPolicy(
+      config.TESSERA_BACKCHANNEL_LOGOUT_ALLOW_PRIVATE_NETWORKS,
+    );
+  }
+
+  /**
+   * The back-channel logout URLs of a body, checked against the network policy the deliveries obey
+   * (a URL no delivery could reach is a 400 now, not a silent give-up later); undefined if absent.
+   */
+  private backchannelUrls(oidcLogout: CreateClientBody['oidc_logout']): string[] | undefined {
+    if (oidcLogout === undefined) return undefined;
+    oidcLogout.backchannel_logout_urls.forEach((url, index) => {
+      const problem = this.backchannelPolicy.urlProblem(url);
+      if (problem !== null) {
+        throw invalidBody(`'The URL ${problem}' on property oidc_logout.backchannel_logout_urls[${index}].`);
+      }
+    });
+    return unique(oidcLogout.backchannel_logout_urls);
+  }
 
   async create(body: CreateClientBody, context: EventContext): Promise<ClientView> {
     const appType = body.app_type ?? 'regular_web';
@@ -62,6 +86,7 @@ export class ClientsManagementService {
       callbacks: unique(body.callbacks ?? []),
       allowedLogoutUrls: unique(body.allowed_logout_urls ?? []),
       logoutRevokesRefreshTokens: body.logout_revokes_refresh_tokens ?? false,
+      backchannelLogoutUrls: this.backchannelUrls(body.oidc_logout) ?? [],
       jwtAlg: body.jwt_configuration?.alg ?? 'RS256',
       refreshToken: body.refresh_token ? mergeRefreshToken(null, body.refresh_token) : null,
       publicKeys: readPublicKeys(body.client_authentication_methods) ?? [],
@@ -111,6 +136,7 @@ export class ClientsManagementService {
           ? unique(body.allowed_logout_urls)
           : existing.allowedLogoutUrls,
         logoutRevokesRefreshTokens: body.logout_revokes_refresh_tokens ?? existing.logoutRevokesRefreshTokens,
+        backchannelLogoutUrls: this.backchannelUrls(body.oidc_logout) ?? existing.backchannelLogoutUrls,
         jwtAlg: body.jwt_configuration?.alg ?? existing.jwtAlg,
         refreshToken: body.refresh_token
           ? mergeRefreshToken(existing.refreshToken, body.refresh_token)

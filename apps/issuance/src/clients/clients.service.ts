@@ -47,6 +47,7 @@ export class ClientsService {
         callbacks: existing?.callbacks ?? [],
         allowedLogoutUrls: existing?.allowedLogoutUrls ?? [],
         logoutRevokesRefreshTokens: existing?.logoutRevokesRefreshTokens ?? false,
+        backchannelLogoutUrls: existing?.backchannelLogoutUrls ?? [],
         jwtAlg: existing?.jwtAlg ?? 'RS256',
         refreshToken: existing?.refreshToken ?? null,
         publicKeys: existing?.publicKeys ?? [],

@@ -17,6 +17,22 @@ const issuanceEnv = serviceEnv
     TESSERA_INTERNAL_TOKEN: z.string().min(32, 'expected at least 32 characters').optional(),
     /** How often expired `/authorize` transactions, codes and login sessions are deleted (review #7). */
     TESSERA_LOGIN_PRUNE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+    /**
+     * OIDC Back-Channel Logout (issue #16 §2): how long a logout token is retried before it is given up
+     * (with a warning in the log), the longest wait between two tries, and each POST's timeout.
+     */
+    TESSERA_BACKCHANNEL_LOGOUT_GIVE_UP_SECONDS: z.coerce.number().int().min(1).max(604_800).default(86_400),
+    TESSERA_BACKCHANNEL_LOGOUT_MAX_RETRY_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
+    TESSERA_BACKCHANNEL_LOGOUT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+    /**
+     * Back-channel logout URLs may point at loopback and private addresses, and at loopback over plain
+     * http (development and tests). Off, they must be https to public addresses, as upstream
+     * providers' (security review #6); link-local and special-use addresses are refused either way.
+     */
+    TESSERA_BACKCHANNEL_LOGOUT_ALLOW_PRIVATE_NETWORKS: z
+      .enum(['true', 'false'], { error: 'expected true or false' })
+      .default('false')
+      .transform((value) => value === 'true'),
   });
 
 export type IssuanceConfig = z.output<typeof issuanceEnv>;

@@ -12,6 +12,7 @@ import { Consents1765500000000 } from './migrations/1765500000000-consents';
 import { ExchangePolicy1765300000000 } from './migrations/1765300000000-exchange-policy';
 import { ConsentPromptExpiryIndex1766100000000 } from './migrations/1766100000000-consent-prompt-expiry-index';
 import { Logout1766200000000 } from './migrations/1766200000000-logout';
+import { BackchannelLogout1766600000000 } from './migrations/1766600000000-backchannel-logout';
 
 export const ISSUANCE_SCHEMA = 'issuance';
 
@@ -30,6 +31,7 @@ export function issuanceDatabase(url: string) {
       ExchangePolicy1765300000000,
       ConsentPromptExpiryIndex1766100000000,
       Logout1766200000000,
+      BackchannelLogout1766600000000,
     ],
   });
 }

@@ -15,6 +15,8 @@ export interface DiscoveryDocument {
   readonly introspection_endpoint: string;
   readonly revocation_endpoint: string;
   readonly end_session_endpoint: string;
+  readonly backchannel_logout_supported: boolean;
+  readonly backchannel_logout_session_supported: boolean;
   readonly grant_types_supported: readonly string[];
   readonly response_types_supported: readonly string[];
   readonly response_modes_supported: readonly string[];
@@ -49,6 +51,9 @@ export function discoveryDocument(issuer: string, signingAlgs: readonly SigningA
     revocation_endpoint: endpoint('oauth/revoke'),
     // OIDC RP-Initiated Logout 1.0 §2.1 (Auth0 advertises its /oidc/logout the same way).
     end_session_endpoint: endpoint('oidc/logout'),
+    // OIDC Back-Channel Logout 1.0 §2.1: logout tokens are POSTed, and always carry `sid`.
+    backchannel_logout_supported: true,
+    backchannel_logout_session_supported: true,
     // RFC 8414 §2: when omitted, clients must assume ["authorization_code", "implicit"], which
     // would be wrong today, so unlike Auth0 we say it.
     grant_types_supported: [

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_TOKEN_LIFETIME_SECONDS } from '@app/contracts';
 import { paginationQuery } from '@app/management';
 import { SUPPORTED_ALGS } from '../signing-keys/signing-keys.service';
 
@@ -18,7 +19,7 @@ const resourceServerFields = {
     error: `Expected one of: ${SUPPORTED_ALGS.join(', ')}`,
   }),
   /** Seconds; Auth0's maximum is 30 days. */
-  token_lifetime: z.number().int().min(60).max(2_592_000),
+  token_lifetime: z.number().int().min(60).max(MAX_TOKEN_LIFETIME_SECONDS),
   token_dialect: z.enum(['access_token', 'rfc9068_profile']),
   allow_offline_access: z.boolean(),
 };

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { signingAlg, tokenEndpointAuthMethod } from '@app/contracts';
+import { MAX_TOKEN_LIFETIME_SECONDS, signingAlg, tokenEndpointAuthMethod } from '@app/contracts';
 
 /** The optional seed file (`TESSERA_SEED_FILE`): clients, APIs and client grants created at start. */
 export const seedFile = z.object({
@@ -12,7 +12,7 @@ export const seedFile = z.object({
         scopes: z.array(z.string().min(1)).default([]),
         signing_alg: signingAlg.default('RS256'),
         token_dialect: z.enum(['access_token', 'rfc9068_profile']).default('access_token'),
-        token_lifetime: z.number().int().min(60).max(2_592_000).default(86_400),
+        token_lifetime: z.number().int().min(60).max(MAX_TOKEN_LIFETIME_SECONDS).default(86_400),
         allow_offline_access: z.boolean().default(false),
       }),
     )
