@@ -183,5 +183,15 @@ describe('back-channel logout', () => {
     await receiver.start();
     expect(await eventually(() => Promise.resolve(logoutsOf(sessionId).length > 0), 20_000, 100)).toBe(true);
     expect(receiver.refused).toEqual([]);
+
+    // The queue on issuance's /metrics: the refused attempts, the delivery, what is left waiting.
+    const scraped = await (await fetch(`${stack.urls.issuance}/metrics`)).text();
+    const sample = (name: string, label = ''): number => {
+      const line = scraped.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(label));
+      return Number(line?.split(' ').at(-1) ?? Number.NaN);
+    };
+    expect(sample('tessera_backchannel_logout_attempts_total', 'outcome="failed"')).toBeGreaterThan(0);
+    expect(sample('tessera_backchannel_logout_attempts_total', 'outcome="delivered"')).toBeGreaterThan(0);
+    expect(sample('tessera_backchannel_logout_pending')).toBeGreaterThanOrEqual(0);
   });
 });

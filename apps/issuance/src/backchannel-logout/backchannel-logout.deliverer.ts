@@ -11,6 +11,7 @@ import {
   BackchannelLogoutDeliveriesRepository,
   type BackchannelLogoutDelivery,
 } from './backchannel-logout-deliveries.repository';
+import { BackchannelLogoutMetrics } from './backchannel-logout-metrics';
 import { LogoutTokenMinter } from './logout-token.minter';
 import { retryDelaySeconds } from './retry-schedule';
 
@@ -38,6 +39,7 @@ export class BackchannelLogoutDeliverer implements OnApplicationBootstrap, OnApp
   constructor(
     private readonly deliveries: BackchannelLogoutDeliveriesRepository,
     private readonly tokens: LogoutTokenMinter,
+    private readonly metrics: BackchannelLogoutMetrics,
     @Inject(ISSUANCE_CONFIG) private readonly config: IssuanceConfig,
   ) {
     this.http = new GuardedHttpClient(
@@ -88,6 +90,7 @@ export class BackchannelLogoutDeliverer implements OnApplicationBootstrap, OnApp
     if (delivery.giveUpAt.getTime() <= Date.now()) {
       this.logger.warn({ msg: 'back-channel logout given up', ...fields, url: delivery.url });
       await this.deliveries.remove(delivery.id);
+      this.metrics.counted('given_up');
       return;
     }
     let failure: string;
@@ -101,6 +104,7 @@ export class BackchannelLogoutDeliverer implements OnApplicationBootstrap, OnApp
       if (answer.status >= 200 && answer.status < 300) {
         this.logger.log({ msg: 'back-channel logout delivered', ...fields });
         await this.deliveries.remove(delivery.id);
+        this.metrics.counted('delivered');
         return;
       }
       failure = `HTTP ${answer.status}`;
@@ -118,5 +122,6 @@ export class BackchannelLogoutDeliverer implements OnApplicationBootstrap, OnApp
       retryInSeconds: delay,
     });
     await this.deliveries.retryLater(delivery.id, delay, failure);
+    this.metrics.counted('failed');
   }
 }

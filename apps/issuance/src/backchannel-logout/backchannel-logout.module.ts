@@ -3,6 +3,7 @@ import { LookupModule } from '../lookup/lookup.module';
 import { SigningKeysModule } from '../signing-keys/signing-keys.module';
 import { BackchannelLogoutDeliveriesRepository } from './backchannel-logout-deliveries.repository';
 import { BackchannelLogoutDeliverer } from './backchannel-logout.deliverer';
+import { BackchannelLogoutMetrics } from './backchannel-logout-metrics';
 import { BackchannelLogoutScheduler } from './backchannel-logout.scheduler';
 import { LogoutTokenMinter } from './logout-token.minter';
 
@@ -13,6 +14,7 @@ import { LogoutTokenMinter } from './logout-token.minter';
     BackchannelLogoutDeliveriesRepository,
     BackchannelLogoutScheduler,
     BackchannelLogoutDeliverer,
+    BackchannelLogoutMetrics,
     LogoutTokenMinter,
   ],
   exports: [BackchannelLogoutScheduler],
