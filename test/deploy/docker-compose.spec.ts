@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { SERVICE_PRINCIPALS } from '@app/kafka';
 
 const ROOT = resolve(__dirname, '../..');
 const COMPOSE_FILE = join(ROOT, 'docker-compose.yml');
@@ -158,6 +159,7 @@ interface ComposeService {
   image?: string;
   build?: { context?: string; dockerfile?: string; target?: string; args?: Record<string, string> };
   command?: string[] | string;
+  entrypoint?: string[];
   environment?: Record<string, string | number>;
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test?: string[] | string; disable?: boolean };
@@ -173,6 +175,16 @@ interface ComposeFile {
 }
 
 const tempDirs: string[] = [];
+
+/** The .env variable holding a Kafka principal's password: `account-linking` → TESSERA_KAFKA_PASSWORD_ACCOUNT_LINKING. */
+function kafkaPasswordVariable(principal: string): string {
+  return `TESSERA_KAFKA_PASSWORD_${principal.toUpperCase().replace(/-/g, '_')}`;
+}
+
+/** A compose value that must come from the environment, with no default: `${NAME:?…}`. */
+function requiredSecret(variable: string): string {
+  return `\${${variable}:?set ${variable} in .env, see .env.example}`;
+}
 function tempDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   tempDirs.push(dir);
@@ -325,14 +337,58 @@ describe('docker-compose.yml wiring', () => {
     expect(String(env.PORT)).toBe(String(APP_PORTS[app]));
     expect(env.HOST).toBe('0.0.0.0');
     expect(env.KAFKA_BROKERS).toBe('kafka:9092');
-    // The compose broker is not secured yet (issue #20): the services must not expect SASL there.
-    expect(env.KAFKA_SECURITY_PROTOCOL).toBe('plaintext');
+    // The broker is a trust boundary (issue #20): TLS against the tls volume's CA, each service its own login.
+    expect(env.KAFKA_SECURITY_PROTOCOL).toBe('sasl_ssl');
+    expect(env.KAFKA_SSL_CA_FILE).toBe('/tls/ca.pem');
+    expect(svc(app).volumes).toContain('tls:/tls:ro');
+    expect(env.KAFKA_SASL_USERNAME).toBe(`tessera-${app}`);
+    expect(env.KAFKA_SASL_PASSWORD).toBe(requiredSecret(kafkaPasswordVariable(app)));
     expect(env.REDIS_URL).toBe('redis://redis:6379');
     expect(String(env.TESSERA_ISSUER)).toMatch(/^\$\{TESSERA_ISSUER:-https:\/\/127\.0\.0\.1:8443\/\}$/);
     if ('DATABASE_URL' in env)
       expect(String(env.DATABASE_URL)).toMatch(/^postgres:\/\/.+@postgres:5432\/tessera$/);
     if ('TESSERA_JWKS_URL' in env)
       expect(env.TESSERA_JWKS_URL).toBe('http://issuance:3001/.well-known/jwks.json');
+  });
+
+  it('gives every Kafka password to its own principal and the broker alone', () => {
+    const principals = [...APPS, 'admin'];
+    const login: Record<string, string> = {
+      ...Object.fromEntries(APPS.map((app) => [app, app])),
+      provision: 'admin',
+    };
+    for (const [name, service] of Object.entries(compose.services)) {
+      for (const principal of principals) {
+        const variable = kafkaPasswordVariable(principal);
+        const holds = JSON.stringify(service.environment ?? {}).includes(variable);
+        expect(holds, `${name} holds ${variable}`).toBe(name === 'kafka' || login[name] === principal);
+      }
+    }
+    expect(svc('provision').environment?.KAFKA_SASL_USERNAME).toBe('tessera-admin');
+    // The broker learns every service principal that libs/kafka grants ACLs to, and the admin.
+    const broker = readFileSync(join(ROOT, 'deploy/kafka/broker.sh'), 'utf8');
+    for (const username of [...Object.keys(SERVICE_PRINCIPALS), 'tessera-admin'])
+      expect(broker, username).toMatch(new RegExp(`^${username}=TESSERA_KAFKA_PASSWORD_`, 'm'));
+  });
+
+  it('runs the broker with TLS everywhere, SCRAM logins and the ACL authorizer, and no plaintext listener', () => {
+    const broker = readFileSync(join(ROOT, 'deploy/kafka/broker.sh'), 'utf8');
+    expect(svc('kafka').entrypoint).toEqual(['/bin/sh', '/opt/tessera/broker.sh']);
+    expect(svc('kafka').depends_on?.['tls-init']?.condition).toBe('service_completed_successfully');
+    expect(broker).toMatch(
+      /^listener\.security\.protocol\.map=SASL_SSL:SASL_SSL,EXTERNAL:SASL_SSL,CONTROLLER:SSL,BROKER:SSL$/m,
+    );
+    expect(broker).not.toMatch(/PLAINTEXT/);
+    expect(broker).toMatch(/^allow\.everyone\.if\.no\.acl\.found=false$/m);
+    expect(broker).toMatch(
+      /^authorizer\.class\.name=org\.apache\.kafka\.metadata\.authorizer\.StandardAuthorizer$/m,
+    );
+    expect(broker).toMatch(/^listener\.name\.(controller|broker)\.ssl\.client\.auth=required$/m);
+    // Only the subscribers' listener is published, on loopback.
+    expect(svc('kafka').ports).toEqual(['127.0.0.1:9094:9094']);
+    const tlsInit = JSON.stringify(svc('tls-init').command);
+    expect(tlsInit).toContain('/CN=tessera-kafka-broker');
+    expect(tlsInit).toContain('subjectAltName=DNS:kafka');
   });
 
   it('trusts X-Forwarded-For from the gateway alone: its fixed address on the fixed subnet', () => {
@@ -357,6 +413,8 @@ describe('docker-compose.yml wiring', () => {
     expect(example).toMatch(/^TESSERA_ENCRYPTION_KEY=/m);
     expect(example).toMatch(/^TESSERA_BOOTSTRAP_CLIENT_SECRET=/m);
     expect(example).toContain('openssl rand -base64 32');
+    for (const principal of [...APPS, 'admin'])
+      expect(example).toMatch(new RegExp(`^${kafkaPasswordVariable(principal)}=`, 'm'));
   });
 
   it('starts provision after its stores are healthy, and every service after provision succeeded', () => {
