@@ -1,18 +1,19 @@
 import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { clientCreated, clientUpdated, TOPICS, type ClientCredentialsSnapshot } from '@app/contracts';
 import { EventPublisher } from '@app/kafka';
 import { sha256Hex } from '@app/secrets';
-import { post, type RunningService, testKafka } from '@app/testing';
+import { eventually, post, type RunningService, testKafka } from '@app/testing';
 import { extraInstancePort, startExtraIntrospection } from './support/extra-introspection';
 import { management, managementToken } from './support/management-api';
 
 /**
- * Issue #20 §4: introspection authenticates its callers with the clients `tessera.clients.v1`
+ * Issue #20 §4: introspection and revocation authenticate their callers with the clients `tessera.clients.v1`
  * announces, and a writer of that topic (here the admin, a super user: as if the broker's ACLs were
  * relaxed) announces a client of their own, and rewrites a real client's secret digest to theirs.
- * Neither authenticates: introspection confirms each announced client with issuance's internal API
- * and uses issuance's credentials. The instance started here replays the topic before it is ready,
+ * Neither authenticates: introspection and revocation confirm each announced client with issuance's
+ * internal API and use issuance's credentials. The instance started here replays the topic before it is ready,
  * so it has certainly seen both forged events when it answers.
  */
 describe('a forged client event is not trusted', () => {
@@ -85,5 +86,40 @@ describe('a forged client event is not trusted', () => {
     const genuine = await post(url, { token: accessToken, ...real });
     expect(genuine.status, genuine.text).toBe(200);
     expect(genuine.json.active).toBe(true);
+
+    // Revocation's /oauth/revoke: its projection (PostgreSQL) holds both forged events...
+    const db = new Client({ connectionString: stack.databaseUrl });
+    await db.connect();
+    try {
+      const projected = async (clientId: string) =>
+        (
+          await db.query<{ snapshot: ClientCredentialsSnapshot }>(
+            'SELECT snapshot FROM revocation.clients WHERE client_id = $1',
+            [clientId],
+          )
+        ).rows[0]?.snapshot;
+      const attackerDigest = sha256Hex(attackerSecret);
+      expect(
+        await eventually(
+          async () =>
+            (await projected(forgedId))?.secret_digests[0] === attackerDigest &&
+            (await projected(real.client_id))?.secret_digests[0] === attackerDigest,
+          20_000,
+          100,
+        ),
+      ).toBe(true);
+    } finally {
+      await db.end();
+    }
+    // ...and still neither authenticates there; the real secret does.
+    const revoke = (client: { client_id: string; client_secret: string }) =>
+      post(`${stack.urls.revocation}/oauth/revoke`, { token: accessToken, ...client });
+    const forgedRevoke = await revoke({ client_id: forgedId, client_secret: attackerSecret });
+    expect(forgedRevoke.status, forgedRevoke.text).toBe(401);
+    expect(forgedRevoke.json.error).toBe('invalid_client');
+    const rewrittenRevoke = await revoke({ client_id: real.client_id, client_secret: attackerSecret });
+    expect(rewrittenRevoke.status, rewrittenRevoke.text).toBe(401);
+    const genuineRevoke = await revoke(real);
+    expect(genuineRevoke.status, genuineRevoke.text).toBe(200);
   });
 });

@@ -4,10 +4,15 @@ import { HealthModule } from '@app/http';
 import { TokenVerificationModule, VerificationKeySet } from '@app/jwt';
 import { kafkaSecurityFrom, KafkaModule } from '@app/kafka';
 import { REDIS, RedisAssertionReplayGuard, RedisModule, type RedisClient } from '@app/redis';
-import { ClientAssertionVerifier, ClientAuthenticator, clientAssertionAudiences } from '@app/oauth';
+import {
+  ClientAssertionVerifier,
+  ClientAuthenticator,
+  ClientConfirmations,
+  clientAssertionAudiences,
+  IssuanceClientCredentials,
+} from '@app/oauth';
 import { IntrospectionCallerAuthenticator } from './callers/introspection-caller';
 import { InMemoryClientDirectory } from './clients/client-directory';
-import { IssuanceClientCredentials } from './clients/issuance-client-credentials';
 import { INTROSPECTION_CONFIG, type IntrospectionConfig } from './config/introspection.config';
 import { IntrospectRoute } from './introspect/introspect.route';
 import { IntrospectionService } from './introspect/introspection.service';
@@ -55,7 +60,16 @@ export class IntrospectionModule {
       providers: [
         { provide: INTROSPECTION_CONFIG, useValue: config },
         InMemoryClientDirectory,
-        IssuanceClientCredentials,
+        {
+          provide: ClientConfirmations,
+          useFactory: () =>
+            new ClientConfirmations(
+              new IssuanceClientCredentials({
+                issuanceUrl: config.TESSERA_ISSUANCE_URL,
+                internalToken: config.TESSERA_INTERNAL_TOKEN,
+              }),
+            ),
+        },
         {
           provide: ClientAuthenticator,
           // private_key_jwt as at the token endpoint (review #19); with Redis down, an assertion is

@@ -158,3 +158,13 @@ export const kafkaEnv = serviceEnv.pick({
   KAFKA_SASL_PASSWORD: true,
   KAFKA_SSL_CA_FILE: true,
 });
+
+/**
+ * Issuance's internal API, for the validators that confirm every client a `clients.v1` event
+ * announces before the client may authenticate with them (introspection, revocation; issue #20 §4),
+ * with `TESSERA_INTERNAL_TOKEN` as the Bearer token (docs/adr/0005).
+ */
+export const issuanceInternalApiEnv = z.object({
+  TESSERA_ISSUANCE_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:3001'),
+  TESSERA_INTERNAL_TOKEN: z.string().min(32, 'expected at least 32 characters').optional(),
+});

@@ -5,3 +5,4 @@ export * from './client-authentication';
 export * from './client-assertion';
 export * from './oauth-exception.filter';
 export * from './printable';
+export * from './client-confirmation';

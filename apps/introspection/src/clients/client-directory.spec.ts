@@ -3,9 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { clientDeleted, clientUpdated, type ClientCredentialsSnapshot } from '@app/contracts';
 import { ReadinessRegistry } from '@app/http';
 import type { TokenStateGate } from '@app/jwt';
-import { TemporarilyUnavailableError } from '@app/oauth';
+import { ClientConfirmations, TemporarilyUnavailableError } from '@app/oauth';
 import { InMemoryClientDirectory } from './client-directory';
-import type { IssuanceClientCredentials } from './issuance-client-credentials';
 
 const digestOf = (name: string) => Buffer.from(name.padEnd(32, '.')).toString('hex').slice(0, 64);
 const snapshot = (clientId: string, digest: string): ClientCredentialsSnapshot => ({
@@ -38,12 +37,7 @@ class Directory extends InMemoryClientDirectory {
 
 function directoryWith(issuance: FakeIssuance): Directory {
   const gate = { register: () => undefined } as unknown as TokenStateGate;
-  return new Directory(
-    {} as Kafka,
-    new ReadinessRegistry(),
-    gate,
-    issuance as unknown as IssuanceClientCredentials,
-  );
+  return new Directory({} as Kafka, new ReadinessRegistry(), gate, new ClientConfirmations(issuance));
 }
 const announce = (directory: Directory, client: ClientCredentialsSnapshot) =>
   directory.apply(clientUpdated.create(client, { correlationId: 't' }));

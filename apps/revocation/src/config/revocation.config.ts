@@ -1,10 +1,12 @@
 import { z } from 'zod';
-import { databaseEnv, loadConfig, portEnv, serviceEnv, jwksEnv } from '@app/config';
+import { databaseEnv, issuanceInternalApiEnv, jwksEnv, loadConfig, portEnv, serviceEnv } from '@app/config';
 
 const revocationEnv = serviceEnv
   .extend(jwksEnv.shape)
   .extend(databaseEnv.shape)
   .extend(portEnv(3003).shape)
+  // /oauth/revoke confirms each client of its projection with issuance before it authenticates (issue #20 §4).
+  .extend(issuanceInternalApiEnv.shape)
   .extend({
     /**
      * How long after a revoked token's expiry the janitor tombstones its revocation (issue #15 §2):

@@ -1,5 +1,11 @@
 import { Module } from '@nestjs/common';
-import { ClientAssertionVerifier, ClientAuthenticator, clientAssertionAudiences } from '@app/oauth';
+import {
+  ClientAssertionVerifier,
+  ClientAuthenticator,
+  ClientConfirmations,
+  clientAssertionAudiences,
+  IssuanceClientCredentials,
+} from '@app/oauth';
 import { REDIS, RedisAssertionReplayGuard, type RedisClient } from '@app/redis';
 import { ClientsConsumer } from '../clients/clients.consumer';
 import { ClientsProjectionService } from '../clients/clients-projection.service';
@@ -30,6 +36,17 @@ import { TokenRevocationsService } from './token-revocations.service';
     ClientsProjectionService,
     ClientsConsumer,
     CachedClientDirectory,
+    {
+      provide: ClientConfirmations,
+      useFactory: (config: RevocationConfig) =>
+        new ClientConfirmations(
+          new IssuanceClientCredentials({
+            issuanceUrl: config.TESSERA_ISSUANCE_URL,
+            internalToken: config.TESSERA_INTERNAL_TOKEN,
+          }),
+        ),
+      inject: [REVOCATION_CONFIG],
+    },
     {
       provide: ClientAuthenticator,
       // private_key_jwt as at the token endpoint (review #19): the clients topic carries the public
