@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TOPICS } from '@app/contracts';
 import { eventually, EventCollector, post, type CollectedMessage } from '@app/testing';
 import { IssuanceContract } from './support/issuance-contract';
+import { management, managementToken } from './support/management-api';
 
 /**
  * `/oauth/revoke` for refresh tokens and opaque access tokens, and the revocations the audit and
@@ -113,7 +114,18 @@ describe('revoking refresh tokens, opaque access tokens and grants', () => {
   });
 
   it('revokes only the presented refresh token when the client\'s "revocation deletes grant" is off', async () => {
-    const client = await issuance.announceClient({ revocationDeletesGrant: false });
+    // A real client (issuance's Management API): revocation confirms every client it projects with
+    // issuance before the client authenticates (issue #20 §4), so one announced on the topic alone would not.
+    const created = await management(stack, await managementToken(stack), 'POST', '/clients', {
+      name: 'e2e revocation keeps the grant',
+      app_type: 'non_interactive',
+      revoke_refresh_token_grant: false,
+    });
+    expect(created.status, created.text).toBe(201);
+    const client = {
+      clientId: created.json.client_id as string,
+      clientSecret: created.json.client_secret as string,
+    };
     const announced = async () =>
       (await db.query('SELECT 1 FROM revocation.clients WHERE client_id = $1', [client.clientId]))
         .rowCount === 1;

@@ -3,7 +3,6 @@ import type { Producer } from 'kafkajs';
 import { createClient } from 'redis';
 import {
   accessTokenIssued,
-  clientUpdated,
   identityLinked,
   loginSessionStarted,
   redisKeys,
@@ -234,26 +233,6 @@ export class IssuanceContract {
     );
     await this.publish(TOPICS.tokensIssued.name, grant.grantId, event);
     return event;
-  }
-
-  /** A client of the test's own, announced on the clients topic as issuance would. */
-  async announceClient(options: { revocationDeletesGrant: boolean }) {
-    const client = {
-      clientId: `contract-client-${randomUUID()}`,
-      clientSecret: randomBytes(32).toString('base64url'),
-    };
-    const event = clientUpdated.create(
-      {
-        client_id: client.clientId,
-        name: 'Contract client',
-        token_endpoint_auth_method: 'client_secret_post',
-        secret_digests: [createHash('sha256').update(client.clientSecret).digest('hex')],
-        revocation_deletes_grant: options.revocationDeletesGrant,
-      },
-      { correlationId: randomUUID() },
-    );
-    await this.publish(TOPICS.clients.name, client.clientId, event);
-    return client;
   }
 
   async reportLinked(primaryUserId: string, secondaryUserId: string) {
