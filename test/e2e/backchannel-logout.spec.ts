@@ -193,5 +193,19 @@ describe('back-channel logout', () => {
     expect(sample('tessera_backchannel_logout_attempts_total', 'outcome="failed"')).toBeGreaterThan(0);
     expect(sample('tessera_backchannel_logout_attempts_total', 'outcome="delivered"')).toBeGreaterThan(0);
     expect(sample('tessera_backchannel_logout_pending')).toBeGreaterThanOrEqual(0);
+
+    // The audit log: Auth0's oidc_backchannel_logout_succeeded for this session, after the retries.
+    const succeeded = async () => {
+      const response = await fetch(
+        `${stack.urls.audit!}/api/v2/users/${encodeURIComponent(userId)}/logs?per_page=100`,
+        { headers: { authorization: `Bearer ${admin}` } },
+      );
+      const logs = (await response.json()) as { type: string; details?: Record<string, unknown> }[];
+      return logs.find(
+        (log) => log.type === 'oidc_backchannel_logout_succeeded' && log.details?.session_id === sessionId,
+      );
+    };
+    expect(await eventually(async () => (await succeeded()) !== undefined, 15_000, 200)).toBe(true);
+    expect(Number((await succeeded())!.details!.attempts)).toBeGreaterThan(1);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   accessTokenIssued,
+  backchannelLogoutFinished,
   createRevocationEvent,
   idTokenIssued,
   identityLinked,
@@ -87,6 +88,36 @@ describe('log events of the audit stream', () => {
     );
     expect(lifted).toMatchObject({ type: 't_ubd', user_id: 'auth0|u1', details: { reason: 'admin' } });
     for (const row of [blocked, throttled, lifted]) expect(LOG_TYPES).toHaveProperty(row!.type);
+  });
+
+  it("logs back-channel logouts as Auth0's oidc_backchannel_logout_succeeded and _failed, with the last failure", () => {
+    const finished = (outcome: 'succeeded' | 'failed', lastError?: string) =>
+      logOfIssued(
+        backchannelLogoutFinished.create(
+          {
+            session_id: 'ses_1',
+            client_id: 'app1',
+            user_id: 'auth0|u1',
+            attempts: 3,
+            ...(lastError ? { last_error: lastError } : {}),
+            finished_at: 1_764_000_000,
+            log_type: `oidc_backchannel_logout_${outcome}`,
+          },
+          context,
+        ),
+      );
+    const delivered = finished('succeeded');
+    expect(delivered).toMatchObject({
+      type: 'oidc_backchannel_logout_succeeded',
+      description: 'Successful OIDC Back-Channel Logout request',
+      client_id: 'app1',
+      user_id: 'auth0|u1',
+      details: { session_id: 'ses_1', attempts: 3 },
+    });
+    expect(finished('failed', 'HTTP 503')).toMatchObject({
+      type: 'oidc_backchannel_logout_failed',
+      description: 'Failed OIDC Back-Channel Logout request: HTTP 503',
+    });
   });
 
   it('logs a token response once, by its access token, with the client and (for users) the user', () => {

@@ -79,6 +79,15 @@ export function logOfIssued(event: IssuedEvent): LogRow | null {
         details: { session_id: p.session_id, revoke_grants: p.revoke_grants },
       });
     }
+    case 'backchannel_logout.finished': {
+      const p = event.payload;
+      return logRow(event, p.log_type, {
+        description: p.last_error ? `${describe(p.log_type)}: ${p.last_error}` : describe(p.log_type),
+        client_id: p.client_id,
+        user_id: p.user_id,
+        details: { session_id: p.session_id, attempts: p.attempts },
+      });
+    }
     case 'token_request.refused': {
       const p = event.payload;
       return logRow(event, p.log_type, {

@@ -27,6 +27,8 @@ export const LOG_TYPES = {
   fu: 'Failed Login (Invalid Email/Username)',
   fcoa: 'Failed cross-origin authentication',
   slo: 'Success Logout',
+  oidc_backchannel_logout_succeeded: 'Successful OIDC Back-Channel Logout request',
+  oidc_backchannel_logout_failed: 'Failed OIDC Back-Channel Logout request',
   // Attack protection (account-linking's password check).
   limit_wc: 'Blocked Account',
   limit_mu: 'Blocked IP Address',

@@ -12,6 +12,10 @@ export interface BackchannelLogoutDelivery {
   readonly alg: SigningAlg;
   readonly attempts: number;
   readonly giveUpAt: Date;
+  /** The revocation (`session.revoked`) this logout comes from: the cause of its audit event. */
+  readonly revocationEventId: string;
+  /** Why the last try failed, if one did. */
+  readonly lastError: string | null;
 }
 
 export interface NewDelivery {
@@ -70,7 +74,8 @@ export class BackchannelLogoutDeliveriesRepository {
          SELECT "id" FROM ${TABLE}
          WHERE "next_attempt_at" <= now() AND ("lease_until" IS NULL OR "lease_until" < now())
          ORDER BY "next_attempt_at" LIMIT $1 FOR UPDATE SKIP LOCKED)
-       RETURNING "id", "client_id", "url", "session_id", "sub", "alg", "attempts", "give_up_at"`,
+       RETURNING "id", "client_id", "url", "session_id", "sub", "alg", "attempts", "give_up_at",
+         "revocation_event_id", "last_error"`,
       [limit, LEASE_SECONDS],
     );
     // TypeORM answers an UPDATE … RETURNING with [rows, affected count].
@@ -87,12 +92,14 @@ export class BackchannelLogoutDeliveriesRepository {
       alg: row.alg as SigningAlg,
       attempts: Number(row.attempts),
       giveUpAt: new Date(row.give_up_at as string),
+      revocationEventId: String(row.revocation_event_id),
+      lastError: (row.last_error as string | null) ?? null,
     }));
   }
 
   /** Delivered, or given up: the row goes. */
-  async remove(id: string): Promise<void> {
-    await this.dataSource.query(`DELETE FROM ${TABLE} WHERE "id" = $1`, [id]);
+  async remove(manager: EntityManager, id: string): Promise<void> {
+    await manager.query(`DELETE FROM ${TABLE} WHERE "id" = $1`, [id]);
   }
 
   /** A failed try: the next one after `delaySeconds`, the lease released. */

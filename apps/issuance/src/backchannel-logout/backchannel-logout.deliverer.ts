@@ -5,7 +5,9 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { backchannelLogoutFinished, TOPICS } from '@app/contracts';
 import { GuardedHttpClient, OutboundNetworkPolicy, OutboundRequestError } from '@app/http';
+import { Outbox } from '@app/outbox';
 import { ISSUANCE_CONFIG, type IssuanceConfig } from '../config/issuance.config';
 import {
   BackchannelLogoutDeliveriesRepository,
@@ -24,7 +26,8 @@ const IDLE_POLL_MS = 250;
  * Delivers logout tokens (OIDC Back-Channel Logout 1.0 §2.5): a form POST of `logout_token` to the
  * client's URL, at least once. 2xx is done; anything else, or no answer, is tried again later with
  * a growing delay, until `TESSERA_BACKCHANNEL_LOGOUT_GIVE_UP_SECONDS` after the logout, when it is
- * given up with a warning in the log. The queue is in PostgreSQL, so a restart loses nothing, and
+ * given up with a warning in the log. Either end is on the audit stream (`backchannel_logout.finished`,
+ * Auth0's `oidc_backchannel_logout_succeeded` / `_failed`), written with the row's deletion. The queue is in PostgreSQL, so a restart loses nothing, and
  * every issuance instance runs a deliverer: the lease keeps each delivery with one of them at a time.
  * URLs go through the same SSRF guard as upstream providers' (no private or special-use address).
  */
@@ -40,6 +43,7 @@ export class BackchannelLogoutDeliverer implements OnApplicationBootstrap, OnApp
     private readonly deliveries: BackchannelLogoutDeliveriesRepository,
     private readonly tokens: LogoutTokenMinter,
     private readonly metrics: BackchannelLogoutMetrics,
+    private readonly outbox: Outbox,
     @Inject(ISSUANCE_CONFIG) private readonly config: IssuanceConfig,
   ) {
     this.http = new GuardedHttpClient(
@@ -89,7 +93,7 @@ export class BackchannelLogoutDeliverer implements OnApplicationBootstrap, OnApp
     };
     if (delivery.giveUpAt.getTime() <= Date.now()) {
       this.logger.warn({ msg: 'back-channel logout given up', ...fields, url: delivery.url });
-      await this.deliveries.remove(delivery.id);
+      await this.finish(delivery, 'oidc_backchannel_logout_failed', delivery.attempts);
       this.metrics.counted('given_up');
       return;
     }
@@ -103,7 +107,7 @@ export class BackchannelLogoutDeliverer implements OnApplicationBootstrap, OnApp
       });
       if (answer.status >= 200 && answer.status < 300) {
         this.logger.log({ msg: 'back-channel logout delivered', ...fields });
-        await this.deliveries.remove(delivery.id);
+        await this.finish(delivery, 'oidc_backchannel_logout_succeeded', delivery.attempts + 1);
         this.metrics.counted('delivered');
         return;
       }
@@ -123,5 +127,34 @@ export class BackchannelLogoutDeliverer implements OnApplicationBootstrap, OnApp
     });
     await this.deliveries.retryLater(delivery.id, delay, failure);
     this.metrics.counted('failed');
+  }
+
+  /** The delivery leaves the queue, and its outcome goes on the audit stream, in one transaction. */
+  private async finish(
+    delivery: BackchannelLogoutDelivery,
+    logType: 'oidc_backchannel_logout_succeeded' | 'oidc_backchannel_logout_failed',
+    attempts: number,
+  ): Promise<void> {
+    const event = backchannelLogoutFinished.create(
+      {
+        session_id: delivery.sessionId,
+        client_id: delivery.clientId,
+        user_id: delivery.sub,
+        attempts,
+        ...(logType === 'oidc_backchannel_logout_failed' && delivery.lastError
+          ? { last_error: delivery.lastError }
+          : {}),
+        finished_at: Math.floor(Date.now() / 1000),
+        log_type: logType,
+      },
+      { correlationId: delivery.revocationEventId, causationId: delivery.revocationEventId },
+    );
+    await this.outbox.transaction(async (manager) => {
+      await this.deliveries.remove(manager, delivery.id);
+      return {
+        result: undefined,
+        events: [{ topic: TOPICS.tokensIssued.name, key: delivery.sessionId, event }],
+      };
+    });
   }
 }

@@ -28,6 +28,9 @@ export const auth0LogType = z.enum([
   'limit_mu',
   /** Auth0's "Success Logout" (`/v2/logout`, `/oidc/logout`). */
   'slo',
+  /** Auth0's back-channel logout outcomes (OIDC Back-Channel Logout 1.0, ADR 0020). */
+  'oidc_backchannel_logout_succeeded',
+  'oidc_backchannel_logout_failed',
 ]);
 
 export const grantType = z.enum([
@@ -210,6 +213,26 @@ export const loginSessionEnded = defineEvent(
 );
 
 /**
+ * A back-channel logout token's delivery ended (ADR 0020): the client's `backchannel_logout_uri`
+ * answered 2xx (Auth0 `oidc_backchannel_logout_succeeded`), or it was given up after retrying until
+ * `TESSERA_BACKCHANNEL_LOGOUT_GIVE_UP_SECONDS` (`oidc_backchannel_logout_failed`, with the last
+ * failure). `attempts` counts the POSTs made. Keyed by session id, like `login_session.ended`.
+ */
+export const backchannelLogoutFinished = defineEvent(
+  'backchannel_logout.finished',
+  z.object({
+    session_id: z.string().min(1),
+    client_id: z.string().min(1),
+    user_id: z.string().min(1).nullable(),
+    attempts: z.number().int().nonnegative(),
+    /** The last failure (`HTTP 503`, a timeout, a refused address), when given up. */
+    last_error: z.string().max(500).optional(),
+    finished_at: epochSeconds,
+    log_type: z.enum(['oidc_backchannel_logout_succeeded', 'oidc_backchannel_logout_failed']),
+  }),
+);
+
+/**
  * A user consented to a third-party client's request (Auth0's user grant, `/api/v2/grants`): the
  * client may have tokens for `audience` with these scopes. `scope` is every scope the consent now
  * covers (a consent only grows; asking for more adds to it). Keyed by the consent's grant id
@@ -312,6 +335,7 @@ export const tokensIssuedEvents = [
   idTokenIssued,
   loginSessionStarted,
   loginSessionEnded,
+  backchannelLogoutFinished,
   tokenRequestRefused,
   consentGranted,
   userBlockCreated,
