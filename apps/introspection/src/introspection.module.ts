@@ -9,7 +9,6 @@ import {
   ClientAuthenticator,
   ClientConfirmations,
   clientAssertionAudiences,
-  IssuanceClientCredentials,
 } from '@app/oauth';
 import { IntrospectionCallerAuthenticator } from './callers/introspection-caller';
 import { InMemoryClientDirectory } from './clients/client-directory';
@@ -62,13 +61,7 @@ export class IntrospectionModule {
         InMemoryClientDirectory,
         {
           provide: ClientConfirmations,
-          useFactory: () =>
-            new ClientConfirmations(
-              new IssuanceClientCredentials({
-                issuanceUrl: config.TESSERA_ISSUANCE_URL,
-                internalToken: config.TESSERA_INTERNAL_TOKEN,
-              }),
-            ),
+          useFactory: () => ClientConfirmations.fromIssuance(config),
         },
         {
           provide: ClientAuthenticator,

@@ -61,6 +61,19 @@ export class ClientConfirmations {
 
   constructor(private readonly issuance: ClientCredentialsSource) {}
 
+  /** Confirmations from issuance's internal API, as a validator's config names it (issuanceInternalApiEnv). */
+  static fromIssuance(config: {
+    readonly TESSERA_ISSUANCE_URL: string;
+    readonly TESSERA_INTERNAL_TOKEN?: string;
+  }): ClientConfirmations {
+    return new ClientConfirmations(
+      new IssuanceClientCredentials({
+        issuanceUrl: config.TESSERA_ISSUANCE_URL,
+        internalToken: config.TESSERA_INTERNAL_TOKEN,
+      }),
+    );
+  }
+
   /** Issuance's credentials for an announced client, or null when issuance does not know it. */
   confirm(announced: ClientCredentialsSnapshot): Promise<ClientCredentialsSnapshot | null> {
     const clientId = announced.client_id;

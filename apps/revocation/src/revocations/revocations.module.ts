@@ -4,7 +4,6 @@ import {
   ClientAuthenticator,
   ClientConfirmations,
   clientAssertionAudiences,
-  IssuanceClientCredentials,
 } from '@app/oauth';
 import { REDIS, RedisAssertionReplayGuard, type RedisClient } from '@app/redis';
 import { ClientsConsumer } from '../clients/clients.consumer';
@@ -38,13 +37,7 @@ import { TokenRevocationsService } from './token-revocations.service';
     CachedClientDirectory,
     {
       provide: ClientConfirmations,
-      useFactory: (config: RevocationConfig) =>
-        new ClientConfirmations(
-          new IssuanceClientCredentials({
-            issuanceUrl: config.TESSERA_ISSUANCE_URL,
-            internalToken: config.TESSERA_INTERNAL_TOKEN,
-          }),
-        ),
+      useFactory: (config: RevocationConfig) => ClientConfirmations.fromIssuance(config),
       inject: [REVOCATION_CONFIG],
     },
     {
