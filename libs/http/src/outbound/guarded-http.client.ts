@@ -66,7 +66,7 @@ export class GuardedHttpClient {
 
   async request(url: string, init: OutboundRequest = {}): Promise<OutboundResponse> {
     const problem = this.policy.urlProblem(url);
-    if (problem !== null) throw new OutboundRequestError('unreachable', `${url} ${problem}`);
+    if (problem !== null) throw new OutboundRequestError('unreachable', `${originOf(url)} ${problem}`);
     const target = new URL(url);
     try {
       return await this.send(target, init);
@@ -155,4 +155,13 @@ export class GuardedHttpClient {
       throw new ForbiddenAddressError(`${hostname} resolves to ${refused.address}, which is not allowed`);
     return addresses;
   }
+}
+
+/**
+ * Where a refused request was going, for its error detail: the origin alone. A detail is logged and
+ * may reach the audit stream (a back-channel logout given up), and a URL's user name, password, path
+ * or query can hold a secret the client's owner put there.
+ */
+function originOf(url: string): string {
+  return URL.canParse(url) ? new URL(url).origin : 'a URL that does not parse';
 }
