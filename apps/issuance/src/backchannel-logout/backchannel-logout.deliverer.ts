@@ -27,8 +27,9 @@ const IDLE_POLL_MS = 250;
  * client's URL, at least once. 2xx is done; anything else, or no answer, is tried again later with
  * a growing delay, until `TESSERA_BACKCHANNEL_LOGOUT_GIVE_UP_SECONDS` after the logout, when it is
  * given up with a warning in the log. Either end is on the audit stream (`backchannel_logout.finished`,
- * Auth0's `oidc_backchannel_logout_succeeded` / `_failed`), written with the row's deletion. The queue is in PostgreSQL, so a restart loses nothing, and
- * every issuance instance runs a deliverer: the lease keeps each delivery with one of them at a time.
+ * Auth0's `oidc_backchannel_logout_succeeded` / `_failed`), written with the row's deletion. The
+ * queue is in PostgreSQL, so a restart loses nothing, and every issuance instance runs a deliverer:
+ * the lease keeps each delivery with one of them at a time.
  * URLs go through the same SSRF guard as upstream providers' (no private or special-use address).
  */
 @Injectable()
