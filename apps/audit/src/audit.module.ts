@@ -9,11 +9,13 @@ import { PostgresModule } from '@app/persistence';
 import { AUDIT_CONFIG, type AuditConfig } from './config/audit.config';
 import { auditDatabase } from './database/audit-database';
 import { IngestionModule } from './ingestion/ingestion.module';
+import { LogStreamsModule } from './log-streams/log-streams.module';
 import { LogsModule } from './logs/logs.module';
 
 /**
- * Audit: the log store fed by the audit, revocation and accounts topics, and Auth0's log API over it
- * (DESIGN §1 wave 2, issue #17). A consumer only: it scales apart from issuance, which never waits for it.
+ * Audit: the log store fed by the audit, revocation and accounts topics, Auth0's log API over it, and
+ * log streams delivered from the same topics (DESIGN §1 wave 2, issue #17). A consumer only: it
+ * scales apart from issuance, which never waits for it.
  */
 @Module({})
 export class AuditModule {
@@ -39,6 +41,7 @@ export class AuditModule {
         ManagementModule.forRoot({ audience: managementAudience(config.TESSERA_ISSUER) }),
         IngestionModule,
         LogsModule,
+        LogStreamsModule,
       ],
       providers: [{ provide: AUDIT_CONFIG, useValue: config }],
       exports: [AUDIT_CONFIG],

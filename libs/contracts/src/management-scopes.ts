@@ -42,6 +42,11 @@ export const MANAGEMENT_SCOPES = [
   // The audit service's log API (`/api/v2/logs`, `/api/v2/users/{id}/logs`).
   'read:logs',
   'read:logs_users',
+  // ... and its log streams (`/api/v2/log-streams`).
+  'read:log_streams',
+  'create:log_streams',
+  'update:log_streams',
+  'delete:log_streams',
 ] as const;
 
 /**

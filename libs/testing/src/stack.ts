@@ -161,6 +161,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // every 2 s at most, so a test that stops one waits seconds, not minutes.
     TESSERA_BACKCHANNEL_LOGOUT_ALLOW_PRIVATE_NETWORKS: 'true',
     TESSERA_BACKCHANNEL_LOGOUT_MAX_RETRY_SECONDS: '2',
+    // Log stream receivers of the tests too; a stream that keeps failing for 4 s is suspended, so a
+    // test can see suspension and resumption in seconds (test/e2e/log-streams.spec.ts).
+    TESSERA_LOG_STREAM_ALLOW_PRIVATE_NETWORKS: 'true',
+    TESSERA_LOG_STREAM_SUSPEND_AFTER_SECONDS: '4',
+    TESSERA_LOG_STREAM_MAX_RETRY_DELAY_MS: '500',
+    TESSERA_LOG_STREAM_POLL_MS: '200',
     // A key revoked by a test is replaced at once by a key no validator has confirmed yet; validators
     // confirm it at their next JWKS fetch, at most one per TESSERA_JWKS_MIN_INTERVAL_SECONDS (10 s by
     // default, docs/adr/0017). One second keeps the tests that rotate or revoke keys from depending

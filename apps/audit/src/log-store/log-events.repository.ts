@@ -156,6 +156,21 @@ export class LogEventsRepository {
     return rows.map(stored);
   }
 
+  /**
+   * The stored log events of these events (by day and event id, the primary key), in no order; an
+   * event not stored yet is missing from the answer (log streams wait for ingestion to catch up).
+   */
+  async findByEvents(keys: readonly { date: string; event_id: string }[]): Promise<StoredLog[]> {
+    if (keys.length === 0) return [];
+    const rows: RawLog[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM "audit"."log_events" l
+       JOIN unnest($1::timestamptz[], $2::uuid[]) AS k("date", "event_id")
+         ON l."date" = k."date" AND l."event_id" = k."event_id"`,
+      [keys.map((key) => key.date), keys.map((key) => key.event_id)],
+    );
+    return rows.map(stored);
+  }
+
   /** One event by its sequence within its day (the parts of its log id). */
   async find(seq: string, dayStart: Date, dayEnd: Date): Promise<StoredLog | null> {
     const rows: RawLog[] = await this.dataSource.query(
