@@ -1,5 +1,6 @@
 /**
- * `npm run bench -- <scenario…|all> [--reps n] [--duration s] [--warmup s] [--connections n]`
+ * `npm run bench -- <scenario…|all> [--reps n] [--duration s] [--warmup s] [--connections n]`, or
+ * `npm run bench -- replay` and `npm run bench -- audit`, each with a setup of its own.
  *
  * Benchmarks the real services (real Kafka, PostgreSQL, Redis) pinned to CPU 0 with autocannon pinned
  * to CPU 1, against a bare NestJS-on-fastify endpoint measured in the same invocation; prints a table
@@ -14,6 +15,7 @@ import { writeResults } from './results-file';
 import type { ScenarioContext } from './scenario-context';
 import type { ScenarioReport } from './scenario-report';
 
+import { benchAudit } from './scenario-audit';
 import { benchIntrospection } from './scenario-introspection';
 import { benchIssuance } from './scenario-issuance';
 import { benchLoginFlood } from './scenario-login-flood';
@@ -68,6 +70,8 @@ async function main(): Promise<number> {
     await benchReplay(log, sizes);
     return 0;
   }
+  // `audit` runs a stack of its own, with the audit service and a log stream (issue #17 §5).
+  if (process.argv[2] === 'audit') return benchAudit(log, process.argv.slice(3));
   const options = parseBenchOptions(process.argv.slice(2));
   const started = Date.now();
   log(
