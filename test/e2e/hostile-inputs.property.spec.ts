@@ -409,8 +409,17 @@ describe('hostile inputs on every public route (property tier)', () => {
             if (response.status >= 500 && !retryable)
               serverErrors.push({ request, status: response.status, body });
           } catch (error) {
-            // A body larger than the limit may be cut off while it is still being sent (413 and close).
-            const oversized = (request.body?.length ?? 0) > 64 * 1024 || request.path.length > 16 * 1024;
+            // A body larger than the limit may be cut off while it is still being sent (413 and close),
+            // and so may a request line and headers past Node's 16 KiB header limit (431 and close):
+            // counted as sent, percent-encoded (a 2,000-character query of CJK is 18 KB on the wire).
+            const target = new URL(url);
+            const head =
+              Buffer.byteLength(target.pathname + target.search) +
+              Object.entries(request.headers ?? {}).reduce(
+                (total, [name, value]) => total + Buffer.byteLength(`${name}: ${String(value)}\r\n`),
+                0,
+              );
+            const oversized = (request.body?.length ?? 0) > 64 * 1024 || head > 16 * 1024;
             const cause =
               error instanceof Error ? `${error.message} (${String(error.cause)})` : String(error);
             if (!oversized) serverErrors.push({ request, status: cause, body: '' });

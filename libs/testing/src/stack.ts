@@ -66,8 +66,19 @@ export interface StackOptions {
 export interface Stack {
   readonly info: StackInfo;
   readonly services: RunningService[];
+  /** Stops one service (SIGINT, as an orchestrator does) and starts it again on its port, same settings. */
+  restart(name: ServiceName): Promise<void>;
   stop(): Promise<void>;
 }
+
+/** Each service's port, as an offset from `basePort`. */
+const PORT_OFFSETS: Record<ServiceName, number> = {
+  issuance: 0,
+  introspection: 1,
+  revocation: 2,
+  'account-linking': 3,
+  audit: AUDIT_PORT_OFFSET,
+};
 
 /**
  * Starts the services as real processes against the real Kafka, PostgreSQL and Redis, with freshly
@@ -161,10 +172,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // every 2 s at most, so a test that stops one waits seconds, not minutes.
     TESSERA_BACKCHANNEL_LOGOUT_ALLOW_PRIVATE_NETWORKS: 'true',
     TESSERA_BACKCHANNEL_LOGOUT_MAX_RETRY_SECONDS: '2',
-    // Log stream receivers of the tests too; a stream that keeps failing for 4 s is suspended, so a
+    // Log stream receivers of the tests too; a stream that keeps failing for 8 s is suspended, so a
     // test can see suspension and resumption in seconds (test/e2e/log-streams.spec.ts).
     TESSERA_LOG_STREAM_ALLOW_PRIVATE_NETWORKS: 'true',
-    TESSERA_LOG_STREAM_SUSPEND_AFTER_SECONDS: '4',
+    TESSERA_LOG_STREAM_SUSPEND_AFTER_SECONDS: '8',
     TESSERA_LOG_STREAM_MAX_RETRY_DELAY_MS: '500',
     TESSERA_LOG_STREAM_POLL_MS: '200',
     // A key revoked by a test is replaced at once by a key no validator has confirmed yet; validators
@@ -192,13 +203,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
   try {
     // Issuance first: it creates the signing keys and clients the others replay.
-    if (wanted('issuance')) services.push(await launch('issuance', 0));
+    if (wanted('issuance')) services.push(await launch('issuance', PORT_OFFSETS.issuance));
     const others: Promise<RunningService>[] = [];
-    if (wanted('introspection')) others.push(launch('introspection', 1));
-    if (wanted('revocation')) others.push(launch('revocation', 2));
-    if (wanted('account-linking')) others.push(launch('account-linking', 3));
+    if (wanted('introspection')) others.push(launch('introspection', PORT_OFFSETS.introspection));
+    if (wanted('revocation')) others.push(launch('revocation', PORT_OFFSETS.revocation));
+    if (wanted('account-linking')) others.push(launch('account-linking', PORT_OFFSETS['account-linking']));
     if (options.secondIntrospection) others.push(launch('introspection', 4, 'introspection-2'));
-    if (options.audit || options.only?.includes('audit')) others.push(launch('audit', AUDIT_PORT_OFFSET));
+    if (options.audit || options.only?.includes('audit')) others.push(launch('audit', PORT_OFFSETS.audit));
     const started = await Promise.allSettled(others);
     for (const result of started) if (result.status === 'fulfilled') services.push(result.value);
     const failed = started.find((result) => result.status === 'rejected');
@@ -209,8 +220,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   }
 
   const url = (offset: number) => `http://127.0.0.1:${port(offset)}`;
+  const restart = async (name: ServiceName) => {
+    const instance = options.instanceSuffix ? `${name}-${options.instanceSuffix}` : name;
+    const index = services.findIndex((service) => service.name === instance);
+    if (index < 0) throw new Error(`${name} is not running in this stack`);
+    await services[index]!.stop();
+    services[index] = await launch(name, PORT_OFFSETS[name]);
+  };
   return {
     services,
+    restart,
     stop,
     info: {
       issuer,

@@ -25,11 +25,17 @@ const RESERVED_HEADERS = new Set([
   'content-type',
   'authorization',
 ]);
-/** A header value: visible characters and spaces only, so no CR or LF can split the request. */
+/**
+ * A header value: visible Latin-1 characters, spaces and tabs only, so no CR or LF can split the
+ * request, and nothing node:http refuses to send (a character past U+00FF would fail every delivery).
+ */
 const headerValue = z
   .string()
   .max(4096)
-  .regex(/^[\t\x20-\x7e\x80-\uffff]*$/, 'A header value must not contain control characters');
+  .regex(
+    /^[\t\x20-\x7e\xa0-\xff]*$/,
+    'A header value must hold visible Latin-1 characters only (no control characters)',
+  );
 
 const customHeader = z
   .object({
