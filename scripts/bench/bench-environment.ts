@@ -44,6 +44,14 @@ export interface BenchEnvironment {
 /** The lowest priority: a sibling runs only when nothing at the default priority (0) wants the CPU. */
 const SIBLING_NICE = 19;
 
+/** Creates the topics, as the admin `npm run bench` exported (scripts/infra/kafka-env.sh), on its broker. */
+export function provisionTopics(repoRoot: string): void {
+  execFileSync(process.execPath, [join(repoRoot, 'dist/scripts/provision.js')], {
+    env: { ...process.env, TESSERA_PROVISION: 'topics' },
+    stdio: 'ignore',
+  });
+}
+
 export async function startBenchEnvironment(
   options: BenchOptions,
   log: (line: string) => void,
@@ -56,11 +64,7 @@ export async function startBenchEnvironment(
 
   // The topics must exist; the stack itself runs in a throwaway database of its own (libs/testing).
   log('provisioning topics');
-  execFileSync(process.execPath, [join(repoRoot, 'dist/scripts/provision.js')], {
-    // As the admin `npm run bench` exported (scripts/infra/kafka-env.sh), on its broker.
-    env: { ...process.env, TESSERA_PROVISION: 'topics' },
-    stdio: 'ignore',
-  });
+  provisionTopics(repoRoot);
 
   const profileDir = options.profile
     ? join(repoRoot, '.tessera', 'bench', 'profiles', new Date().toISOString().replace(/[:.]/g, '-'))

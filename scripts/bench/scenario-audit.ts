@@ -1,11 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { managementAudience, TOPICS } from '@app/contracts';
 import { createKafka, kafkaSecurityFrom } from '@app/kafka';
-import { startStack, type Stack } from '@app/testing';
+import { HttpReceiver, startStack, type Stack } from '@app/testing';
+import { provisionTopics } from './bench-environment';
 import { pinProcess, setNice } from './cpu-pinning';
 import { pinInfrastructure } from './infrastructure-pinning';
 import { LOADGEN_CPUS, runLoad, SERVER_CPUS } from './run-load';
@@ -60,10 +58,7 @@ export async function benchAudit(log: (line: string) => void, args: readonly str
   const repoRoot = join(__dirname, '..', '..', '..');
   pinProcess(process.pid, LOADGEN_CPUS);
   log('provisioning topics');
-  execFileSync(process.execPath, [join(repoRoot, 'dist/scripts/provision.js')], {
-    env: { ...process.env, TESSERA_PROVISION: 'topics' },
-    stdio: 'ignore',
-  });
+  provisionTopics(repoRoot);
   log(
     `starting the services with audit; issuance alone on CPU ${SERVER_CPUS}, the rest on CPU ${LOADGEN_CPUS}`,
   );
@@ -94,6 +89,7 @@ export async function benchAudit(log: (line: string) => void, args: readonly str
       `  log stream delivery, event date → receiver: p50 ${percentile(latencies, 50).toFixed(0)} ms, ` +
         `p99 ${percentile(latencies, 99).toFixed(0)} ms over ${latencies.length.toLocaleString('en-US')} logs (under the full load above)`,
     );
+    await benchCatchUp(stack, database, options, log);
     failed = (await benchSearch(stack, database, token, log)) || failed;
   } finally {
     await receiver.stop();
@@ -145,6 +141,48 @@ async function benchIngestion(
     `  consumer lag:  back to 0 ${lagSeconds.toFixed(2)} s after the load stopped (goal ≤ ${LAG_GOAL_SECONDS} s: ${kept ? 'met' : 'NOT met'})`,
   );
   return !kept;
+}
+
+/**
+ * The store's own ingestion rate, apart from issuance's: the same load with the audit service stopped
+ * (issuance alone, at its full speed), then the audit service started, which answers ready once it
+ * has ingested the backlog. Backlog ÷ (start + catch-up) is a lower bound of what it ingests per second.
+ */
+async function benchCatchUp(
+  stack: Stack,
+  database: Client,
+  options: AuditBenchOptions,
+  log: (line: string) => void,
+): Promise<void> {
+  const { info } = stack;
+  log(
+    `\n--- audit catch-up: ${options.durationSeconds} s of the same load with the audit service stopped ---`,
+  );
+  await stack.services.find((service) => service.name === 'audit')!.stop();
+  const storedBefore = await storedCount(database);
+  const load = await runLoad({
+    url: `${info.urls.issuance}/oauth/token`,
+    connections: options.connections,
+    durationSeconds: options.durationSeconds,
+    headers: FORM,
+    body: formBody({
+      grant_type: 'client_credentials',
+      client_id: info.client.clientId,
+      client_secret: info.client.clientSecret,
+      audience: info.api.identifier,
+    }),
+  });
+  const restarted = performance.now();
+  await stack.restart('audit'); // pinned to CPU 0 again, which issuance no longer uses
+  const seconds = await secondsUntilIngested(stack, database, restarted);
+  const backlog = (await storedCount(database)) - storedBefore;
+  log(
+    `  grants:        ${(load.ok / load.durationSeconds).toFixed(0)} /s with no audit service running (p50 ${load.latencyMs.p50} ms)`,
+  );
+  log(
+    `  catch-up:      ${backlog.toLocaleString('en-US')} events stored ${seconds.toFixed(1)} s after the start ` +
+      `(process start included): ≥ ${(backlog / seconds).toFixed(0)} events/s`,
+  );
 }
 
 /** Seconds from `since` until the audit service's stored position on the audit topic is its end. */
@@ -302,36 +340,28 @@ async function createStream(stack: Stack, token: string, endpoint: string): Prom
 /** A log stream's receiver that keeps, for each log of one client, receipt time − the log's date. */
 class LatencyReceiver {
   readonly latencies: number[] = [];
-  private server: Server | null = null;
+  private readonly server = new HttpReceiver((_request, body) => {
+    const now = Date.now();
+    for (const line of body.split('\n')) {
+      if (line.trim() === '') continue;
+      const { data } = JSON.parse(line) as { data: { date: string; client_id?: string } };
+      if (data.client_id === this.clientId) this.latencies.push(now - Date.parse(data.date));
+    }
+    return 200;
+  });
 
   constructor(private readonly clientId: string) {}
 
   get url(): string {
-    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/logs`;
+    return this.server.url('/logs');
   }
 
-  async start(port: number): Promise<void> {
-    const server = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-      request.on('end', () => {
-        const now = Date.now();
-        for (const line of body.split('\n')) {
-          if (line.trim() === '') continue;
-          const { data } = JSON.parse(line) as { data: { date: string; client_id?: string } };
-          if (data.client_id === this.clientId) this.latencies.push(now - Date.parse(data.date));
-        }
-        response.writeHead(200).end();
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    this.server = server;
+  start(port: number): Promise<void> {
+    this.server.port = port;
+    return this.server.start();
   }
 
-  async stop(): Promise<void> {
-    const server = this.server;
-    this.server = null;
-    server?.closeAllConnections();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  stop(): Promise<void> {
+    return this.server.stop();
   }
 }

@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { eventually, requestJson } from '@app/testing';
+import { eventually, HttpReceiver, requestJson } from '@app/testing';
 import { Browser } from './support/browser';
 import {
   browserAppSetup,
@@ -24,8 +22,9 @@ const BACKCHANNEL_LOGOUT = 'http://schemas.openid.net/event/backchannel-logout';
 class LogoutReceiver {
   readonly received: JWTPayload[] = [];
   readonly refused: string[] = [];
-  private server: Server | null = null;
-  port = 0;
+  private readonly server = new HttpReceiver(async (_request, body) =>
+    (await this.verify(new URLSearchParams(body).get('logout_token') ?? '')) ? 200 : 400,
+  );
 
   constructor(
     private readonly jwks: ReturnType<typeof createRemoteJWKSet>,
@@ -33,29 +32,16 @@ class LogoutReceiver {
     private readonly clientId: string,
   ) {}
 
-  async start(): Promise<void> {
-    const server = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-      request.on('end', () => {
-        void this.verify(new URLSearchParams(body).get('logout_token') ?? '').then((ok) => {
-          response.writeHead(ok ? 200 : 400, { 'cache-control': 'no-store' }).end();
-        });
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
-    this.port = (server.address() as AddressInfo).port;
-    this.server = server;
+  start(): Promise<void> {
+    return this.server.start();
   }
 
-  async stop(): Promise<void> {
-    const server = this.server;
-    this.server = null;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  stop(): Promise<void> {
+    return this.server.stop();
   }
 
   get url(): string {
-    return `http://127.0.0.1:${this.port}/backchannel-logout`;
+    return this.server.url('/backchannel-logout');
   }
 
   private async verify(token: string): Promise<boolean> {

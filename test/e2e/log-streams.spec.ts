@@ -1,8 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { assertTrustsGatewayCa, eventually, post, startGateway, type RunningGateway } from '@app/testing';
+import {
+  assertTrustsGatewayCa,
+  eventually,
+  HttpReceiver,
+  post,
+  startGateway,
+  type RunningGateway,
+} from '@app/testing';
 import { management, managementToken } from './support/management-api';
 import { passwordGrantSetup } from './support/password-app';
 
@@ -24,33 +29,22 @@ interface StreamedLog {
 class LogReceiver {
   readonly logs: StreamedLog[] = [];
   readonly authorizations = new Set<string>();
-  private server: Server | null = null;
-  port = 0;
+  private readonly server = new HttpReceiver((request, body) => {
+    this.authorizations.add(request.headers.authorization ?? '');
+    for (const line of body.split('\n')) if (line.trim() !== '') this.logs.push(JSON.parse(line));
+    return 200;
+  });
 
-  async start(): Promise<void> {
-    const server = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-      request.on('end', () => {
-        this.authorizations.add(request.headers.authorization ?? '');
-        for (const line of body.split('\n')) if (line.trim() !== '') this.logs.push(JSON.parse(line));
-        response.writeHead(200).end();
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
-    this.port = (server.address() as AddressInfo).port;
-    this.server = server;
+  start(): Promise<void> {
+    return this.server.start();
   }
 
-  async stop(): Promise<void> {
-    const server = this.server;
-    this.server = null;
-    server?.closeAllConnections();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  stop(): Promise<void> {
+    return this.server.stop();
   }
 
   get url(): string {
-    return `http://127.0.0.1:${this.port}/auth0-logs`;
+    return this.server.url('/auth0-logs');
   }
 
   of(clientId: string): StreamedLog[] {

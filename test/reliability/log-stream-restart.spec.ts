@@ -1,8 +1,6 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { managementAudience } from '@app/contracts';
-import { eventually, post, requestJson, startStack, type Stack } from '@app/testing';
+import { eventually, HttpReceiver, post, requestJson, startStack, type Stack } from '@app/testing';
 
 /**
  * A log stream loses nothing when the audit service restarts (issue #17 §3, "nothing is lost when a
@@ -12,29 +10,11 @@ import { eventually, post, requestJson, startStack, type Stack } from '@app/test
  */
 describe('a log stream across an audit restart', () => {
   let stack: Stack;
-  let server: Server | null = null;
-  let port = 0;
   const received: { data: { details?: { jti?: string } } }[] = [];
-
-  const startReceiver = async () => {
-    const receiver = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-      request.on('end', () => {
-        for (const line of body.split('\n')) if (line.trim() !== '') received.push(JSON.parse(line));
-        response.writeHead(200).end();
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(port, '127.0.0.1', resolve));
-    port = (receiver.address() as AddressInfo).port;
-    server = receiver;
-  };
-  const stopReceiver = async () => {
-    const receiver = server;
-    server = null;
-    receiver?.closeAllConnections();
-    if (receiver) await new Promise<void>((resolve) => receiver.close(() => resolve()));
-  };
+  const receiver = new HttpReceiver((_request, body) => {
+    for (const line of body.split('\n')) if (line.trim() !== '') received.push(JSON.parse(line));
+    return 200;
+  });
 
   beforeAll(async () => {
     stack = await startStack({
@@ -46,11 +26,11 @@ describe('a log stream across an audit restart', () => {
       // Failing for the whole test must not suspend the stream.
       env: { TESSERA_LOG_STREAM_SUSPEND_AFTER_SECONDS: '600' },
     });
-    await startReceiver();
+    await receiver.start();
   });
 
   afterAll(async () => {
-    await stopReceiver();
+    await receiver.stop();
     await stack?.stop();
   });
 
@@ -68,13 +48,13 @@ describe('a log stream across an audit restart', () => {
       admin.json.access_token as string,
       {
         type: 'http',
-        sink: { httpEndpoint: `http://127.0.0.1:${port}/logs` },
+        sink: { httpEndpoint: receiver.url('/logs') },
         filters: [{ type: 'category', name: 'auth.token_exchange.success' }],
       },
     );
     expect(created.status, created.text).toBe(200);
 
-    await stopReceiver();
+    await receiver.stop();
     const jtis: string[] = [];
     for (let i = 0; i < 20; i += 1) {
       const issued = await post(`${urls.issuance}/oauth/token`, {
@@ -91,7 +71,7 @@ describe('a log stream across an audit restart', () => {
     }
     await new Promise((resolve) => setTimeout(resolve, 1_500)); // the stream is failing now
     await stack.restart('audit');
-    await startReceiver();
+    await receiver.start();
 
     const arrived = () => new Set(received.map((log) => log.data.details?.jti));
     await eventually(() => Promise.resolve(jtis.every((jti) => arrived().has(jti))), 30_000, 100);

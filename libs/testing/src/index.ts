@@ -5,3 +5,4 @@ export * from './stack';
 export * from './throwaway-database';
 export * from './gateway';
 export * from './test-kafka';
+export * from './http-receiver';
