@@ -106,23 +106,11 @@ async function benchIngestion(
   options: AuditBenchOptions,
   log: (line: string) => void,
 ): Promise<boolean> {
-  const { info } = stack;
   const storedBefore = await storedCount(database);
   log(
     `\n--- audit ingestion: ${options.durationSeconds} s of client_credentials, ${options.connections} connections ---`,
   );
-  const load = await runLoad({
-    url: `${info.urls.issuance}/oauth/token`,
-    connections: options.connections,
-    durationSeconds: options.durationSeconds,
-    headers: FORM,
-    body: formBody({
-      grant_type: 'client_credentials',
-      client_id: info.client.clientId,
-      client_secret: info.client.clientSecret,
-      audience: info.api.identifier,
-    }),
-  });
+  const load = await grantsAtFullSpeed(stack, options);
   const loadEnded = performance.now();
   const storedAtEnd = await storedCount(database);
   const lagSeconds = await secondsUntilIngested(stack, database, loadEnded);
@@ -154,24 +142,12 @@ async function benchCatchUp(
   options: AuditBenchOptions,
   log: (line: string) => void,
 ): Promise<void> {
-  const { info } = stack;
   log(
     `\n--- audit catch-up: ${options.durationSeconds} s of the same load with the audit service stopped ---`,
   );
   await stack.services.find((service) => service.name === 'audit')!.stop();
   const storedBefore = await storedCount(database);
-  const load = await runLoad({
-    url: `${info.urls.issuance}/oauth/token`,
-    connections: options.connections,
-    durationSeconds: options.durationSeconds,
-    headers: FORM,
-    body: formBody({
-      grant_type: 'client_credentials',
-      client_id: info.client.clientId,
-      client_secret: info.client.clientSecret,
-      audience: info.api.identifier,
-    }),
-  });
+  const load = await grantsAtFullSpeed(stack, options);
   const restarted = performance.now();
   await stack.restart('audit'); // pinned to CPU 0 again, which issuance no longer uses
   const seconds = await secondsUntilIngested(stack, database, restarted);
@@ -183,6 +159,23 @@ async function benchCatchUp(
     `  catch-up:      ${backlog.toLocaleString('en-US')} events stored ${seconds.toFixed(1)} s after the start ` +
       `(process start included): ≥ ${(backlog / seconds).toFixed(0)} events/s`,
   );
+}
+
+/** `--duration` s of client-credentials grants for the stack's API, `--connections` at a time. */
+function grantsAtFullSpeed(stack: Stack, options: AuditBenchOptions): ReturnType<typeof runLoad> {
+  const { info } = stack;
+  return runLoad({
+    url: `${info.urls.issuance}/oauth/token`,
+    connections: options.connections,
+    durationSeconds: options.durationSeconds,
+    headers: FORM,
+    body: formBody({
+      grant_type: 'client_credentials',
+      client_id: info.client.clientId,
+      client_secret: info.client.clientSecret,
+      audience: info.api.identifier,
+    }),
+  });
 }
 
 /** Seconds from `since` until the audit service's stored position on the audit topic is its end. */
