@@ -6,6 +6,14 @@ import type { LogRow } from './log-row';
 
 const DAY_MS = 86_400_000;
 
+/**
+ * Whether a log row is within the retention: older rows are not stored (their day's partition is,
+ * or is about to be, dropped), so log streams must not wait for them either.
+ */
+export function withinRetention(row: Pick<LogRow, 'date'>, retentionDays: number, now = Date.now()): boolean {
+  return Date.parse(row.date) >= now - retentionDays * DAY_MS;
+}
+
 /** Stores the log rows of one consumed batch, with the consumer's position, in the log store. */
 @Injectable()
 export class LogIngestionService {
@@ -23,8 +31,8 @@ export class LogIngestionService {
     rows: readonly LogRow[],
     position: { consumer: string; topic: string; partition: number; nextOffset: string },
   ): Promise<number> {
-    const cutoff = Date.now() - this.config.TESSERA_AUDIT_RETENTION_DAYS * DAY_MS;
-    const kept = rows.filter((row) => Date.parse(row.date) >= cutoff);
+    const now = Date.now();
+    const kept = rows.filter((row) => withinRetention(row, this.config.TESSERA_AUDIT_RETENTION_DAYS, now));
     await this.partitions.ensure(kept.map((row) => dayOf(row.date)));
     return this.logs.writeBatch(kept, position);
   }

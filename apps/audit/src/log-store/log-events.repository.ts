@@ -42,7 +42,10 @@ export class LogSearchTimeout extends Error {
 const QUERY_CANCELED = '57014';
 const DEFAULT_QUERY_TIMEOUT_MS = 5_000;
 
-/** The log store: the only code that reads or writes `audit.log_events` and the consumer positions. */
+/**
+ * The log store: the only code that reads or writes `audit.log_events`, and that reads the consumers'
+ * positions (the log streams write theirs with LogStreamsRepository, outside any batch of rows).
+ */
 @Injectable()
 export class LogEventsRepository {
   private readonly queryTimeoutMs: number;

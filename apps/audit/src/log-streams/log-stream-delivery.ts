@@ -1,17 +1,17 @@
 import { Logger } from '@nestjs/common';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import { consumerGroupId } from '@app/kafka';
+import { consumerGroupId, errorMessage } from '@app/kafka';
 import type { GuardedHttpClient } from '@app/http';
 import { LOG_TOPICS, logOfRecord, type LogTopic } from '../ingestion/log-topics';
+import { withinRetention } from '../ingestion/log-ingestion.service';
 import type { LogRow } from '../ingestion/log-row';
 import type { LogEventsRepository } from '../log-store/log-events.repository';
 import { logIdOf } from '../logs/log-query';
 import { logView } from '../logs/log-view';
 import { DeliveryFailure, HttpLogSink, type StreamedLog } from './http-log-sink';
 import { passesFilters } from './log-stream-categories';
-import type { LogStreamRecord, LogStreamsRepository } from './log-streams.repository';
+import { streamConsumer, type LogStreamRecord, type LogStreamsRepository } from './log-streams.repository';
 
-const DAY_MS = 86_400_000;
 const FIRST_RETRY_DELAY_MS = 250;
 /** How long a batch waits for the log store to have its events before each new look. */
 const INGESTION_WAIT_MS = 100;
@@ -119,7 +119,7 @@ export class LogStreamDelivery {
     for (let delay = FIRST_RETRY_DELAY_MS; !this.stopping; delay = this.longer(delay)) {
       try {
         for (const [topic, partitions] of Object.entries(assignment)) {
-          const stored = await this.deps.streams.positions(this.stream.id, topic);
+          const stored = await this.deps.logs.positions(streamConsumer(this.stream.id), topic);
           const missing = partitions.filter((partition) => !stored.has(partition));
           if (missing.length > 0) {
             for (const [partition, offset] of await this.offsetsAtStart(topic)) {
@@ -134,7 +134,7 @@ export class LogStreamDelivery {
         }
         return;
       } catch (error) {
-        this.logger.warn(`cannot load its positions yet (${errorText(error)}); retrying`);
+        this.logger.warn(`cannot load its positions yet (${errorMessage(error)}); retrying`);
         await this.pause(delay);
       }
     }
@@ -171,10 +171,11 @@ export class LogStreamDelivery {
     const end = BigInt(last.offset) + 1n;
     if (end > from) {
       const topic = batch.topic as LogTopic;
+      const now = Date.now();
       const rows = batch.messages
         .filter((message) => BigInt(message.offset) >= from)
         .map((message) => logOfRecord(topic, message.value))
-        .filter((row): row is LogRow => row !== null && this.wanted(row));
+        .filter((row): row is LogRow => row !== null && this.wanted(row, now));
       const logs = await this.storedLogs(rows, payload);
       // Stopped, rebalanced away or suspended: nothing is resolved, the position stays.
       if (logs === null || !(await this.deliverWithRetries(logs, payload))) return;
@@ -189,9 +190,10 @@ export class LogStreamDelivery {
   }
 
   /** Within retention (the store keeps nothing older) and through the stream's filters. */
-  private wanted(row: LogRow): boolean {
-    const cutoff = Date.now() - this.deps.settings.retentionDays * DAY_MS;
-    return Date.parse(row.date) >= cutoff && passesFilters(row.type, this.categories);
+  private wanted(row: LogRow, now: number): boolean {
+    return (
+      withinRetention(row, this.deps.settings.retentionDays, now) && passesFilters(row.type, this.categories)
+    );
   }
 
   /** The batch's logs as stored, in the batch's order, once ingestion has them all; null when stopped. */
@@ -238,7 +240,7 @@ export class LogStreamDelivery {
         }
         return true;
       } catch (error) {
-        const reason = error instanceof DeliveryFailure ? error.reason : errorText(error);
+        const reason = error instanceof DeliveryFailure ? error.reason : errorMessage(error);
         this.failing = true;
         const since = await this.deps.streams.recordFailure(this.stream.id, reason).catch(() => new Date());
         if (Date.now() - since.getTime() >= this.deps.settings.suspendAfterMs) {
@@ -271,8 +273,4 @@ export class LogStreamDelivery {
       this.wake = done;
     });
   }
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

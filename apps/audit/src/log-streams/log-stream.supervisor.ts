@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { DEFAULT_OUTBOUND_LIMITS, GuardedHttpClient, OutboundNetworkPolicy } from '@app/http';
-import { KAFKA } from '@app/kafka';
+import { errorMessage, KAFKA } from '@app/kafka';
 import { AUDIT_CONFIG, type AuditConfig } from '../config/audit.config';
 import { LogEventsRepository } from '../log-store/log-events.repository';
 import { LogStreamDelivery, type LogStreamDeliveryDeps } from './log-stream-delivery';
@@ -81,7 +81,7 @@ export class LogStreamSupervisor implements OnApplicationBootstrap, BeforeApplic
     try {
       streams = await this.streams.list();
     } catch (error) {
-      this.logger.warn(`cannot read the log streams (${errorText(error)}); trying again`);
+      this.logger.warn(`cannot read the log streams (${errorMessage(error)}); trying again`);
       return;
     }
     const wanted = new Map(streams.filter((stream) => stream.status === 'active').map((s) => [s.id, s]));
@@ -98,13 +98,9 @@ export class LogStreamSupervisor implements OnApplicationBootstrap, BeforeApplic
         await delivery.start();
         this.deliveries.set(id, delivery);
       } catch (error) {
-        this.logger.warn(`cannot start log stream ${id} yet (${errorText(error)}); trying again`);
+        this.logger.warn(`cannot start log stream ${id} yet (${errorMessage(error)}); trying again`);
         await delivery.stop();
       }
     }
   }
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -59,7 +59,10 @@ export type LogStreamChanges = Partial<
   Pick<LogStreamRecord, 'name' | 'status' | 'isPriority' | 'sink' | 'filters'>
 >;
 
-/** The only code that reads or writes `audit.log_streams` and the streams' positions. */
+/**
+ * The only code that reads or writes `audit.log_streams`, and that writes the streams' positions
+ * (they are read like any consumer's, with `LogEventsRepository.positions(streamConsumer(id), …)`).
+ */
 @Injectable()
 export class LogStreamsRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -169,16 +172,6 @@ export class LogStreamsRepository {
        WHERE "id" = $1 AND "status" = 'active'`,
       [id],
     );
-  }
-
-  /** The next offset to deliver, per partition of `topic`, for one stream. */
-  async positions(id: string, topic: string): Promise<Map<number, bigint>> {
-    const rows: { partition: number; next_offset: string }[] = await this.dataSource.query(
-      `SELECT "partition", "next_offset"::text AS "next_offset" FROM "audit"."consumer_positions"
-       WHERE "consumer" = $1 AND "topic" = $2`,
-      [streamConsumer(id), topic],
-    );
-    return new Map(rows.map((row) => [row.partition, BigInt(row.next_offset)]));
   }
 
   /**
