@@ -138,6 +138,14 @@ describe('metrics', () => {
     expect(
       value(revocation, 'tessera_revocations_total', { target_kind: 'jti', reason: 'client_request' }),
     ).toBeGreaterThan(0);
+    // The consumers served by the Nest transport (issue #16 §4) are measured like the others.
+    for (const consumer of ['revocation.known-users', 'revocation.clients', 'revocation.account-revocations'])
+      expect(value(revocation, 'tessera_stream_caught_up', { consumer })).toBe(1);
+    const ready = await fetch(`${stack.urls.revocation}/health/ready`);
+    expect(((await ready.json()) as { checks: Record<string, boolean> }).checks).toMatchObject({
+      'users projected': true,
+      'clients projected': true,
+    });
   });
 
   it('puts no token, secret or client id in any series', async () => {

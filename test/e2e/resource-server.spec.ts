@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Controller, Get, Module, UseGuards } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -16,6 +17,10 @@ import {
   TesseraResourceServerModule,
   tesseraFastifyHook,
   TesseraTokenValidator,
+  EventHandlerErrors,
+  EventStreamContext,
+  tesseraEvents,
+  type TesseraEvent,
   type TesseraAccessTokenClaims,
   type TesseraTokenValidatorOptions,
   kafkaSecurityFrom,
@@ -293,9 +298,24 @@ describe('resource-server library against the running stack', () => {
       }
     }
 
+    /** What the API's event handler was told, by jti (issue #16 §4: reacting from a Nest API). */
+    const revokedJtis = new Map<string, { sub?: string; clientId?: string; topic: string }>();
+
+    @Controller()
+    class RevocationReactions {
+      @EventPattern('access_token.revoked')
+      tokenRevoked(
+        @Payload() event: TesseraEvent<'access_token.revoked'>,
+        @Ctx() where: EventStreamContext,
+      ): void {
+        const { target, sub, client_id: clientId } = event.payload;
+        if (target.kind === 'jti') revokedJtis.set(target.jti, { sub, clientId, topic: where.getTopic() });
+      }
+    }
+
     @Module({
       imports: [TesseraResourceServerModule.forRoot({ ...validatorOptions, realm: 'things' })],
-      controllers: [ThingsController],
+      controllers: [ThingsController, RevocationReactions],
     })
     class ThingsModule {}
 
@@ -305,6 +325,13 @@ describe('resource-server library against the running stack', () => {
       app = await NestFactory.create<NestFastifyApplication>(ThingsModule, new FastifyAdapter(), {
         logger: false,
       });
+      // Its event handlers, over Kafka, with the API's own subscriber login and consumer group.
+      app
+        .connectMicroservice({
+          strategy: tesseraEvents({ kafka: validatorOptions.kafka, name: `${subscriberName}-nest` }),
+        })
+        .useGlobalFilters(new EventHandlerErrors());
+      await app.startAllMicroservices();
       await app.listen(ports.nest, '127.0.0.1');
     });
 
@@ -334,6 +361,20 @@ describe('resource-server library against the running stack', () => {
 
       await revoke(token);
       expect(await eventually(async () => (await get(url, token)).status === 401, 5000, 10)).toBe(true);
+    });
+
+    it('reacts to the revocation with a decorated method (@EventPattern, @Payload, @Ctx), which learns whose token it was', async () => {
+      const token = await issue();
+      const jti = (
+        JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as { jti: string }
+      ).jti;
+      await revoke(token);
+      expect(await eventually(() => Promise.resolve(revokedJtis.has(jti)), 15_000, 20)).toBe(true);
+      expect(revokedJtis.get(jti)).toEqual({
+        sub: `${stack.client.clientId}@clients`,
+        clientId: stack.client.clientId,
+        topic: 'tessera.tokens.revoked.v1',
+      });
     });
   });
 });

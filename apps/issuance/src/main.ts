@@ -10,4 +10,5 @@ launchService({
   loadConfig: () => loadIssuanceConfig(),
   prepare: (config) => migrateSchema(issuanceDatabase(config.DATABASE_URL)),
   module: (config) => IssuanceModule.forConfig(config),
+  eventGroupPrefix: (config) => config.KAFKA_GROUP_PREFIX,
 });

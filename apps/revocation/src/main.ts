@@ -10,4 +10,5 @@ launchService({
   loadConfig: () => loadRevocationConfig(),
   prepare: (config) => migrateSchema(revocationDatabase(config.DATABASE_URL)),
   module: (config) => RevocationModule.forConfig(config),
+  eventGroupPrefix: (config) => config.KAFKA_GROUP_PREFIX,
 });

@@ -77,3 +77,28 @@ export function decodeEvent<T extends TopicWithEvents>(topic: T, bytes: Buffer):
     .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.code}`);
   return { ok: false, reason: 'schema_mismatch', detail: `${type}: ${issues.join('; ')}` };
 }
+
+/** Every event type Tessera publishes, e.g. `session.revoked`. */
+export type TesseraEventType = {
+  [T in TopicWithEvents]: EventOnTopic<T>['type'];
+}[TopicWithEvents];
+
+/**
+ * The event (envelope and payload) of one type, e.g. `TesseraEvent<'session.revoked'>`. Of a type two
+ * topics carry (`signing_key.revoked`), the union of both: name the topic with `EventOnTopic` instead.
+ */
+export type TesseraEvent<K extends TesseraEventType> = {
+  [T in TopicWithEvents]: Extract<EventOnTopic<T>, { type: K }>;
+}[TopicWithEvents];
+
+/** The event types a topic carries. */
+export function eventTypesOn(topic: TopicWithEvents): readonly string[] {
+  return eventsByTopic[topic].map((event) => event.type);
+}
+
+/** The topics that carry events of `type`: none for an unknown type, two for `signing_key.revoked`. */
+export function topicsOfEventType(type: string): TopicWithEvents[] {
+  return (Object.keys(eventsByTopic) as TopicWithEvents[]).filter((topic) =>
+    eventTypesOn(topic).includes(type),
+  );
+}

@@ -3,6 +3,8 @@ import type { IncomingMessage } from 'node:http';
 import { Logger, Module, type DynamicModule, type LogLevel, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Kafka } from 'kafkajs';
+import { EventHandlerErrors, EventStreamTransport, KAFKA } from '@app/kafka';
 import { Metrics, MetricsModule, recordHttpRequests } from '@app/metrics';
 import { OAuthExceptionFilter } from '@app/oauth';
 import { answerRouterRefusal } from './framework-errors';
@@ -30,6 +32,11 @@ export interface ServiceAppOptions {
   readonly trustedProxies?: readonly string[];
   /** How long a SIGTERM leaves the service answering, not ready, before it closes (ms). */
   readonly shutdownDrainMs?: number;
+  /**
+   * When set, the app's `@OnEvent` / `@EventPattern` handlers are served by an EventStreamTransport
+   * (shared groups named `<groupPrefix>.<subscription>`), started before the app takes requests.
+   */
+  readonly eventStreams?: { readonly groupPrefix: string };
 }
 
 const LOOPBACK = ['127.0.0.1', '::1'];
@@ -91,10 +98,28 @@ export async function startServiceApp(
   options: ServiceAppOptions,
 ): Promise<NestFastifyApplication> {
   const app = await createServiceApp(module, options);
+  if (options.eventStreams) await serveEventStreams(app, options.eventStreams.groupPrefix);
   await app.listen(options.port, options.host);
   new Logger(options.name).log(`listening on http://${options.host}:${options.port}`);
   drainOnSigterm(app, options.name, options.shutdownDrainMs ?? 0);
   return app;
+}
+
+/**
+ * Connects the service's event handlers to Kafka through `@nestjs/microservices` (issue #16 §4).
+ * After `init`, so every provider's start-up hooks have run before the first event is handled. The
+ * app's global guards and filters are HTTP ones and not inherited: an event handler's exception goes
+ * to the transport as thrown (EventHandlerErrors), which retries and dead-letters it.
+ */
+async function serveEventStreams(app: NestFastifyApplication, groupPrefix: string): Promise<void> {
+  await app.init();
+  const transport = new EventStreamTransport({
+    kafka: app.get<Kafka>(KAFKA),
+    groupPrefix,
+    readiness: app.get(ReadinessRegistry),
+  });
+  app.connectMicroservice({ strategy: transport }).useGlobalFilters(new EventHandlerErrors());
+  await app.startAllMicroservices();
 }
 
 /**
@@ -138,6 +163,8 @@ export interface ServiceLaunch<C extends LaunchConfig> {
   readonly module: (config: C) => DynamicModule;
   readonly bodyLimit?: number;
   readonly maxParamLength?: number;
+  /** The prefix of the shared groups of its `@OnEvent` handlers, when it has any. */
+  readonly eventGroupPrefix?: (config: C) => string;
 }
 
 /** A service's `main`: config, preparation, then the app; any failure exits with its message. */
@@ -159,6 +186,7 @@ export function launchService<C extends LaunchConfig>(launch: ServiceLaunch<C>):
       maxParamLength: launch.maxParamLength,
       trustedProxies: config.TESSERA_TRUSTED_PROXIES,
       shutdownDrainMs: config.TESSERA_SHUTDOWN_DRAIN_SECONDS * 1000,
+      ...(launch.eventGroupPrefix ? { eventStreams: { groupPrefix: launch.eventGroupPrefix(config) } } : {}),
     });
   };
   start().catch((error: unknown) => {

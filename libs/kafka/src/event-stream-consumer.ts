@@ -178,6 +178,11 @@ export class EventStreamConsumer<T extends TopicWithEvents> {
     return this.poisoned ?? this.handlerStuck;
   }
 
+  /** The topic it reads (the contract's, unless `sourceTopic` names another). */
+  get topicRead(): string {
+    return this.source;
+  }
+
   /** Counters for /health/ready (no metrics library yet). */
   get counts(): {
     readonly deadLettered: number;

@@ -10,8 +10,7 @@ import {
   type PositionedBatch,
   type StoredPositions,
 } from './event-stream-consumer';
-
-const MAX_RETRY_DELAY_MS = 5_000;
+import { keepStarting } from './keep-starting';
 
 /**
  * With `LOG_LEVEL=debug` (or `verbose`), every event a subscriber handles is logged with its id, type,
@@ -134,18 +133,7 @@ export abstract class EventStreamSubscriber<T extends TopicWithEvents>
     await this.stream.stop();
   }
 
-  private async startWithRetries(): Promise<void> {
-    for (let delay = 250; !this.stopped; delay = Math.min(delay * 2, MAX_RETRY_DELAY_MS)) {
-      try {
-        await this.stream.start();
-        return;
-      } catch (error) {
-        this.logger.warn(
-          `cannot start yet (${error instanceof Error ? error.message : String(error)}); retrying`,
-        );
-        await this.stream.stop().catch(() => undefined);
-        await new Promise((resolve) => setTimeout(resolve, delay));
-      }
-    }
+  private startWithRetries(): Promise<void> {
+    return keepStarting(this.stream, this.logger, () => this.stopped);
   }
 }

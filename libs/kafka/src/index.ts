@@ -11,3 +11,7 @@ export * from './event-stream-subscriber';
 export * from './dead-letter-sink';
 export * from './handler-retry';
 export * from './consumer-status';
+export * from './nest-transport/event-subscription';
+export * from './nest-transport/event-stream-context';
+export * from './nest-transport/event-stream-transport';
+export * from './nest-transport/event-handler-errors.filter';

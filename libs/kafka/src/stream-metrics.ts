@@ -3,6 +3,7 @@ import { DiscoveryService } from '@nestjs/core';
 import { Metrics } from '@app/metrics';
 import { consumerStatuses, type ConsumerStatus } from './consumer-status';
 import { EventStreamSubscriber } from './event-stream-subscriber';
+import { transportStreams, type StreamReader } from './nest-transport/event-stream-transport';
 
 /**
  * Every stream consumer of the app on `/metrics` (issue #18 §1), found among the app's providers
@@ -19,7 +20,7 @@ import { EventStreamSubscriber } from './event-stream-subscriber';
  */
 @Injectable()
 export class StreamMetrics implements OnApplicationBootstrap {
-  private subscribers: EventStreamSubscriber<never>[] = [];
+  private subscribers: StreamReader[] = [];
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -35,8 +36,12 @@ export class StreamMetrics implements OnApplicationBootstrap {
       .filter(
         (instance): instance is EventStreamSubscriber<never> => instance instanceof EventStreamSubscriber,
       );
+    // Read at scrape time: the readers of an EventStreamTransport start after the app has booted.
     const subscribers = () =>
-      this.subscribers.map((subscriber) => ({ subscriber, ...subscriber.description }));
+      [...this.subscribers, ...transportStreams].map((subscriber) => ({
+        subscriber,
+        ...subscriber.description,
+      }));
     metrics.gauge({
       name: 'tessera_stream_caught_up',
       help: 'Whether the consumer has applied everything that was on its topic when it started (1) or not (0)',

@@ -1,36 +1,31 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
-import { TOPICS, userCreated, userDeleted, userUpdated, type EventOnTopic } from '@app/contracts';
-import { EventStreamSubscriber, KAFKA } from '@app/kafka';
-import { ISSUANCE_CONFIG, type IssuanceConfig } from '../config/issuance.config';
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import { TOPICS, type TesseraEvent } from '@app/contracts';
+import { OnEvent, type EventSubscription } from '@app/kafka';
 import { UserProfilesRepository } from './user-profiles.repository';
 
-/** Projects `user.*` snapshots from the (compacted) accounts topic into `user_profiles`. */
-@Injectable()
-export class UserProfilesConsumer extends EventStreamSubscriber<typeof TOPICS.accounts.name> {
-  constructor(
-    @Inject(KAFKA) kafka: Kafka,
-    @Inject(ISSUANCE_CONFIG) config: IssuanceConfig,
-    private readonly profiles: UserProfilesRepository,
-  ) {
-    super(kafka, {
-      name: 'issuance.user-profiles',
-      topic: TOPICS.accounts.name,
-      mode: { kind: 'shared', groupId: `${config.KAFKA_GROUP_PREFIX}.issuance.user-profiles` },
-    });
+const USER_PROFILES: EventSubscription<typeof TOPICS.accounts.name> = {
+  topic: TOPICS.accounts.name,
+  name: 'issuance.user-profiles',
+  mode: 'shared',
+};
+
+/**
+ * Projects `user.*` snapshots from the (compacted) accounts topic into `user_profiles`.
+ * `identity.linked` / `identity.unlinked` are always followed by the snapshots of the users they
+ * changed, which carry what is needed, so they are not read here.
+ */
+@Controller()
+export class UserProfilesConsumer {
+  constructor(private readonly profiles: UserProfilesRepository) {}
+
+  @OnEvent(USER_PROFILES, 'user.created', 'user.updated')
+  profileChanged(@Payload() event: TesseraEvent<'user.created' | 'user.updated'>): Promise<void> {
+    return this.profiles.apply(event.payload, false);
   }
 
-  protected async handle(event: EventOnTopic<typeof TOPICS.accounts.name>): Promise<void> {
-    switch (event.type) {
-      case userCreated.type:
-      case userUpdated.type:
-        return this.profiles.apply(event.payload, false);
-      case userDeleted.type:
-        return this.profiles.apply(event.payload, true);
-      case 'identity.linked':
-      case 'identity.unlinked':
-        // Always followed by the snapshots of the users they changed, which carry what we need.
-        return;
-    }
+  @OnEvent(USER_PROFILES, 'user.deleted')
+  profileDeleted(@Payload() event: TesseraEvent<'user.deleted'>): Promise<void> {
+    return this.profiles.apply(event.payload, true);
   }
 }

@@ -4,7 +4,8 @@ import { UserProfilesRepository } from './user-profiles.repository';
 
 /** The user profiles issuance needs for ID-token claims, projected from account-linking's events. */
 @Module({
-  providers: [UserProfilesRepository, UserProfilesConsumer],
+  controllers: [UserProfilesConsumer],
+  providers: [UserProfilesRepository],
   exports: [UserProfilesRepository],
 })
 export class UsersModule {}

@@ -1,29 +1,29 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
-import { TOPICS, type EventOnTopic } from '@app/contracts';
-import { EventStreamSubscriber, KAFKA } from '@app/kafka';
-import { REVOCATION_CONFIG, type RevocationConfig } from '../config/revocation.config';
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import { TOPICS, type TesseraEvent } from '@app/contracts';
+import { OnEvent, type EventSubscription } from '@app/kafka';
 import { AccountRevocationsService } from './account-revocations.service';
 
-/**
- * Revokes the tokens of users that account-linking merged away (`identity.linked`, the secondary user)
- * or deleted (`user.deleted`). One consumer group for all instances; redeliveries are no-ops.
- */
-@Injectable()
-export class AccountRevocationsConsumer extends EventStreamSubscriber<typeof TOPICS.accounts.name> {
-  constructor(
-    @Inject(KAFKA) kafka: Kafka,
-    @Inject(REVOCATION_CONFIG) config: RevocationConfig,
-    private readonly accountRevocations: AccountRevocationsService,
-  ) {
-    super(kafka, {
-      name: 'revocation.account-revocations',
-      topic: TOPICS.accounts.name,
-      mode: { kind: 'shared', groupId: `${config.KAFKA_GROUP_PREFIX}.revocation.account-revocations` },
-    });
-  }
+/** One consumer group for all instances; redeliveries are no-ops. */
+const ACCOUNT_REVOCATIONS: EventSubscription<typeof TOPICS.accounts.name> = {
+  topic: TOPICS.accounts.name,
+  name: 'revocation.account-revocations',
+  mode: 'shared',
+};
 
-  protected handle(event: EventOnTopic<typeof TOPICS.accounts.name>): Promise<void> {
+/**
+ * Revokes the tokens of users that account-linking merged away (`identity.linked`, the secondary
+ * user) or deleted (`user.deleted`), and of users whose password changed or who were blocked
+ * (`user.updated`).
+ */
+@Controller()
+export class AccountRevocationsConsumer {
+  constructor(private readonly accountRevocations: AccountRevocationsService) {}
+
+  @OnEvent(ACCOUNT_REVOCATIONS, 'identity.linked', 'user.deleted', 'user.updated')
+  accountChanged(
+    @Payload() event: TesseraEvent<'identity.linked' | 'user.deleted' | 'user.updated'>,
+  ): Promise<void> {
     return this.accountRevocations.apply(event);
   }
 }

@@ -7,6 +7,8 @@ import { KnownUsersConsumer } from './known-users.consumer';
 
 @Module({
   imports: [RegistryModule, RevocationsModule],
-  providers: [AccountRevocationsService, AccountRevocationsConsumer, KnownUsersConsumer],
+  // Event handlers (@OnEvent) are controllers: the app's EventStreamTransport serves them.
+  controllers: [AccountRevocationsConsumer, KnownUsersConsumer],
+  providers: [AccountRevocationsService],
 })
 export class AccountsModule {}

@@ -1,33 +1,29 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
-import { TOPICS, type EventOnTopic } from '@app/contracts';
-import { ReadinessRegistry } from '@app/http';
-import { EventStreamSubscriber, KAFKA } from '@app/kafka';
-import { REVOCATION_CONFIG, type RevocationConfig } from '../config/revocation.config';
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import { TOPICS, type TesseraEvent } from '@app/contracts';
+import { OnEvent, type EventSubscription } from '@app/kafka';
 import { ClientsProjectionService } from './clients-projection.service';
+
+/** Not ready before the clients that existed at start are known: they could not authenticate. */
+const CLIENTS: EventSubscription<typeof TOPICS.clients.name> = {
+  topic: TOPICS.clients.name,
+  name: 'revocation.clients',
+  mode: 'shared',
+  readiness: 'clients projected',
+};
 
 /**
  * Keeps this service's client projection in step with issuance's `client.*` events, and revokes the
  * tokens of deleted clients.
  */
-@Injectable()
-export class ClientsConsumer extends EventStreamSubscriber<typeof TOPICS.clients.name> {
-  constructor(
-    @Inject(KAFKA) kafka: Kafka,
-    @Inject(REVOCATION_CONFIG) config: RevocationConfig,
-    private readonly projection: ClientsProjectionService,
-    readiness: ReadinessRegistry,
-  ) {
-    super(kafka, {
-      name: 'revocation.clients',
-      topic: TOPICS.clients.name,
-      mode: { kind: 'shared', groupId: `${config.KAFKA_GROUP_PREFIX}.revocation.clients` },
-    });
-    // Not ready before the clients that existed at start are known: they could not authenticate.
-    readiness.register('clients projected', () => this.caughtUp);
-  }
+@Controller()
+export class ClientsConsumer {
+  constructor(private readonly projection: ClientsProjectionService) {}
 
-  protected handle(event: EventOnTopic<typeof TOPICS.clients.name>): Promise<void> {
+  @OnEvent(CLIENTS, 'client.created', 'client.updated', 'client.deleted')
+  clientChanged(
+    @Payload() event: TesseraEvent<'client.created' | 'client.updated' | 'client.deleted'>,
+  ): Promise<void> {
     return this.projection.apply(event);
   }
 }

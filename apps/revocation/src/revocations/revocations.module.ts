@@ -29,11 +29,10 @@ import { TokenRevocationsService } from './token-revocations.service';
 
 @Module({
   imports: [RegistryModule],
-  controllers: [TokenRevocationsController],
+  controllers: [TokenRevocationsController, ClientsConsumer],
   providers: [
     ClientsRepository,
     ClientsProjectionService,
-    ClientsConsumer,
     CachedClientDirectory,
     {
       provide: ClientConfirmations,

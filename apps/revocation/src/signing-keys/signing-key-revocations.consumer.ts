@@ -1,33 +1,29 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
 import { TOPICS, type EventOnTopic } from '@app/contracts';
-import { EventStreamSubscriber, KAFKA } from '@app/kafka';
-import { REVOCATION_CONFIG, type RevocationConfig } from '../config/revocation.config';
+import { OnEvent, type EventSubscription } from '@app/kafka';
 import { RevocationsService } from '../revocations/revocations.service';
 import { signingKeyRevocation } from '../revocations/system-revocations';
+
+/** One consumer group for all instances: each revocation is recorded once (one row per kid). */
+const SIGNING_KEY_REVOCATIONS: EventSubscription<typeof TOPICS.signingKeys.name> = {
+  topic: TOPICS.signingKeys.name,
+  name: 'revocation.signing-key-revocations',
+  mode: 'shared',
+};
 
 /**
  * Turns issuance's `signing_key.revoked` into a revocation on `tessera.tokens.revoked.v1`, so an API
  * that listens to the revocation stream only (and caches JWKS) stops accepting the key's tokens.
- * One consumer group for all instances: each revocation is recorded once, and recording it again
- * after a redelivery is a no-op (one row per kid).
+ * Recording it again after a redelivery is a no-op.
  */
-@Injectable()
-export class SigningKeyRevocationsConsumer extends EventStreamSubscriber<typeof TOPICS.signingKeys.name> {
-  constructor(
-    @Inject(KAFKA) kafka: Kafka,
-    @Inject(REVOCATION_CONFIG) config: RevocationConfig,
-    private readonly revocations: RevocationsService,
-  ) {
-    super(kafka, {
-      name: 'revocation.signing-key-revocations',
-      topic: TOPICS.signingKeys.name,
-      mode: { kind: 'shared', groupId: `${config.KAFKA_GROUP_PREFIX}.revocation.signing-key-revocations` },
-    });
-  }
+@Controller()
+export class SigningKeyRevocationsConsumer {
+  constructor(private readonly revocations: RevocationsService) {}
 
-  protected async handle(event: EventOnTopic<typeof TOPICS.signingKeys.name>): Promise<void> {
-    // The snapshot's state is the truth (every signing-key event carries the whole key), whatever the type.
+  // Every signing-key event carries the whole key: its state is the truth, whatever the type.
+  @OnEvent(SIGNING_KEY_REVOCATIONS, 'signing_key.created', 'signing_key.state_changed', 'signing_key.revoked')
+  async keyChanged(@Payload() event: EventOnTopic<typeof TOPICS.signingKeys.name>): Promise<void> {
     if (event.payload.state !== 'revoked') return;
     await this.revocations.record(signingKeyRevocation(event.payload.kid, event.occurred_at), {
       correlationId: event.correlation_id,
