@@ -7,7 +7,7 @@ import { transportStreams, type StreamReader } from './nest-transport/event-stre
 
 /**
  * Every stream consumer of the app on `/metrics` (issue #18 §1), found among the app's providers
- * once it has booted and read at scrape time:
+ * once it has booted, and those its EventStreamTransport runs (`transportStreams`), read at scrape time:
  * - `tessera_stream_caught_up`: 1 once it has applied everything that was on its topic at start;
  * - `tessera_stream_staleness_seconds`: how long ago it was last known current (+Inf before replay;
  *   what the fail-closed gate compares with `TESSERA_MAX_STREAM_LAG_SECONDS`);
