@@ -6,11 +6,10 @@ import type { Admin, Kafka, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   clientDeleted,
-  clientUpdated,
-  createRevocationEvent,
   DEAD_LETTER_HEADERS,
   TOPICS,
   type EventOnTopic,
+  type RevocationPayload,
   type TesseraEvent,
 } from '@app/contracts';
 import {
@@ -21,7 +20,7 @@ import {
   type EventStreamTransportOptions,
   type EventSubscription,
 } from '@app/kafka';
-import { eventually, testBrokers, testKafka } from '@app/testing';
+import { eventually, sampleClientUpdated, sampleRevocation, testBrokers, testKafka } from '@app/testing';
 
 /**
  * Issue #16 §4 on the real broker: a Nest app whose controllers declare `@OnEvent` / `@EventPattern`
@@ -175,29 +174,8 @@ describe('Nest event handlers over EventStreamTransport (issue #16 §4)', () => 
     return metadata!.baseOffset!;
   }
 
-  const clientEvent = (clientId: string) =>
-    clientUpdated.create(
-      {
-        client_id: clientId,
-        name: 'n',
-        token_endpoint_auth_method: 'client_secret_post',
-        secret_digests: [],
-        revocation_deletes_grant: true,
-        public_keys: [],
-      },
-      { correlationId: `itest-${run}` },
-    );
-  const revocation = (target: { kind: 'jti'; jti: string } | { kind: 'session'; session_id: string }) =>
-    createRevocationEvent(
-      {
-        target,
-        expires_at: Math.floor(Date.now() / 1000) + 3600,
-        reason: 'client_request',
-        revoked_by: { kind: 'system' },
-        revoked_at: new Date().toISOString(),
-      },
-      { correlationId: `itest-${run}` },
-    );
+  const clientEvent = (clientId: string) => sampleClientUpdated(clientId, `itest-${run}`);
+  const revocation = (target: RevocationPayload['target']) => sampleRevocation(target, `itest-${run}`);
 
   async function deadLetters(count: number): Promise<Record<string, string>[]> {
     const found: Record<string, string>[] = [];

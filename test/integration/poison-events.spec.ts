@@ -1,16 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer, IHeaders, Kafka, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  clientUpdated,
-  createRevocationEvent,
-  DEAD_LETTER_HEADERS,
-  TOPICS,
-  type ClientCredentialsSnapshot,
-  type EventOnTopic,
-} from '@app/contracts';
+import { DEAD_LETTER_HEADERS, TOPICS, type EventOnTopic } from '@app/contracts';
 import { consumerGroupId, EventStreamConsumer, type EventStreamOptions } from '@app/kafka';
-import { eventually, testBrokers, testKafka } from '@app/testing';
+import { eventually, sampleClientUpdated, sampleRevocation, testBrokers, testKafka } from '@app/testing';
 
 /**
  * Issue #15 §3 on the real broker: records produced by hand with kafkajs (garbage bytes, an unknown
@@ -118,27 +111,8 @@ describe('poison events on the real broker (issue #15 §3)', () => {
     return stream;
   }
 
-  const snapshot = (clientId: string): ClientCredentialsSnapshot => ({
-    client_id: clientId,
-    name: 'n',
-    token_endpoint_auth_method: 'client_secret_post',
-    secret_digests: [],
-    revocation_deletes_grant: true,
-    public_keys: [],
-  });
-  const clientEvent = (clientId: string) =>
-    clientUpdated.create(snapshot(clientId), { correlationId: `itest-${run}` });
-  const revocationEvent = (jti: string) =>
-    createRevocationEvent(
-      {
-        target: { kind: 'jti', jti },
-        expires_at: Math.floor(Date.now() / 1000) + 3600,
-        reason: 'client_request',
-        revoked_by: { kind: 'system' },
-        revoked_at: new Date().toISOString(),
-      },
-      { correlationId: `itest-${run}` },
-    );
+  const clientEvent = (clientId: string) => sampleClientUpdated(clientId, `itest-${run}`);
+  const revocationEvent = (jti: string) => sampleRevocation({ kind: 'jti', jti }, `itest-${run}`);
 
   beforeAll(async () => {
     admin = kafka.admin();

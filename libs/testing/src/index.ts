@@ -6,3 +6,4 @@ export * from './throwaway-database';
 export * from './gateway';
 export * from './test-kafka';
 export * from './http-receiver';
+export * from './sample-events';
