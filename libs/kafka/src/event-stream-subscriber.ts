@@ -10,14 +10,8 @@ import {
   type PositionedBatch,
   type StoredPositions,
 } from './event-stream-consumer';
+import { TRACE_EVENTS, traceEvent } from './event-trace';
 import { keepStarting } from './keep-starting';
-
-/**
- * With `LOG_LEVEL=debug` (or `verbose`), every event a subscriber handles is logged with its id, type,
- * correlation and causation ids and position, so one request can be followed through the streams
- * (issue #18 §2). Read once: a replay of a million events must not pay for a check per event.
- */
-const TRACE_EVENTS = ['debug', 'verbose'].includes(process.env.LOG_LEVEL ?? '');
 
 /**
  * A Nest provider that consumes one topic for the life of the app: started once the app has booted,
@@ -52,13 +46,13 @@ export abstract class EventStreamSubscriber<T extends TopicWithEvents>
     this.stream = new EventStreamConsumer(kafka, {
       ...rest,
       handle: (event, meta) => {
-        if (TRACE_EVENTS) this.trace(event, meta);
+        if (TRACE_EVENTS) traceEvent(this.logger, event, meta);
         return this.handle(event, meta);
       },
       ...(options.batched
         ? {
             handleBatch: (events: EventOnTopic<T>[]) => {
-              if (TRACE_EVENTS) for (const event of events) this.trace(event);
+              if (TRACE_EVENTS) for (const event of events) traceEvent(this.logger, event);
               return this.handleBatch(events);
             },
           }
@@ -75,17 +69,6 @@ export abstract class EventStreamSubscriber<T extends TopicWithEvents>
     this.logger = new Logger(`Subscriber:${options.name}`);
     this.streamName = options.name;
     this.streamTopic = options.topic;
-  }
-
-  private trace(event: EventOnTopic<T>, meta?: EventMeta): void {
-    this.logger.debug({
-      msg: 'event',
-      event_id: event.id,
-      type: event.type,
-      correlation_id: event.correlation_id,
-      causation_id: event.causation_id,
-      ...(meta ? { topic: meta.topic, partition: meta.partition, offset: meta.offset } : {}),
-    });
   }
 
   protected abstract handle(event: EventOnTopic<T>, meta: EventMeta): Promise<void>;

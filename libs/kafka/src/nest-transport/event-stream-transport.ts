@@ -5,6 +5,7 @@ import { lastValueFrom } from 'rxjs';
 import { eventTypesOn, topicsOfEventType, type EventOnTopic, type TopicWithEvents } from '@app/contracts';
 import { EventStreamConsumer, type EventMeta } from '../event-stream-consumer';
 import type { ConsumerProgress } from '../consumer-progress';
+import { TRACE_EVENTS, traceEvent } from '../event-trace';
 import { keepStarting } from '../keep-starting';
 import { EventStreamContext } from './event-stream-context';
 import type { DefaultSubscription, EventPatternExtras, EventSubscription } from './event-subscription';
@@ -35,6 +36,7 @@ interface SubscriptionStream {
   readonly subscription: EventSubscription;
   /** Handlers by event type, in the order Nest declared them. */
   readonly handlers: Map<string, MessageHandler[]>;
+  readonly logger: Logger;
   consumer?: EventStreamConsumer<TopicWithEvents>;
 }
 
@@ -97,6 +99,7 @@ export class EventStreamTransport extends Server implements CustomTransportStrat
     const stream: SubscriptionStream = this.streams.get(subscription.name) ?? {
       subscription,
       handlers: new Map<string, MessageHandler[]>(),
+      logger: new Logger(`Subscriber:${subscription.name}`),
     };
     if (stream.subscription.topic !== subscription.topic || stream.subscription.mode !== subscription.mode)
       throw new Error(`${where}: two different subscriptions are named ${subscription.name}`);
@@ -149,9 +152,7 @@ export class EventStreamTransport extends Server implements CustomTransportStrat
       };
       transportStreams.add(reader);
       this.readers.push(reader);
-      this.starting.push(
-        keepStarting(consumer, new Logger(`Subscriber:${stream.subscription.name}`), () => this.stopped),
-      );
+      this.starting.push(keepStarting(consumer, stream.logger, () => this.stopped));
     }
     callback();
   }
@@ -219,7 +220,9 @@ export class EventStreamTransport extends Server implements CustomTransportStrat
     event: EventOnTopic<TopicWithEvents>,
     meta: EventMeta,
   ): Promise<void> {
-    for (const handler of stream.handlers.get(event.type) ?? []) {
+    const handlers = stream.handlers.get(event.type) ?? [];
+    if (TRACE_EVENTS && handlers.length > 0) traceEvent(stream.logger, event, meta);
+    for (const handler of handlers) {
       const context = new EventStreamContext([meta, stream.subscription.name]);
       try {
         await lastValueFrom(this.transformToObservable(await handler(event, context)), {
