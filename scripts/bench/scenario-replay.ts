@@ -32,6 +32,8 @@ const CASES: readonly ReplayCase[] = [
  * (one template, a new jti per event), produced in batches of 4,000. In the expired case every
  * expired revocation is followed by its tombstone, as the janitor writes it: the topic is measured
  * as written, before the broker has compacted it (the worst case), and the validator stores none.
+ * Each case is replayed twice, by fresh processes: with the bare consumer (every validator's path),
+ * then through a Nest app's `@EventPattern` handler (`Nest s`, and its ratio to the bare one).
  */
 export async function benchReplay(log: (line: string) => void, sizes: readonly string[]): Promise<void> {
   const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
@@ -43,7 +45,9 @@ export async function benchReplay(log: (line: string) => void, sizes: readonly s
   const runId = randomUUID().slice(0, 8);
   const wanted = CASES.filter((_, index) => sizes.includes(['10k', '100k', '1M', '1M-90'][index]!));
   log(`replay: ${wanted.map((c) => c.label).join('; ')} (topics bench.${runId}.*)`);
-  log('  case                              events on topic   write s   ready s   RSS MB   heap MB   entries');
+  log(
+    '  case                              events on topic   write s   ready s   RSS MB   heap MB   entries   Nest s   ratio',
+  );
   const admin = kafka.admin();
   await admin.connect();
   const topics: string[] = [];
@@ -62,28 +66,41 @@ export async function benchReplay(log: (line: string) => void, sizes: readonly s
       const writeStarted = performance.now();
       const written = await writeRevocations(kafka, topic, replayCase);
       const writeSeconds = (performance.now() - writeStarted) / 1000;
-      const { stdout } = await run(
-        process.execPath,
-        ['--expose-gc', join(__dirname, 'replay-validator.js'), topic, brokers.join(',')],
-        { maxBuffer: 1 << 20 },
-      );
-      const line = stdout.trim().split('\n').at(-1)!;
-      const result = JSON.parse(line) as {
-        readyMs: number;
-        rssBytes: number;
-        heapUsedBytes: number;
-        entries: number;
-      };
+      const result = await replayOnce(topic, brokers, 'consumer');
+      // The same replay fed to a Nest app's @EventPattern handler (issue #16 §4).
+      const nest = await replayOnce(topic, brokers, 'nest');
       log(
         `  ${replayCase.label.padEnd(32)}  ${written.toLocaleString('en-US').padStart(15)}   ${writeSeconds.toFixed(1).padStart(7)}   ` +
           `${(result.readyMs / 1000).toFixed(2).padStart(7)}   ${(result.rssBytes / 2 ** 20).toFixed(0).padStart(6)}   ` +
-          `${(result.heapUsedBytes / 2 ** 20).toFixed(0).padStart(7)}   ${result.entries.toLocaleString('en-US').padStart(9)}`,
+          `${(result.heapUsedBytes / 2 ** 20).toFixed(0).padStart(7)}   ${result.entries.toLocaleString('en-US').padStart(9)}   ` +
+          `${(nest.readyMs / 1000).toFixed(2).padStart(7)}   ${(nest.readyMs / result.readyMs).toFixed(2).padStart(5)}`,
       );
     }
   } finally {
     await admin.deleteTopics({ topics }).catch(() => undefined);
     await admin.disconnect();
   }
+}
+
+interface ReplayResult {
+  readonly readyMs: number;
+  readonly rssBytes: number;
+  readonly heapUsedBytes: number;
+  readonly entries: number;
+}
+
+/** One fresh validator process replaying `topic`, through the bare consumer or the Nest transport. */
+async function replayOnce(
+  topic: string,
+  brokers: readonly string[],
+  via: 'consumer' | 'nest',
+): Promise<ReplayResult> {
+  const { stdout } = await run(
+    process.execPath,
+    ['--expose-gc', join(__dirname, 'replay-validator.js'), topic, brokers.join(','), via],
+    { maxBuffer: 1 << 20 },
+  );
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as ReplayResult;
 }
 
 /** Writes the case's revocations (and tombstones); returns how many records the topic holds. */

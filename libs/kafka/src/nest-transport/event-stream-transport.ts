@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
 import type { Kafka } from 'kafkajs';
-import { lastValueFrom } from 'rxjs';
+import { isObservable, lastValueFrom } from 'rxjs';
 import { eventTypesOn, topicsOfEventType, type EventOnTopic, type TopicWithEvents } from '@app/contracts';
 import { EventStreamConsumer, type EventMeta } from '../event-stream-consumer';
 import type { ConsumerProgress } from '../consumer-progress';
@@ -225,9 +225,9 @@ export class EventStreamTransport extends Server implements CustomTransportStrat
     for (const handler of handlers) {
       const context = new EventStreamContext([meta, stream.subscription.name]);
       try {
-        await lastValueFrom(this.transformToObservable(await handler(event, context)), {
-          defaultValue: undefined,
-        });
+        const result: unknown = await handler(event, context);
+        // Only an Observable (a handler's own, or the one Nest's exception filter returns) needs waiting for.
+        if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
       } catch (error) {
         if (error instanceof Error) throw error;
         const message =
