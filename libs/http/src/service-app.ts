@@ -3,8 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { Logger, Module, type DynamicModule, type LogLevel, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { Kafka } from 'kafkajs';
-import { EventHandlerErrors, EventStreamTransport, KAFKA } from '@app/kafka';
+import { EventHandlerErrors, EventStreamTransport, KAFKA, type KafkaClient } from '@app/kafka';
 import { Metrics, MetricsModule, recordHttpRequests } from '@app/metrics';
 import { OAuthExceptionFilter } from '@app/oauth';
 import { answerRouterRefusal } from './framework-errors';
@@ -114,7 +113,7 @@ export async function startServiceApp(
 async function serveEventStreams(app: NestFastifyApplication, groupPrefix: string): Promise<void> {
   await app.init();
   const transport = new EventStreamTransport({
-    kafka: app.get<Kafka>(KAFKA),
+    kafka: app.get<KafkaClient>(KAFKA),
     groupPrefix,
     readiness: app.get(ReadinessRegistry),
   });

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
 import { TOPICS, isConsistentRevocation, type EventOnTopic } from '@app/contracts';
 import { ReadinessRegistry } from '@app/http';
-import { EventStreamSubscriber, KAFKA } from '@app/kafka';
+import { EventStreamSubscriber, KAFKA, type KafkaClient } from '@app/kafka';
 import { RevocationList } from './revocation-list';
 import { TokenStateGate } from './token-state-gate';
 import { VerificationKeySet } from './verification-key-set';
@@ -19,7 +18,7 @@ export class RevocationStream extends EventStreamSubscriber<typeof TOPICS.tokens
   private pruneTimer: NodeJS.Timeout | null = null;
 
   constructor(
-    @Inject(KAFKA) kafka: Kafka,
+    @Inject(KAFKA) kafka: KafkaClient,
     readiness: ReadinessRegistry,
     private readonly list: RevocationList,
     private readonly keys: VerificationKeySet,

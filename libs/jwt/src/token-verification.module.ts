@@ -1,8 +1,7 @@
 import { Global, Inject, Injectable, Module, type DynamicModule } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
 import { TOPICS, type EventOnTopic } from '@app/contracts';
 import { ReadinessRegistry } from '@app/http';
-import { EventStreamSubscriber, KAFKA } from '@app/kafka';
+import { EventStreamSubscriber, KAFKA, type KafkaClient } from '@app/kafka';
 import { AccessTokenVerifier } from './access-token-verifier';
 import { JwksFetcher } from './jwks-fetcher';
 import { JwksKeyConfirmation } from './jwks-key-confirmation';
@@ -41,7 +40,7 @@ export interface TokenVerificationOptions {
 @Injectable()
 class SigningKeyStream extends EventStreamSubscriber<typeof TOPICS.signingKeys.name> {
   constructor(
-    @Inject(KAFKA) kafka: Kafka,
+    @Inject(KAFKA) kafka: KafkaClient,
     private readonly keys: VerificationKeySet,
     private readonly confirmation: JwksKeyConfirmation,
     readiness: ReadinessRegistry,

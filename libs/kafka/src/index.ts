@@ -15,3 +15,4 @@ export * from './nest-transport/event-subscription';
 export * from './nest-transport/event-stream-context';
 export * from './nest-transport/event-stream-transport';
 export * from './nest-transport/event-handler-errors.filter';
+export * from './kafka-types';

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
 import { TOPICS, type EventOnTopic } from '@app/contracts';
 import { ReadinessRegistry } from '@app/http';
-import { KAFKA } from '@app/kafka';
+import { KAFKA, type KafkaClient } from '@app/kafka';
 import { AUDIT_CONFIG, type AuditConfig } from '../config/audit.config';
 import { logOfAccount, logOfIssued, logOfRevocation } from './log-event-mapping';
 import { LogIngestionService } from './log-ingestion.service';
@@ -13,7 +12,7 @@ import { LogStreamSubscriber } from './log-stream.subscriber';
 @Injectable()
 export class IssuedTokensLogConsumer extends LogStreamSubscriber<typeof TOPICS.tokensIssued.name> {
   constructor(
-    @Inject(KAFKA) kafka: Kafka,
+    @Inject(KAFKA) kafka: KafkaClient,
     @Inject(AUDIT_CONFIG) config: AuditConfig,
     ingestion: LogIngestionService,
     readiness: ReadinessRegistry,
@@ -34,7 +33,7 @@ export class IssuedTokensLogConsumer extends LogStreamSubscriber<typeof TOPICS.t
 @Injectable()
 export class RevokedTokensLogConsumer extends LogStreamSubscriber<typeof TOPICS.tokensRevoked.name> {
   constructor(
-    @Inject(KAFKA) kafka: Kafka,
+    @Inject(KAFKA) kafka: KafkaClient,
     @Inject(AUDIT_CONFIG) config: AuditConfig,
     ingestion: LogIngestionService,
     readiness: ReadinessRegistry,
@@ -55,7 +54,7 @@ export class RevokedTokensLogConsumer extends LogStreamSubscriber<typeof TOPICS.
 @Injectable()
 export class AccountsLogConsumer extends LogStreamSubscriber<typeof TOPICS.accounts.name> {
   constructor(
-    @Inject(KAFKA) kafka: Kafka,
+    @Inject(KAFKA) kafka: KafkaClient,
     @Inject(AUDIT_CONFIG) config: AuditConfig,
     ingestion: LogIngestionService,
     readiness: ReadinessRegistry,

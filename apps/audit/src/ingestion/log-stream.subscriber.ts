@@ -1,7 +1,6 @@
-import type { Kafka } from 'kafkajs';
 import type { EventOnTopic, TopicWithEvents } from '@app/contracts';
 import type { ReadinessRegistry } from '@app/http';
-import { EventStreamSubscriber, type PositionedBatch } from '@app/kafka';
+import { EventStreamSubscriber, type PositionedBatch, type KafkaClient } from '@app/kafka';
 import type { LogRow } from './log-row';
 import type { LogIngestionService } from './log-ingestion.service';
 
@@ -15,7 +14,7 @@ export abstract class LogStreamSubscriber<T extends TopicWithEvents> extends Eve
   private readonly consumerName: string;
 
   protected constructor(
-    kafka: Kafka,
+    kafka: KafkaClient,
     private readonly ingestion: LogIngestionService,
     readiness: ReadinessRegistry,
     options: { name: string; topic: T; groupId: string },

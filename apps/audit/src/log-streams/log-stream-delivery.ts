@@ -1,6 +1,11 @@
 import { Logger } from '@nestjs/common';
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import { consumerGroupId, errorMessage } from '@app/kafka';
+import {
+  consumerGroupId,
+  errorMessage,
+  type FetchedBatch,
+  type GroupConsumer,
+  type KafkaClient,
+} from '@app/kafka';
 import type { GuardedHttpClient } from '@app/http';
 import { LOG_TOPICS, logOfRecord, type LogTopic } from '../ingestion/log-topics';
 import { withinRetention } from '../ingestion/log-ingestion.service';
@@ -26,7 +31,7 @@ export interface LogStreamDeliverySettings {
 }
 
 export interface LogStreamDeliveryDeps {
-  readonly kafka: Kafka;
+  readonly kafka: KafkaClient;
   readonly streams: LogStreamsRepository;
   readonly logs: LogEventsRepository;
   readonly http: GuardedHttpClient;
@@ -49,7 +54,7 @@ export class LogStreamDelivery {
   private readonly logger: Logger;
   private readonly sink: HttpLogSink;
   private readonly categories: ReadonlySet<string>;
-  private consumer: Consumer | null = null;
+  private consumer: GroupConsumer | null = null;
   /** Per `topic/partition`: the next offset to deliver, as stored (loaded on every group join). */
   private readonly next = new Map<string, bigint>();
   private loaded: Promise<void> = Promise.resolve();
@@ -115,7 +120,7 @@ export class LogStreamDelivery {
    * the stream's `start_from` (the first record at or after it). The seek only saves reading: batches
    * are filtered by these positions whatever offset they were fetched from.
    */
-  private async loadPositions(consumer: Consumer, assignment: Record<string, number[]>): Promise<void> {
+  private async loadPositions(consumer: GroupConsumer, assignment: Record<string, number[]>): Promise<void> {
     for (let delay = FIRST_RETRY_DELAY_MS; !this.stopping; delay = this.longer(delay)) {
       try {
         for (const [topic, partitions] of Object.entries(assignment)) {
@@ -161,7 +166,7 @@ export class LogStreamDelivery {
     }
   }
 
-  private async deliverBatch(payload: EachBatchPayload): Promise<void> {
+  private async deliverBatch(payload: FetchedBatch): Promise<void> {
     const { batch } = payload;
     await this.loaded;
     const last = batch.messages.at(-1);
@@ -197,10 +202,7 @@ export class LogStreamDelivery {
   }
 
   /** The batch's logs as stored, in the batch's order, once ingestion has them all; null when stopped. */
-  private async storedLogs(
-    rows: readonly LogRow[],
-    payload: EachBatchPayload,
-  ): Promise<StreamedLog[] | null> {
+  private async storedLogs(rows: readonly LogRow[], payload: FetchedBatch): Promise<StreamedLog[] | null> {
     const startedAt = Date.now();
     let warned = false;
     while (!this.stopping && !payload.isStale()) {
@@ -226,10 +228,7 @@ export class LogStreamDelivery {
   }
 
   /** True once delivered; false when stopped, rebalanced away, or suspended for its failures. */
-  private async deliverWithRetries(
-    logs: readonly StreamedLog[],
-    payload: EachBatchPayload,
-  ): Promise<boolean> {
+  private async deliverWithRetries(logs: readonly StreamedLog[], payload: FetchedBatch): Promise<boolean> {
     if (logs.length === 0) return true;
     for (let delay = FIRST_RETRY_DELAY_MS; ; delay = this.longer(delay)) {
       try {

@@ -5,9 +5,8 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
 import { DEFAULT_OUTBOUND_LIMITS, GuardedHttpClient, OutboundNetworkPolicy } from '@app/http';
-import { errorMessage, KAFKA } from '@app/kafka';
+import { errorMessage, KAFKA, type KafkaClient } from '@app/kafka';
 import { AUDIT_CONFIG, type AuditConfig } from '../config/audit.config';
 import { LogEventsRepository } from '../log-store/log-events.repository';
 import { LogStreamDelivery, type LogStreamDeliveryDeps } from './log-stream-delivery';
@@ -30,7 +29,7 @@ export class LogStreamSupervisor implements OnApplicationBootstrap, BeforeApplic
   private stopped = false;
 
   constructor(
-    @Inject(KAFKA) kafka: Kafka,
+    @Inject(KAFKA) kafka: KafkaClient,
     @Inject(AUDIT_CONFIG) private readonly config: AuditConfig,
     private readonly streams: LogStreamsRepository,
     logs: LogEventsRepository,

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
   sessionRevocationEndsTokens,
@@ -8,7 +7,7 @@ import {
   type RevocationPayload,
   type RevocationTarget,
 } from '@app/contracts';
-import { EventStreamSubscriber, KAFKA } from '@app/kafka';
+import { EventStreamSubscriber, KAFKA, type KafkaClient } from '@app/kafka';
 import { markProcessed } from '@app/outbox';
 import { BackchannelLogoutScheduler } from '../backchannel-logout/backchannel-logout.scheduler';
 import { ISSUANCE_CONFIG, type IssuanceConfig } from '../config/issuance.config';
@@ -30,7 +29,7 @@ const CONSUMER = 'issuance.revocations';
 @Injectable()
 export class RevocationsConsumer extends EventStreamSubscriber<typeof TOPICS.tokensRevoked.name> {
   constructor(
-    @Inject(KAFKA) kafka: Kafka,
+    @Inject(KAFKA) kafka: KafkaClient,
     @Inject(ISSUANCE_CONFIG) config: IssuanceConfig,
     private readonly dataSource: DataSource,
     private readonly refreshTokens: RefreshTokensRepository,

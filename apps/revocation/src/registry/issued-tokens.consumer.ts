@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
 import { TOPICS, type EventOnTopic } from '@app/contracts';
 import { ReadinessRegistry } from '@app/http';
-import { EventStreamSubscriber, KAFKA } from '@app/kafka';
+import { EventStreamSubscriber, KAFKA, type KafkaClient } from '@app/kafka';
 import { REVOCATION_CONFIG, type RevocationConfig } from '../config/revocation.config';
 import { AuditStreamRevocations } from '../revocations/audit-stream-revocations.service';
 import { IssuedTokensRepository } from './issued-tokens.repository';
@@ -22,7 +21,7 @@ export class IssuedTokensConsumer extends EventStreamSubscriber<typeof TOPICS.to
   private pruneTimer: NodeJS.Timeout | null = null;
 
   constructor(
-    @Inject(KAFKA) kafka: Kafka,
+    @Inject(KAFKA) kafka: KafkaClient,
     @Inject(REVOCATION_CONFIG) config: RevocationConfig,
     private readonly projection: RegistryProjectionService,
     private readonly auditRevocations: AuditStreamRevocations,
