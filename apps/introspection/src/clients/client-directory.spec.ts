@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import type { KafkaClient } from '@app/kafka';
 import { describe, expect, it } from 'vitest';
 import { clientDeleted, clientUpdated, type ClientCredentialsSnapshot } from '@app/contracts';
 import { ReadinessRegistry } from '@app/http';
@@ -37,7 +37,7 @@ class Directory extends InMemoryClientDirectory {
 
 function directoryWith(issuance: FakeIssuance): Directory {
   const gate = { register: () => undefined } as unknown as TokenStateGate;
-  return new Directory({} as Kafka, new ReadinessRegistry(), gate, new ClientConfirmations(issuance));
+  return new Directory({} as KafkaClient, new ReadinessRegistry(), gate, new ClientConfirmations(issuance));
 }
 const announce = (directory: Directory, client: ClientCredentialsSnapshot) =>
   directory.apply(clientUpdated.create(client, { correlationId: 't' }));

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
 import { TOPICS, type ClientCredentialsSnapshot, type EventOnTopic } from '@app/contracts';
 import { ReadinessRegistry } from '@app/http';
 import { TokenStateGate } from '@app/jwt';
-import { EventStreamSubscriber, KAFKA } from '@app/kafka';
+import { EventStreamSubscriber, KAFKA, type KafkaClient } from '@app/kafka';
 import { ClientConfirmations, type ClientDirectory } from '@app/oauth';
 
 /**
@@ -22,7 +21,7 @@ export class InMemoryClientDirectory
   private readonly announced = new Map<string, ClientCredentialsSnapshot>();
 
   constructor(
-    @Inject(KAFKA) kafka: Kafka,
+    @Inject(KAFKA) kafka: KafkaClient,
     readiness: ReadinessRegistry,
     gate: TokenStateGate,
     private readonly confirmations: ClientConfirmations,

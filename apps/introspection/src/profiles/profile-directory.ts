@@ -1,8 +1,7 @@
 import { Injectable, Inject } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
 import { TOPICS, type EventOnTopic, type UserSnapshot } from '@app/contracts';
 import { ReadinessRegistry } from '@app/http';
-import { EventStreamSubscriber, KAFKA } from '@app/kafka';
+import { EventStreamSubscriber, KAFKA, type KafkaClient } from '@app/kafka';
 
 /**
  * Every user's profile, held in memory and rebuilt from the compacted `tessera.accounts.v1` topic,
@@ -15,7 +14,7 @@ import { EventStreamSubscriber, KAFKA } from '@app/kafka';
 export class ProfileDirectory extends EventStreamSubscriber<typeof TOPICS.accounts.name> {
   private readonly profiles = new Map<string, UserSnapshot>();
 
-  constructor(@Inject(KAFKA) kafka: Kafka, readiness: ReadinessRegistry) {
+  constructor(@Inject(KAFKA) kafka: KafkaClient, readiness: ReadinessRegistry) {
     super(kafka, {
       name: 'introspection.profiles',
       topic: TOPICS.accounts.name,
